@@ -1,0 +1,69 @@
+// `suanli catalog`: list accelerators or models; `suanli catalog show ID`.
+#include <fmt/format.h>
+
+#include "suanli/cli/command.h"
+#include "suanli/report/catalog_report.h"
+
+namespace suanli::cli {
+
+void add_catalog_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("catalog", "List the accelerators (or models) suanli knows, with sources and grades");
+  cmd->footer(
+      "Examples:\n"
+      "  suanli catalog                 every accelerator, one row each\n"
+      "  suanli catalog show h200       one chip: every figure with its source and grade, export class\n"
+      "  suanli catalog models          the model zoo\n"
+      "  suanli catalog --json          machine-readable");
+  struct Options {
+    bool json = false;
+    bool csv = false;
+    std::string id;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd->add_flag("--json", opts->json, "Print JSON");
+  cmd->add_flag("--csv", opts->csv, "Print CSV");
+
+  auto* show = cmd->add_subcommand("show", "Show one accelerator (or model) in full");
+  show->add_option("id", opts->id, "Accelerator id or alias, e.g. h200, ascend-910c")->required();
+  show->add_flag("--json", opts->json, "Print JSON");
+
+  auto* models = cmd->add_subcommand("models", "List the model zoo");
+  models->add_flag("--json", opts->json, "Print JSON");
+  models->add_flag("--csv", opts->csv, "Print CSV");
+
+  show->callback([&ctx, opts] {
+    const Catalog& c = ctx.catalog();
+    if (c.find_accelerator(opts->id) == nullptr) {
+      if (const ModelSpec* m = c.find_model(opts->id)) {
+        write_output(fmt::format("{} ({})\n  source: {}\n  {:.2f}B params, {:.2f}B active, {} layers, hidden {}, "
+                                 "{} heads, {} KV heads, context {}\n{}",
+                                 m->name, m->id, m->source, m->params_b, m->active_params_b, m->layers, m->hidden,
+                                 m->heads, m->kv_heads, m->max_context, m->note.empty() ? "" : "  note: " + m->note + "\n"),
+                     "");
+        return;
+      }
+    }
+    const Accelerator& a = c.accelerator(opts->id, "catalog show");
+    write_output(opts->json ? report::accelerator_json(a, c) : report::accelerator_detail(a, c), "");
+  });
+  models->callback([&ctx, opts] {
+    const Catalog& c = ctx.catalog();
+    if (opts->json) return write_output(report::models_json(c), "");
+    const report::Table t = report::model_table(c);
+    write_output(opts->csv ? t.csv() : t.render(), "");
+  });
+  cmd->callback([&ctx, opts, cmd] {
+    if (!cmd->get_subcommands().empty()) return;
+    const Catalog& c = ctx.catalog();
+    if (opts->json) return write_output(report::accelerators_json(c), "");
+    const report::Table t = report::accelerator_table(c);
+    if (opts->csv) return write_output(t.csv(), "");
+    write_output(t.render() +
+                     "\nfigures are dense rates; '?' unknown, 'no' unsupported; grade = lowest confidence among a "
+                     "chip's figures (H official, M corroborated, L weak).\n`suanli catalog show ID` gives every "
+                     "figure's source.\n",
+                 "");
+  });
+}
+
+}  // namespace suanli::cli

@@ -1,0 +1,65 @@
+// suanli: schedule, simulate and plan sovereign AI-accelerator fleets.
+//
+// Exit codes: 0 success, 2 bad input (flags, files), 1 internal error.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "suanli/cli/command.h"
+#include "suanli/model/error.h"
+
+namespace suanli::cli {
+
+const Catalog& Context::catalog() {
+  if (!catalog_) catalog_ = config::load_catalog(files);
+  return *catalog_;
+}
+
+void write_output(const std::string& text, const std::string& path) {
+  if (path.empty() || path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw InputError(path, "cannot open for writing");
+  out << text;
+  if (!out) throw InputError(path, "write failed");
+}
+
+}  // namespace suanli::cli
+
+int main(int argc, char** argv) {
+  using namespace suanli;
+  CLI::App app{"suanli (算力): schedule, simulate and plan AI-accelerator fleets that mix imported and domestic chips "
+               "under supply-chain sovereignty rules."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "suanli 0.1.0");
+  cli::Context ctx;
+  app.add_option("--catalog", ctx.files.accelerators, "YAML file adding accelerators or replacing their fields")
+      ->check(CLI::ExistingFile);
+  app.add_option("--models", ctx.files.models, "YAML file adding models or replacing their fields")
+      ->check(CLI::ExistingFile);
+  app.add_option("--perf", ctx.files.perf, "YAML file overriding efficiency calibration")->check(CLI::ExistingFile);
+  app.footer("Run `suanli COMMAND --help` for a command's options and an example.");
+
+  cli::add_catalog_command(app, ctx);
+  cli::add_estimate_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "suanli: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "suanli: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

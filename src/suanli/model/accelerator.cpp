@@ -1,0 +1,46 @@
+#include "suanli/model/accelerator.h"
+
+#include <algorithm>
+
+namespace suanli {
+
+const Figure& Accelerator::rate(Precision p) const {
+  switch (p) {
+    case Precision::BF16: return bf16_tflops;
+    case Precision::FP8: return fp8_tflops;
+    case Precision::INT8: return int8_tops;
+    case Precision::FP4: return fp4_tflops;
+  }
+  return bf16_tflops;
+}
+
+std::optional<double> Accelerator::link_gbps_per_direction() const {
+  if (!link_gbps.known()) return std::nullopt;
+  return link_direction == LinkDirection::Unidirectional ? link_gbps.value : link_gbps.value / 2.0;
+}
+
+std::optional<double> Accelerator::link_gbps_bidirectional() const {
+  if (!link_gbps.known()) return std::nullopt;
+  return link_direction == LinkDirection::Unidirectional ? link_gbps.value * 2.0 : link_gbps.value;
+}
+
+std::vector<Accelerator::NamedFigure> Accelerator::figures() const {
+  return {{"bf16_tflops", &bf16_tflops}, {"fp8_tflops", &fp8_tflops}, {"int8_tops", &int8_tops},
+          {"fp4_tflops", &fp4_tflops},   {"mem_gb", &mem_gb},         {"mem_tbps", &mem_tbps},
+          {"link_gbps", &link_gbps},     {"tdp_w", &tdp_w},           {"die_area_mm2", &die_area_mm2}};
+}
+
+Grade Accelerator::lowest_grade() const {
+  // Compute, capacity and bandwidth decide every estimate: if one is unknown
+  // the chip as a whole is graded unknown.
+  for (const Figure* core : {&bf16_tflops, &mem_gb, &mem_tbps}) {
+    if (!core->known()) return Grade::Unknown;
+  }
+  Grade lowest = Grade::H;
+  for (const auto& [field, figure] : figures()) {
+    if (figure->state != Figure::State::Unknown) lowest = std::max(lowest, figure->grade);
+  }
+  return lowest;
+}
+
+}  // namespace suanli

@@ -1,0 +1,41 @@
+// Table: rows of text cells rendered as an aligned terminal table or as CSV.
+//
+// Columns are left-aligned unless marked numeric (right-aligned). Widths are
+// measured in displayed characters (UTF-8 aware), so CJK names line up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace suanli::report {
+
+class Table {
+ public:
+  struct Column {
+    std::string header;
+    bool numeric = false;
+  };
+
+  explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+  // REQUIRES: cells.size() == number of columns.
+  void add_row(std::vector<std::string> cells);
+  std::size_t rows() const { return rows_.size(); }
+
+  std::string render() const;  // aligned, with a header rule
+  std::string csv() const;     // RFC 4180: quoted where needed
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// Display width of UTF-8 text: wide (CJK) characters count two.
+std::size_t display_width(const std::string& s);
+
+// Number formatting for tables: fixed decimals, thousands separators for
+// large values, "-" for absent values.
+std::string fmt_number(double v, int decimals = 1);
+std::string fmt_si(double v);  // 1.2k, 3.4M ...
+
+}  // namespace suanli::report
