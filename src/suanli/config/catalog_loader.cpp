@@ -278,7 +278,8 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
   if (const YAML::Node c = root["constants"]) {
     r.expect_map(c, "constants");
     r.check_keys(c, {"usable_memory_fraction", "scaleout_gbps_per_device", "activation_bytes_selective",
-                     "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded"});
+                     "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded",
+                     "pipeline_virtual_stages", "moe_expert_efficiency"});
     struct Slot {
       const char* key;
       double* out;
@@ -289,7 +290,8 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
                           {"activation_bytes_selective", &p.activation_bytes_selective, 0.0, 1e3},
                           {"activation_bytes_full", &p.activation_bytes_full, 0.0, 1e3},
                           {"state_bytes_fixed", &p.state_bytes_fixed, 0.0, 64},
-                          {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64}};
+                          {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64},
+                          {"moe_expert_efficiency", &p.moe_expert_efficiency, 0.05, 1.0}};
     for (const Slot& s : slots) {
       const YAML::Node n = c[s.key];
       if (!n) continue;
@@ -300,12 +302,20 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
       *s.out = v;
       p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
     }
+    if (const YAML::Node n = c["pipeline_virtual_stages"]) {
+      r.expect_map(n, "pipeline_virtual_stages");
+      r.check_keys(n, {"value", "grade", "source", "note"});
+      const int v = r.integer(n, "value");
+      if (v < 1 || v > 64) r.fail(n, fmt::format("pipeline_virtual_stages: found {}, expected 1 to 64", v));
+      p.pipeline_virtual_stages = v;
+    }
   }
   if (const YAML::Node list = root["efficiency"]) {
     r.expect_sequence(list, "efficiency");
     for (const YAML::Node& node : list) {
       r.expect_map(node, "efficiency entry");
-      r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us", "grade", "source", "note"});
+      r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us",
+                          "low_precision_speedup", "grade", "source", "note"});
       Efficiency e;
       e.stack = r.text(node, "stack");
       const std::string phase = r.text(node, "phase");
@@ -324,6 +334,10 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
       e.overlap = fraction("overlap", e.overlap);
       if (e.compute <= 0 || e.memory <= 0 || e.link <= 0) r.fail(node, "compute, memory and link efficiencies must be above 0");
       e.latency_us = r.optional_number(node, "latency_us").value_or(0.0);
+      e.low_precision_speedup = r.optional_number(node, "low_precision_speedup").value_or(e.low_precision_speedup);
+      if (e.low_precision_speedup < 1 || e.low_precision_speedup > 8) {
+        r.fail(node["low_precision_speedup"], "low_precision_speedup: expected a factor between 1 and 8");
+      }
       if (e.latency_us < 0) r.fail(node["latency_us"], "latency_us: expected a non-negative number");
       std::vector<std::string> sources;
       std::string note;

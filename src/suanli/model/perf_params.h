@@ -26,6 +26,10 @@ struct Efficiency {
   double link = 0.7;       // fraction of link / network bandwidth reached by collectives
   double overlap = 0.0;    // fraction of communication hidden behind compute
   double latency_us = 0;   // fixed cost of one collective (launch + synchronisation)
+  // End-to-end speed-up of FP8/INT8/FP4 compute over BF16 on this stack: not
+  // every operation runs in the low precision, so the gain is below the ratio
+  // of peaks. The modelled rate is min(low-precision peak, BF16 peak x this).
+  double low_precision_speedup = 2.0;
   Grade grade = Grade::Unknown;
   std::string source;      // the measurement it was calibrated on
 };
@@ -45,6 +49,12 @@ struct PerfParams {
   // fixed part (bf16 weights + fp32 gradients) and the part sharded over data parallel.
   double state_bytes_fixed = 6.0;
   double state_bytes_sharded = 12.0;
+  // Virtual pipeline stages per device in the interleaved 1F1B schedule; the
+  // pipeline bubble is (pp - 1) / (v x microbatches).
+  int pipeline_virtual_stages = 4;
+  // Fraction of the dense matmul efficiency that routed-expert layers reach in
+  // training (small per-expert GEMMs, routing, load imbalance).
+  double moe_expert_efficiency = 1.0;
   std::vector<std::string> notes;  // provenance of the constants above
 
   std::vector<Efficiency> efficiency;

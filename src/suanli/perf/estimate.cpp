@@ -137,63 +137,85 @@ InferenceResult run_inference(Phase phase, const Workload& w, const ModelSpec& m
 // --- training ---------------------------------------------------------------
 
 struct TrainResult {
-  double mem_bytes = 0;
+  double mem_bytes = 0;  // at the chosen recomputation
+  double min_mem_bytes = 0;  // with every layer recomputed
+  bool fits = false;
   double step_s = 0;
   double t_compute = 0, t_comm = 0;
   Parallelism par;
 };
 
+// Models one optimizer step at layout (tp, pp, dp, ep). Recomputation is
+// chosen as the smallest fraction of layers that makes the activations fit
+// (Megatron's --recompute-num-layers), since each recomputed layer costs an
+// extra forward pass.
 TrainResult run_train(const Workload& w, const ModelSpec& m, const Chip& c, const PerfParams& p, int n,
                       Parallelism par) {
   TrainResult r;
-  const int tp = par.tp, pp = par.pp, dp = par.dp;
+  const int tp = par.tp, pp = par.pp, dp = par.dp, ep = par.ep;
   const double s = w.seq_len;
   const double h = m.hidden;
   const double micro = static_cast<double>(w.global_batch) / dp;  // microbatches of one sequence per replica
+  const double layers_stage = static_cast<double>(m.layers) / pp;
 
-  // Expert parallelism inside the data-parallel group: experts are sharded
-  // over ep ranks, so each rank keeps experts/ep of them.
+  // Model states: experts are sharded over the ep ranks of the data-parallel
+  // group; optimizer state over data-parallel ranks (distributed optimizer).
   const double expert_params = m.params_per_expert() * m.experts;
   const double dense_params = m.params() - expert_params;
-  const int ep = par.ep;
   const double dense_dev = dense_params / (tp * pp);
   const double expert_dev = expert_params / (static_cast<double>(tp) * pp * ep);
   const double states = (dense_dev + expert_dev) * p.state_bytes_fixed + dense_dev * p.state_bytes_sharded / dp +
                         expert_dev * p.state_bytes_sharded / std::max(1, dp / ep);
-  const double act_factor = par.full_recompute ? p.activation_bytes_full : p.activation_bytes_selective;
-  const double in_flight = std::min<double>(pp, micro);  // 1F1B: the first stage holds pp microbatches
-  const double activations = act_factor * s * h * (static_cast<double>(m.layers) / pp) * in_flight / tp;
-  r.mem_bytes = states + activations;
+  // Activations: under 1F1B the first stage holds min(pp, micro) microbatches
+  // of its layers.
+  const double in_flight = std::min<double>(pp, micro);
+  const double per_layer = s * h * layers_stage * in_flight / tp;
+  const double act_selective = p.activation_bytes_selective * per_layer;
+  const double act_full = p.activation_bytes_full * per_layer;
+  r.min_mem_bytes = states + act_full;
+  const double room = c.mem_bytes - states;
+  double recompute = 0;
+  if (room < act_selective) {
+    if (room < act_full) return r;  // does not fit even with every layer recomputed
+    recompute = (act_selective - room) / (act_selective - act_full);
+  }
+  r.fits = true;
+  par.recompute = recompute;
+  r.mem_bytes = states + act_selective * (1 - recompute) + act_full * recompute;
 
-  // Compute: model FLOPs per token, plus a second forward under full recomputation.
-  const double attn_fwd = 2.0 * m.layers * s * m.attention_width();  // causal mean context s/2, 2 matmuls
+  // Compute: model FLOPs per token, plus a second forward for recomputed layers.
+  const double attn_fwd = 2.0 * m.layers * s * m.attention_width();  // causal: mean context s/2, 2 matmuls
   const double model_flops_tok = 6.0 * m.active_params() + 3.0 * attn_fwd;
-  const double hw_flops_tok = model_flops_tok + (par.full_recompute ? 2.0 * m.active_params() + attn_fwd : 0.0);
+  const double hw_flops_tok = model_flops_tok + recompute * (2.0 * m.active_params() + attn_fwd);
   const double tokens = static_cast<double>(w.global_batch) * s;
-  const double t_math = tokens * hw_flops_tok / n / c.peak_flops;
-  const double bubble = (micro + pp - 1) / micro;
+  // Routed-expert matmuls run at a fraction of the dense efficiency.
+  const double expert_share = m.is_moe() ? 6.0 * m.experts_per_token * m.params_per_expert() / model_flops_tok : 0.0;
+  const double moe_slowdown = 1.0 - expert_share + expert_share / p.moe_expert_efficiency;
+  const double t_math = tokens * hw_flops_tok * moe_slowdown / n / c.peak_flops;
+  // Interleaved 1F1B: bubble (pp - 1) / (v x micro).
+  par.vp = pp > 1 ? std::max(1, std::min(p.pipeline_virtual_stages, static_cast<int>(layers_stage))) : 1;
+  const double bubble = 1.0 + (pp - 1) / (par.vp * micro);
   r.t_compute = t_math * bubble;
 
   // Tensor parallel: 4 all-reduce equivalents of one microbatch's activations
   // per layer (2 forward, 2 backward), on the critical path.
-  const double t_tp = micro * (static_cast<double>(m.layers) / pp) * 4.0 *
-                      allreduce_s(s * h * kActivationBytes, tp, c.link_bw, c.latency_s);
+  const double t_tp = micro * layers_stage * 4.0 * allreduce_s(s * h * kActivationBytes, tp, c.link_bw, c.latency_s);
   // Data parallel: reduce-scatter gradients + all-gather parameters (BF16).
-  const double t_dp_dense = allreduce_s(dense_dev * kActivationBytes, dp, c.scaleout_bw, c.latency_s);
-  const double t_dp_expert = allreduce_s(expert_dev * kActivationBytes, std::max(1, dp / ep), c.scaleout_bw, c.latency_s);
+  const double t_dp = allreduce_s(dense_dev * kActivationBytes, dp, c.scaleout_bw, c.latency_s) +
+                      allreduce_s(expert_dev * kActivationBytes, std::max(1, dp / ep), c.scaleout_bw, c.latency_s);
   // Expert parallel: dispatch + combine of each token's k expert inputs,
-  // forward and backward, for the share that leaves the rank.
+  // forward and backward, for the share that leaves the rank; over the
+  // chip-to-chip link when the group fits in the scale-up domain.
   double t_ep = 0;
   if (m.is_moe() && ep > 1) {
     const double moe_layers = static_cast<double>(m.layers - m.dense_layers) / pp;
     const double tokens_rank = tokens / dp / tp;
     const double bytes = tokens_rank * moe_layers * m.experts_per_token * h * kActivationBytes * 4.0 * (ep - 1) / ep;
-    const bool inside_domain = static_cast<long>(ep) * tp <= c.scaleup;
-    t_ep = bytes / (inside_domain && c.link_bw > 0 ? c.link_bw : c.scaleout_bw);
+    const bool inside_domain = static_cast<long>(ep) * tp <= c.scaleup && c.link_bw > 0;
+    t_ep = bytes / (inside_domain ? c.link_bw : c.scaleout_bw);
   }
-  const double hidden_comm = (t_dp_dense + t_dp_expert + t_ep) * (1.0 - c.overlap);
-  r.t_comm = t_tp + t_dp_dense + t_dp_expert + t_ep;
-  r.step_s = r.t_compute + t_tp + hidden_comm;
+  r.t_comm = t_tp + t_dp + t_ep;
+  r.step_s = r.t_compute + t_tp + (t_dp + t_ep) * (1.0 - c.overlap);
   r.par = par;
   return r;
 }
@@ -283,7 +305,8 @@ Estimate estimate(const Workload& w, const ModelSpec& m, const Accelerator& a, c
   const Efficiency& eff = p.lookup(a.stack, phase);
   if (eff.stack == "*") e.notes.push_back(fmt::format("no measured efficiency for the {} stack; fallback used", a.stack));
   Chip c{};
-  c.peak_flops = a.rate(e.precision).value * kTera * eff.compute;
+  // Low precision speeds up only part of the work: cap the gain over BF16.
+  c.peak_flops = std::min(a.rate(e.precision).value, a.bf16_tflops.value * eff.low_precision_speedup) * kTera * eff.compute;
   c.bf16_flops = a.bf16_tflops.value * kTera;
   c.mem_bytes = a.mem_gb.value * kGB * p.usable_memory_fraction;
   c.mem_bw = a.mem_tbps.value * kTera * eff.memory;
@@ -322,14 +345,9 @@ Estimate estimate(const Workload& w, const ModelSpec& m, const Accelerator& a, c
           const int dp = n / (tp * pp);
           if (dp > w.global_batch) continue;
           const int ep = m.is_moe() ? std::gcd(dp, m.experts) : 1;
-          for (bool full : {false, true}) {
-            Parallelism par{tp, pp, dp, ep, full};
-            TrainResult r = run_train(w, m, c, p, n, par);
-            best_mem = std::min(best_mem, r.mem_bytes);
-            if (r.mem_bytes > c.mem_bytes) continue;
-            if (!best || r.step_s < best->step_s) best = r;
-            break;  // selective recomputation fits: full recomputation is only slower
-          }
+          TrainResult r = run_train(w, m, c, p, n, Parallelism{tp, pp, dp, ep, 1, 0});
+          best_mem = std::min(best_mem, r.min_mem_bytes);
+          if (r.fits && (!best || r.step_s < best->step_s)) best = r;
         }
       }
       if (!best) continue;
@@ -343,7 +361,9 @@ Estimate estimate(const Workload& w, const ModelSpec& m, const Accelerator& a, c
       e.t_compute_s = best->t_compute;
       e.t_comm_s = best->t_comm;
       e.bound = bound_of(best->t_compute, 0, best->step_s - best->t_compute);
-      if (best->par.full_recompute) e.notes.push_back("full activation recomputation needed to fit");
+      if (best->par.recompute > 0) {
+        e.notes.push_back(fmt::format("recomputes {:.0f}% of layers to fit activations", best->par.recompute * 100));
+      }
       break;
     }
 
@@ -351,7 +371,7 @@ Estimate estimate(const Workload& w, const ModelSpec& m, const Accelerator& a, c
     for (int tp : tp_options(tp_limit, n)) {
       const int pp = n / tp;
       if (pp > m.layers) continue;
-      InferenceResult r = run_inference(phase, w, m, c, e.precision, n, Parallelism{tp, pp, 1, 1, false});
+      InferenceResult r = run_inference(phase, w, m, c, e.precision, n, Parallelism{tp, pp, 1, 1, 1, 0});
       best_mem = std::min(best_mem, r.mem_bytes);
       if (r.mem_bytes > c.mem_bytes) continue;
       if (!best || r.time_s < best->time_s) best = r;

@@ -53,7 +53,8 @@ struct Parallelism {
   int pp = 1;  // pipeline stages
   int dp = 1;  // data-parallel replicas (training)
   int ep = 1;  // expert-parallel group (MoE training)
-  bool full_recompute = false;
+  int vp = 1;          // virtual pipeline stages per device (interleaved 1F1B)
+  double recompute = 0;  // training: fraction of layers fully recomputed to fit memory
 };
 
 enum class Fit {

@@ -22,7 +22,7 @@ std::string describe(const Parallelism& p, Task task) {
   if (task == Task::Train) {
     if (p.dp > 1) s += fmt::format(" DP{}", p.dp);
     if (p.ep > 1) s += fmt::format(" EP{}", p.ep);
-    if (p.full_recompute) s += " +recompute";
+    if (p.recompute > 0) s += fmt::format(" RC{:.0f}%", p.recompute * 100.0);
   }
   return s;
 }
@@ -105,7 +105,7 @@ std::string estimates_json(const std::vector<Estimate>& rows, const Workload& w,
       j["devices"] = e.devices;
       j["nodes"] = e.nodes;
       j["parallel"] = {{"tp", e.parallel.tp}, {"pp", e.parallel.pp}, {"dp", e.parallel.dp}, {"ep", e.parallel.ep},
-                       {"full_recompute", e.parallel.full_recompute}};
+                       {"virtual_stages", e.parallel.vp}, {"recompute_fraction", e.parallel.recompute}};
       j["precision"] = name(e.precision);
       j["precision_fallback"] = e.precision_fallback;
       j["tokens_per_s"] = e.tokens_per_s;
