@@ -188,3 +188,15 @@ TEST(Perf, EstimateAllRanksFittingChipsFirstByThroughputPerDevice) {
 
 }  // namespace
 }  // namespace suanli
+
+namespace suanli {
+namespace {
+
+TEST(Perf, UnknownModelArchitectureIsNamed) {
+  const Estimate e = run(decode(1), "pangu-ultra-135b", "ascend-910c");
+  EXPECT_EQ(e.fit, Fit::UnknownFigure);
+  EXPECT_NE(e.why.find("hidden"), std::string::npos) << e.why;
+}
+
+}  // namespace
+}  // namespace suanli

@@ -293,6 +293,17 @@ Estimate estimate(const Workload& w, const ModelSpec& m, const Accelerator& a, c
                                   unknown ? "support unknown" : "not supported", a.id, name(e.precision)));
   }
 
+  // Architecture fields the zoo does not know (0) stop the estimate, named.
+  std::string model_missing;
+  for (auto [field, value] : {std::pair{"layers", m.layers}, std::pair{"hidden", m.hidden}, std::pair{"heads", m.heads},
+                              std::pair{"kv_heads", m.kv_heads}, std::pair{"head_dim", m.head_dim}}) {
+    if (value <= 0) model_missing += (model_missing.empty() ? "" : ", ") + std::string(field);
+  }
+  if (!model_missing.empty()) {
+    fail(e, Fit::UnknownFigure, fmt::format("model {}: unknown {}", m.id, model_missing));
+    return e;
+  }
+
   const bool multi = w.devices != 1;
   if (auto missing = missing_figures(a, e.precision, multi && w.devices > 1); !missing.empty()) {
     std::string list;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Command two: the whole test suite.
+#  1. Release build with warnings as errors, then every test (ctest).
+#  2. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Prints ctest's summary for each; exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== release build (warnings are errors)"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+echo "== release tests"
+ctest --preset release
+
+echo "== sanitizer build (address, undefined)"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+echo "== sanitizer tests"
+ctest --preset asan
