@@ -1,0 +1,52 @@
+// What the policy says and what the scheduler decides, as data.
+//
+// A Decision carries the Verdicts that led to it, so any placement, wait or
+// rejection can be explained later ("no domestic capacity free; imported
+// denied by cii-domestic-only"). Plain value types; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "suanli/model/time.h"
+
+namespace suanli {
+
+// The policy's word on (job, accelerator model).
+struct Verdict {
+  std::string accelerator;
+  bool allowed = true;
+  std::string rule;    // the rule that decided ("" when allowed by all)
+  std::string reason;  // the rule's human reason, or why it is allowed
+};
+
+struct NodeShare {
+  int node = 0;     // node index in the cluster state
+  int devices = 0;  // devices taken on that node
+  bool operator==(const NodeShare&) const = default;
+};
+
+struct Decision {
+  enum class Kind { Place, Preempt, Reject, Defer };
+  Kind kind = Kind::Defer;
+  std::int64_t job = 0;
+  Seconds at = 0;
+  std::string accelerator;          // Place: the model chosen; Preempt: where it ran
+  std::vector<NodeShare> nodes;     // Place: the devices bound
+  double tokens_per_s = 0;          // Place: modelled throughput of the job there
+  Seconds expected_runtime = 0;     // Place: until completion at that throughput
+  int epoch = 0;                    // Place: increments each time a job is (re)placed
+  bool violation = false;           // Place by a baseline that the policy would deny
+  std::string reason;               // one line for people
+  std::vector<Verdict> verdicts;    // per accelerator model considered
+
+  bool operator==(const Decision& o) const {
+    return kind == o.kind && job == o.job && at == o.at && accelerator == o.accelerator && nodes == o.nodes &&
+           epoch == o.epoch && violation == o.violation && reason == o.reason;
+  }
+};
+
+std::string_view name(Decision::Kind k);
+
+}  // namespace suanli

@@ -1,0 +1,61 @@
+// Jobs: what a tenant asks the fleet to run.
+//
+// Plain value types; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "suanli/model/enums.h"
+#include "suanli/model/time.h"
+
+namespace suanli {
+
+enum class JobKind { Train, Finetune, Serve, BatchInfer };
+
+std::string_view name(JobKind k);
+std::optional<JobKind> parse_job_kind(std::string_view text);
+
+// A service-level objective. Zero fields are not constrained.
+struct Slo {
+  double min_tokens_per_s = 0;  // whole job, generated tokens for serving
+  double max_tpot_ms = 0;       // time per output token (serve, batch-infer)
+};
+
+// A class of jobs (what a generator draws from, and what coverage analysis
+// reports on): the shape of the work and who submits it.
+struct JobClass {
+  std::string name;
+  std::string tenant;
+  JobKind kind = JobKind::Train;
+  std::string model;                // model zoo id
+  Precision precision = Precision::BF16;
+  int devices = 0;                  // devices requested; 0 = sized by the performance model
+  Slo slo;
+  double work_tokens = 0;           // tokens to train or process (train, finetune, batch-infer)
+  Seconds duration = 0;             // how long a service runs (serve)
+  std::vector<std::string> stacks;  // software stacks the job is ported to, e.g. {"cuda", "cann"}
+  int priority = 0;                 // added to the tenant's priority
+  bool preemptible = true;
+  // Request shape the performance model uses for inference classes.
+  int batch = 32;
+  int input_tokens = 2048;
+  int output_tokens = 256;
+  int seq_len = 4096;               // training sequence length
+  int global_batch = 512;           // training sequences per step
+  std::string note;
+};
+
+// One job instance. `id` is unique within a run; `cls` indexes the scenario's
+// job classes (or -1 for a job given directly in a job list with its own shape).
+struct Job {
+  std::int64_t id = 0;
+  int cls = -1;
+  JobClass shape;  // the class's fields, possibly varied per job
+  Seconds arrival = 0;
+};
+
+}  // namespace suanli

@@ -1,0 +1,97 @@
+#include "suanli/policy/capability.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "suanli/perf/estimate.h"
+
+namespace suanli {
+namespace {
+
+bool ported(const JobClass& shape, const Accelerator& a) {
+  return std::find(shape.stacks.begin(), shape.stacks.end(), a.stack) != shape.stacks.end();
+}
+
+Workload workload_of(const JobClass& shape) {
+  Workload w;
+  w.precision = shape.precision;
+  w.devices = shape.devices;
+  w.batch = shape.batch;
+  w.input_tokens = shape.input_tokens;
+  w.output_tokens = shape.output_tokens;
+  w.seq_len = shape.seq_len;
+  w.global_batch = shape.global_batch;
+  switch (shape.kind) {
+    case JobKind::Train:
+    case JobKind::Finetune: w.task = Task::Train; break;
+    case JobKind::Serve:
+    case JobKind::BatchInfer: w.task = Task::Serve; break;
+  }
+  return w;
+}
+
+}  // namespace
+
+Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& catalog) {
+  Capability cap;
+  if (!ported(shape, a)) {
+    cap.why = fmt::format("not ported to {}", a.stack);
+    return cap;
+  }
+  const ModelSpec& m = catalog.model(shape.model);
+  Workload w = workload_of(shape);
+  // Services without a fixed size are sized by replicas of the smallest layout that fits.
+  const bool replicate = shape.kind == JobKind::Serve && shape.devices == 0;
+  if (replicate) w.devices = 0;
+  const Estimate e = estimate(w, m, a, catalog.perf);
+  if (!e.ok()) {
+    cap.why = e.why;
+    return cap;
+  }
+  cap.devices = e.devices;
+  cap.tpot_ms = e.tpot_s * 1000.0;
+  cap.bf16_tflops = a.bf16_tflops.value;
+  if (shape.kind == JobKind::BatchInfer) {
+    // Work counts prompt and generated tokens.
+    cap.tokens_per_s = e.tokens_per_s * (shape.input_tokens + shape.output_tokens) / shape.output_tokens;
+  } else {
+    cap.tokens_per_s = e.tokens_per_s;
+  }
+  if (shape.slo.max_tpot_ms > 0 && cap.tpot_ms > shape.slo.max_tpot_ms) {
+    cap.why = fmt::format("TPOT {:.1f} ms exceeds the SLO of {:.0f} ms", cap.tpot_ms, shape.slo.max_tpot_ms);
+    return cap;
+  }
+  if (shape.slo.min_tokens_per_s > 0) {
+    if (replicate) {
+      const double replicas = std::ceil(shape.slo.min_tokens_per_s / e.tokens_per_s);
+      cap.devices = static_cast<int>(replicas) * e.devices;
+      cap.tokens_per_s = replicas * e.tokens_per_s;
+    } else if (e.tokens_per_s < shape.slo.min_tokens_per_s) {
+      cap.why = fmt::format("{:.0f} tokens/s on {} devices, below the SLO of {:.0f}", e.tokens_per_s, e.devices,
+                            shape.slo.min_tokens_per_s);
+      return cap;
+    }
+  }
+  cap.feasible = true;
+  return cap;
+}
+
+Seconds runtime(const JobClass& shape, const Capability& cap, double work_tokens) {
+  if (shape.kind == JobKind::Serve) return std::max<Seconds>(1, shape.duration);
+  if (cap.tokens_per_s <= 0) return 0;
+  return std::max<Seconds>(1, static_cast<Seconds>(std::ceil(work_tokens / cap.tokens_per_s)));
+}
+
+const Capability& CapabilityCache::get(const JobClass& s, const Accelerator& a) {
+  std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|", a.id, s.model, static_cast<int>(s.kind),
+                                static_cast<int>(s.precision), s.devices, s.batch, s.input_tokens, s.output_tokens,
+                                s.seq_len, s.global_batch, s.slo.min_tokens_per_s, s.slo.max_tpot_ms);
+  for (const std::string& st : s.stacks) key += st + ",";
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  return cache_.emplace(std::move(key), assess(s, a, *catalog_)).first->second;
+}
+
+}  // namespace suanli

@@ -1,0 +1,49 @@
+// Capability: whether, and how well, an accelerator model can run a job shape.
+//
+// "Feasible" means it could run on enough free devices of that model: the job
+// is ported to the chip's software stack, its model fits in memory at the
+// device count it asks for (or the fewest that fit), the figures the estimate
+// needs are known, and its SLO is met. Judged by the performance model; this
+// is the physics the sovereignty policy's gap test and the scheduler share.
+//
+// Pure; thread-safe. CapabilityCache memoises by (shape, accelerator) and is
+// thread-compatible (one per scheduler).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "suanli/catalog/catalog.h"
+#include "suanli/model/job.h"
+#include "suanli/model/time.h"
+
+namespace suanli {
+
+struct Capability {
+  bool feasible = false;
+  std::string why;           // when not feasible: one line, e.g. "not ported to cann"
+  int devices = 0;           // devices the job takes on this model
+  double tokens_per_s = 0;   // the job's throughput there (work tokens per second)
+  double tpot_ms = 0;        // serving: time per output token
+  double bf16_tflops = 0;    // per device, for delivered-compute accounting
+};
+
+// REQUIRES: shape.model names a model in `catalog`.
+Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& catalog);
+
+// Seconds the job needs at `cap` for `work_tokens` (train, finetune,
+// batch-infer) or its duration (serve).
+Seconds runtime(const JobClass& shape, const Capability& cap, double work_tokens);
+
+class CapabilityCache {
+ public:
+  explicit CapabilityCache(const Catalog& catalog) : catalog_(&catalog) {}
+  const Capability& get(const JobClass& shape, const Accelerator& a);
+  std::size_t size() const { return cache_.size(); }
+
+ private:
+  const Catalog* catalog_;
+  std::unordered_map<std::string, Capability> cache_;
+};
+
+}  // namespace suanli

@@ -1,0 +1,114 @@
+// What a simulation measured: per job, over time, and in total.
+//
+// Plain value types; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "suanli/model/job.h"
+#include "suanli/model/time.h"
+
+namespace suanli {
+
+struct JobRecord {
+  std::int64_t id = 0;
+  std::string tenant;
+  std::string cls;
+  JobKind kind = JobKind::Train;
+  Seconds arrival = 0;
+  Seconds first_start = -1;  // -1: never started
+  Seconds finish = -1;       // -1: did not finish in the period
+  std::string accelerator;   // where it (last) ran
+  int devices = 0;
+  int placements = 0;
+  int preemptions = 0;       // preempted or displaced
+  bool rejected = false;
+  std::string reject_reason;
+  bool violation = false;    // ran somewhere the policy denies (baselines)
+  bool imported = false;     // ran on an imported chip at least once
+  double device_s_domestic = 0;
+  double device_s_imported = 0;
+  double compute_domestic = 0;  // device-seconds x dense BF16 TFLOPS (delivered compute)
+  double compute_imported = 0;
+  double running_s = 0;      // wall time spent running
+  double requested_device_s = 0;  // what it asked for at its first placement's size and speed
+};
+
+struct Sample {
+  Seconds t = 0;
+  std::map<std::string, int> total_by_model;  // alive devices
+  std::map<std::string, int> used_by_model;
+  int total_domestic = 0, total_imported = 0;
+  int used_domestic = 0, used_imported = 0;
+  int pending = 0;
+  int running = 0;
+  double domestic_share = 0;       // cumulative device-hours share so far (fleet)
+  double imported_cap_devices = 0; // devices the imported cap allows now
+};
+
+struct ShockRecord {
+  std::string label;
+  Seconds at = 0;
+  std::string effect;            // no-new-supply, no-support, immediate-loss, failure, retirement
+  std::vector<std::string> accelerators;
+  int devices_lost = 0;
+  int purchases_cancelled = 0;
+  int displaced_jobs = 0;
+  int displaced_rejected = 0;    // displaced jobs nothing left could run
+  Seconds recovered_after = -1;  // until every displaced job ran again (or ended); -1 = not in the period
+  double unserved_device_hours = 0;  // demand of displaced jobs left unserved at the end
+};
+
+struct Stats {
+  int count = 0;
+  double mean = 0, p50 = 0, p99 = 0, max = 0;
+};
+
+struct ShareStat {
+  double device_hours_domestic = 0;
+  double device_hours_imported = 0;
+  double compute_domestic = 0;   // PFLOP-equivalent: device-hours x TFLOPS / 1000
+  double compute_imported = 0;
+  double target = 0;
+  double share_device_hours() const;
+  double share_compute() const;
+};
+
+struct GroupStats {            // per tenant or per class
+  std::string name;
+  int submitted = 0, completed = 0, rejected = 0, unfinished = 0;
+  Stats jct_h;                 // completion time, hours
+  Stats wait_h;                // time to first start, hours
+  ShareStat share;
+  double slo_attainment = -1;  // serving: mean availability (running / since arrival); -1 if none
+  int violations = 0;
+};
+
+struct SimResult {
+  std::string scenario;
+  std::string scheduler;
+  std::uint64_t seed = 0;
+  Seconds start = 0, end = 0;
+  std::int64_t events = 0;
+  std::int64_t decisions = 0;
+  std::vector<JobRecord> jobs;
+  std::vector<Sample> samples;
+  std::vector<ShockRecord> shocks;
+  std::vector<GroupStats> tenants;
+  std::vector<GroupStats> classes;
+  GroupStats fleet;
+  std::map<std::string, double> utilisation_by_model;   // used / available device-hours
+  double utilisation_domestic = 0, utilisation_imported = 0;
+  double imported_cap = 1.0;            // policy cap on imported devices in use (fraction of fleet)
+  double imported_peak_share = 0;       // highest imported-in-use / fleet devices seen
+  double imported_device_hours_share = 0;  // imported share of used device-hours
+  int violations = 0;
+  std::vector<std::string> log;         // the event log (one line per event or decision), if kept
+};
+
+Stats make_stats(std::vector<double> values);
+
+}  // namespace suanli

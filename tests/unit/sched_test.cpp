@@ -1,0 +1,299 @@
+// The scheduler core, driven event by event: sovereignty rules hold under
+// load, gap jobs reach imported chips, baselines count their violations,
+// preemption and displacement keep progress, and the cluster index stays
+// consistent.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "suanli/config/catalog_loader.h"
+#include "suanli/sched/scheduler.h"
+
+namespace suanli {
+namespace {
+
+const Catalog& cat() {
+  static const Catalog c = config::load_default_catalog();
+  return c;
+}
+
+Tenant tenant(std::string name, std::string sector, int priority = 0) {
+  Tenant t;
+  t.name = std::move(name);
+  t.sector = std::move(sector);
+  t.priority = priority;
+  return t;
+}
+
+JobClass finetune(std::string tenant_name, std::vector<std::string> stacks, int devices = 8) {
+  JobClass c;
+  c.name = "ft";
+  c.tenant = std::move(tenant_name);
+  c.kind = JobKind::Finetune;
+  c.model = "llama-3.1-8b";
+  c.devices = devices;
+  c.work_tokens = 1e9;
+  c.stacks = std::move(stacks);
+  c.seq_len = 4096;
+  c.global_batch = 64;
+  return c;
+}
+
+Event arrival(std::int64_t id, JobClass shape, Seconds at = 0) {
+  Event e;
+  e.kind = Event::Kind::JobArrival;
+  e.job.id = id;
+  e.job.shape = std::move(shape);
+  e.job.arrival = at;
+  return e;
+}
+
+Event join(std::string id, std::string acc, int nodes, std::string domain = "d1") {
+  Event e;
+  e.kind = Event::Kind::NodesJoin;
+  e.group.id = std::move(id);
+  e.group.accelerator = std::move(acc);
+  e.group.count = nodes;
+  e.group.devices_per_node = 8;
+  e.group.domain = std::move(domain);
+  return e;
+}
+
+Event tick() { return Event{}; }
+
+Event finish(std::int64_t id, int epoch) {
+  Event e;
+  e.kind = Event::Kind::JobFinish;
+  e.job_id = id;
+  e.epoch = epoch;
+  return e;
+}
+
+const Decision* find(const std::vector<Decision>& ds, Decision::Kind kind, std::int64_t job) {
+  for (const Decision& d : ds) {
+    if (d.kind == kind && d.job == job) return &d;
+  }
+  return nullptr;
+}
+
+struct Harness {
+  explicit Harness(std::vector<Tenant> tenants, PolicySpec policy = {}, SchedulerOptions options = {})
+      : s(cat(), std::move(policy), std::move(tenants), options) {}
+  std::vector<Decision> step(const Event& e, Seconds now = 0) {
+    auto out = s.on(e, now);
+    auto more = s.on(tick(), now);
+    out.insert(out.end(), more.begin(), more.end());
+    s.cluster().check_invariants();
+    return out;
+  }
+  Scheduler s;
+};
+
+TEST(Scheduler, CriticalJobNeverGoesImportedEvenWhenImportedIsIdle) {
+  Harness h({tenant("grid", "energy")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 1));
+  auto d1 = h.step(arrival(1, finetune("grid", {"cann", "cuda"})));
+  const Decision* p1 = find(d1, Decision::Kind::Place, 1);
+  ASSERT_NE(p1, nullptr);
+  EXPECT_EQ(p1->accelerator, "ascend-910c");
+  auto d2 = h.step(arrival(2, finetune("grid", {"cann", "cuda"})));
+  EXPECT_EQ(find(d2, Decision::Kind::Place, 2), nullptr) << "must wait rather than use the idle H200";
+  const Decision* wait = find(d2, Decision::Kind::Defer, 2);
+  ASSERT_NE(wait, nullptr);
+  EXPECT_NE(wait->reason.find("no ascend-910c capacity free"), std::string::npos) << wait->reason;
+  EXPECT_NE(wait->reason.find("h200 denied by cii-domestic-only"), std::string::npos) << wait->reason;
+  EXPECT_NE(h.s.why_pending(2).find("cii-domestic-only"), std::string::npos);
+  // When the domestic node frees up, the job runs there.
+  auto d3 = h.step(finish(1, p1->epoch), 100);
+  const Decision* p2 = find(d3, Decision::Kind::Place, 2);
+  ASSERT_NE(p2, nullptr);
+  EXPECT_EQ(p2->accelerator, "ascend-910c");
+}
+
+TEST(Scheduler, CudaOnlyJobIsAGapJobAndRunsImported) {
+  Harness h({tenant("lab", "education")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 1));
+  auto d = h.step(arrival(1, finetune("lab", {"cuda"})));
+  const Decision* p = find(d, Decision::Kind::Place, 1);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->accelerator, "h200");
+  EXPECT_FALSE(p->violation);
+  EXPECT_NE(p->reason.find("gap job"), std::string::npos) << p->reason;
+}
+
+TEST(Scheduler, CriticalCudaOnlyJobIsRejectedWithTheRule) {
+  Harness h({tenant("bank", "finance")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 1));
+  auto d = h.step(arrival(1, finetune("bank", {"cuda"})));
+  const Decision* r = find(d, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->reason.find("cii-domestic-only"), std::string::npos) << r->reason;
+  EXPECT_NE(r->reason.find("not ported to cann"), std::string::npos) << r->reason;
+}
+
+TEST(Scheduler, DomesticCapableJobStaysOffImportedUnderSeedButNotUnderFastestFirst) {
+  for (Algorithm alg : {Algorithm::Sovereign, Algorithm::FastestFirst}) {
+    SchedulerOptions o;
+    o.algorithm = alg;
+    Harness h({tenant("web", "internet")}, PolicySpec{}, o);
+    h.step(join("asc", "ascend-910b3", 1));
+    h.step(join("gpu", "h200", 1));
+    auto d1 = h.step(arrival(1, finetune("web", {"cann", "cuda"})));
+    const Decision* p1 = find(d1, Decision::Kind::Place, 1);
+    ASSERT_NE(p1, nullptr);
+    if (alg == Algorithm::Sovereign) {
+      EXPECT_EQ(p1->accelerator, "ascend-910b3");
+      // The domestic node is busy: the next job waits rather than use the idle H200.
+      auto d2 = h.step(arrival(2, finetune("web", {"cann", "cuda"})));
+      EXPECT_EQ(find(d2, Decision::Kind::Place, 2), nullptr);
+      ASSERT_NE(find(d2, Decision::Kind::Defer, 2), nullptr);
+      EXPECT_NE(find(d2, Decision::Kind::Defer, 2)->reason.find("h200 denied by gap-only"), std::string::npos);
+    } else {
+      // The heterogeneity-aware baseline takes the faster H200 and is flagged.
+      EXPECT_EQ(p1->accelerator, "h200");
+      EXPECT_TRUE(p1->violation);
+      EXPECT_NE(p1->reason.find("gap-only"), std::string::npos) << p1->reason;
+    }
+  }
+}
+
+TEST(Scheduler, FastestFirstPicksTheFasterChipFifoTakesFleetOrder) {
+  for (Algorithm alg : {Algorithm::FifoFirstFit, Algorithm::FastestFirst}) {
+    SchedulerOptions o;
+    o.algorithm = alg;
+    Harness h({tenant("web", "internet")}, PolicySpec{}, o);
+    h.step(join("asc", "ascend-910b3", 1));
+    h.step(join("gpu", "h200", 1));
+    auto d = h.step(arrival(1, finetune("web", {"cann", "cuda"})));
+    const Decision* p = find(d, Decision::Kind::Place, 1);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->accelerator, alg == Algorithm::FastestFirst ? "h200" : "ascend-910b3");
+  }
+}
+
+TEST(Scheduler, ImportedCapHolds) {
+  PolicySpec policy;
+  policy.imported_cap_fleet = 0.25;  // of 32 devices: 8 imported devices at most
+  Harness h({tenant("lab", "education")}, policy);
+  h.step(join("asc", "ascend-910c", 2));
+  h.step(join("gpu", "h200", 2));
+  std::vector<Decision> all;
+  for (int i = 1; i <= 3; ++i) {
+    auto d = h.step(arrival(i, finetune("lab", {"cuda"})));
+    all.insert(all.end(), d.begin(), d.end());
+  }
+  int placed = 0;
+  for (const Decision& d : all) placed += d.kind == Decision::Kind::Place;
+  EXPECT_EQ(placed, 1);
+  EXPECT_EQ(h.s.imported_in_use(), 8);
+  EXPECT_NE(h.s.why_pending(2).find("imported-cap"), std::string::npos) << h.s.why_pending(2);
+}
+
+TEST(Scheduler, PreemptionKeepsCheckpointedProgress) {
+  SchedulerOptions o;
+  o.checkpoint_interval = kHour;
+  Harness h({tenant("low", "internet", 0), tenant("high", "internet", 10)}, PolicySpec{}, o);
+  h.step(join("asc", "ascend-910c", 1));
+  auto d1 = h.step(arrival(1, finetune("low", {"cann"})));
+  ASSERT_NE(find(d1, Decision::Kind::Place, 1), nullptr);
+  const double rate = h.s.jobs().at(1).rate;
+  // 2.5 hours later a higher-priority job arrives: the low one is preempted
+  // and keeps 2 hours of progress (its last checkpoint).
+  auto d2 = h.step(arrival(2, finetune("high", {"cann"})), 9000);
+  ASSERT_NE(find(d2, Decision::Kind::Preempt, 1), nullptr);
+  ASSERT_NE(find(d2, Decision::Kind::Place, 2), nullptr);
+  EXPECT_NEAR(h.s.jobs().at(1).remaining, 1e9 - 7200 * rate, 1.0);
+  EXPECT_FALSE(h.s.jobs().at(1).running);
+}
+
+TEST(Scheduler, LosingNodesDisplacesExactlyTheJobsOnThem) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("a", "ascend-910c", 2, "d1"));
+  h.step(join("b", "ascend-910c", 1, "d2"));
+  for (int i = 1; i <= 3; ++i) h.step(arrival(i, finetune("web", {"cann"})));
+  std::map<std::int64_t, std::string> node_of;
+  for (const auto& [id, j] : h.s.jobs()) {
+    ASSERT_TRUE(j.running);
+    node_of[id] = h.s.cluster().nodes()[j.shares[0].node].name;
+  }
+  Event leave;
+  leave.kind = Event::Kind::NodesLeave;
+  leave.group.id = "b";
+  leave.group.count = 1;
+  auto d = h.step(leave, 50);
+  int preempted = 0;
+  for (const Decision& x : d) {
+    if (x.kind != Decision::Kind::Preempt) continue;
+    ++preempted;
+    EXPECT_EQ(node_of[x.job], "b-1");
+    EXPECT_NE(x.reason.find("displaced"), std::string::npos);
+  }
+  EXPECT_EQ(preempted, 1);
+  EXPECT_EQ(h.s.cluster().total_devices(), 16);
+  // The displaced job waits with a reason; nothing else moved.
+  EXPECT_EQ(h.s.pending(), 1u);
+}
+
+TEST(Scheduler, JobNothingCanRunIsRejectedWithEveryModelsReason) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("l", "l20", 1));
+  JobClass big = finetune("web", {"cuda"}, 8);
+  big.model = "llama-3.1-405b";
+  auto d = h.step(arrival(1, big));
+  const Decision* r = find(d, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->reason.find("l20"), std::string::npos) << r->reason;
+}
+
+TEST(Scheduler, MultiNodeJobPacksIntoOneDomain) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("a", "ascend-910c", 2, "d1"));
+  h.step(join("b", "ascend-910c", 3, "d2"));
+  auto d = h.step(arrival(1, finetune("web", {"cann"}, 24)));
+  const Decision* p = find(d, Decision::Kind::Place, 1);
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->nodes.size(), 3u);
+  for (const NodeShare& s : p->nodes) EXPECT_EQ(h.s.cluster().nodes()[s.node].name.substr(0, 2), "b-");
+}
+
+TEST(ClusterState, RandomOperationsKeepTheIndexConsistent) {
+  ClusterState c;
+  NodeGroup g;
+  g.id = "n";
+  g.count = 50;
+  g.devices_per_node = 8;
+  const Accelerator& a = cat().accelerator("h200");
+  c.add_nodes(g, a, 0);
+  g.id = "m";
+  g.domain = "other";
+  c.add_nodes(g, a, 1);
+  std::mt19937 rng(7);
+  std::vector<std::vector<NodeShare>> held;
+  for (int step = 0; step < 5000; ++step) {
+    const int op = static_cast<int>(rng() % 3);
+    if (op < 2) {
+      const int want = 1 + static_cast<int>(rng() % 20);
+      auto shares = c.find(0, want);
+      if (!shares.empty()) {
+        int sum = 0;
+        for (const auto& s : shares) sum += s.devices;
+        ASSERT_EQ(sum, want);
+        c.bind(shares);
+        held.push_back(shares);
+      }
+    } else if (!held.empty()) {
+      const std::size_t k = rng() % held.size();
+      c.release(held[k]);
+      held.erase(held.begin() + static_cast<long>(k));
+    }
+    c.check_invariants();
+  }
+  for (const auto& h : held) c.release(h);
+  EXPECT_EQ(c.free_devices(), c.total_devices());
+}
+
+}  // namespace
+}  // namespace suanli
