@@ -28,6 +28,7 @@ struct Context {
 // Each returns the callback to run when its subcommand was chosen.
 void add_catalog_command(CLI::App& app, Context& ctx);
 void add_estimate_command(CLI::App& app, Context& ctx);
+void add_sim_commands(CLI::App& app, Context& ctx);  // check, simulate, demo
 
 // Writes `text` to stdout, or to `path` when not empty ("-" = stdout).
 void write_output(const std::string& text, const std::string& path);

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
 
   cli::add_catalog_command(app, ctx);
   cli::add_estimate_command(app, ctx);
+  cli::add_sim_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -30,8 +30,7 @@ GapAnalysis Policy::analyse_gap(const JobClass& shape, const std::vector<FleetMo
   return g;
 }
 
-Verdict Policy::judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, int devices,
-                      const ImportedUse& use) const {
+Verdict Policy::judge_rules(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap) const {
   Verdict v;
   v.accelerator = a.id;
   if (a.origin == Origin::Domestic) {
@@ -47,34 +46,55 @@ Verdict Policy::judge(const Tenant& tenant, const Accelerator& a, const GapAnaly
   if (spec_.gap_only && !gap.gap) {
     v.allowed = false;
     v.rule = "gap-only";
-    v.reason = fmt::format("{}; domestic {} can run this job", spec_.gap_reason,
-                           fmt::join(gap.domestic_can, ", "));
+    v.reason = fmt::format("{}; domestic {} can run this job", spec_.gap_reason, fmt::join(gap.domestic_can, ", "));
     return v;
-  }
-  if (spec_.imported_cap_fleet < 1.0) {
-    const double limit = spec_.imported_cap_fleet * use.fleet_devices;
-    if (use.fleet_imported_in_use + devices > limit + 1e-9) {
-      v.allowed = false;
-      v.rule = "imported-cap";
-      v.reason = fmt::format("{}: fleet imported devices in use would be {} of {} allowed ({:.0f}% of {})",
-                             spec_.cap_reason, use.fleet_imported_in_use + devices, static_cast<int>(limit),
-                             spec_.imported_cap_fleet * 100, use.fleet_devices);
-      return v;
-    }
-  }
-  if (spec_.imported_cap_tenant < 1.0) {
-    const int base = use.tenant_quota > 0 ? use.tenant_quota : use.fleet_devices;
-    const double limit = spec_.imported_cap_tenant * base;
-    if (use.tenant_imported_in_use + devices > limit + 1e-9) {
-      v.allowed = false;
-      v.rule = "imported-cap";
-      v.reason = fmt::format("{}: {} imported devices in use would be {} of {} allowed", spec_.cap_reason, tenant.name,
-                             use.tenant_imported_in_use + devices, static_cast<int>(limit));
-      return v;
-    }
   }
   v.reason = gap.gap ? "gap job: no domestic accelerator in the fleet can run it" : "imported use allowed";
   return v;
+}
+
+namespace {
+
+double tenant_cap_base(const ImportedUse& use) { return use.tenant_quota > 0 ? use.tenant_quota : use.fleet_devices; }
+
+}  // namespace
+
+bool Policy::cap_exceeded(int devices, const ImportedUse& use) const {
+  if (spec_.imported_cap_fleet < 1.0 &&
+      use.fleet_imported_in_use + devices > spec_.imported_cap_fleet * use.fleet_devices + 1e-9) {
+    return true;
+  }
+  return spec_.imported_cap_tenant < 1.0 &&
+         use.tenant_imported_in_use + devices > spec_.imported_cap_tenant * tenant_cap_base(use) + 1e-9;
+}
+
+Verdict Policy::judge_cap(const Accelerator& a, const std::string& tenant, int devices, const ImportedUse& use) const {
+  Verdict v;
+  v.accelerator = a.id;
+  if (a.origin == Origin::Domestic || !cap_exceeded(devices, use)) {
+    v.reason = "within the imported cap";
+    return v;
+  }
+  v.allowed = false;
+  v.rule = "imported-cap";
+  const double fleet_limit = spec_.imported_cap_fleet * use.fleet_devices;
+  if (spec_.imported_cap_fleet < 1.0 && use.fleet_imported_in_use + devices > fleet_limit + 1e-9) {
+    v.reason = fmt::format("{}: fleet imported devices in use would be {} of {:.0f} allowed ({:.0f}% of {})",
+                           spec_.cap_reason, use.fleet_imported_in_use + devices, fleet_limit,
+                           spec_.imported_cap_fleet * 100, use.fleet_devices);
+  } else {
+    v.reason = fmt::format("{}: {}'s imported devices in use would be {} of {:.0f} allowed", spec_.cap_reason, tenant,
+                           use.tenant_imported_in_use + devices, spec_.imported_cap_tenant * tenant_cap_base(use));
+  }
+  return v;
+}
+
+Verdict Policy::judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, int devices,
+                      const ImportedUse& use) const {
+  Verdict v = judge_rules(tenant, a, gap);
+  if (!v.allowed || a.origin == Origin::Domestic) return v;
+  Verdict cap = judge_cap(a, tenant.name, devices, use);
+  return cap.allowed ? v : cap;
 }
 
 }  // namespace suanli

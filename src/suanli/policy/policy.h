@@ -57,9 +57,16 @@ class Policy {
                           CapabilityCache& capabilities) const;
 
   // The verdict on running a job of `tenant` on accelerator `a`, taking
-  // `devices` devices, for a job whose gap status is `gap`.
+  // `devices` devices, for a job whose gap status is `gap`: judge_rules then
+  // judge_cap.
   Verdict judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, int devices,
                 const ImportedUse& use) const;
+  // The rules that do not depend on load: cii-domestic-only, gap-only.
+  Verdict judge_rules(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap) const;
+  // Whether `devices` more imported devices would break the imported cap (cheap; no strings).
+  bool cap_exceeded(int devices, const ImportedUse& use) const;
+  // The imported-cap verdict, with its reason (allowed when within the cap).
+  Verdict judge_cap(const Accelerator& a, const std::string& tenant, int devices, const ImportedUse& use) const;
 
  private:
   PolicySpec spec_;

@@ -69,29 +69,37 @@ void Scheduler::arrive(const Job& job, Seconds now, std::vector<Decision>& out) 
   j.tenant = tenant;
   j.priority = tenants_[tenant].priority + job.shape.priority;
   j.remaining = job.shape.kind == JobKind::Serve ? static_cast<double>(job.shape.duration) : job.shape.work_tokens;
-  j.queue_seq = queue_seq_++;
   JobState& ref = jobs_.emplace(job.id, std::move(j)).first->second;
   if (auto why = infeasible_everywhere(ref)) {
-    std::vector<Verdict> none;
-    reject(ref, now, *why, none, out);
+    reject(ref, now, *why, out);
     return;
   }
   pending_.push_back(job.id);
 }
 
+void Scheduler::unbind(JobState& j) {
+  cluster_.release(j.shares);
+  tenant_in_use_[j.tenant] -= j.devices;
+  if (j.imported) {
+    imported_in_use_ -= j.devices;
+    tenant_imported_in_use_[j.tenant] -= j.devices;
+  }
+  auto& list = running_by_pool_[j.pool];
+  const std::int64_t last = list.back();
+  list[j.pool_slot] = last;
+  jobs_.at(last).pool_slot = j.pool_slot;
+  list.pop_back();
+  j.running = false;
+  j.shares.clear();
+  j.pool = j.pool_slot = -1;
+  j.devices = 0;
+  --running_count_;
+}
+
 void Scheduler::finish(std::int64_t id, int epoch, Seconds /*now*/) {
   auto it = jobs_.find(id);
   if (it == jobs_.end() || !it->second.running || it->second.epoch != epoch) return;  // stale: preempted since
-  JobState& j = it->second;
-  cluster_.release(j.shares);
-  int devices = 0;
-  for (const NodeShare& s : j.shares) devices += s.devices;
-  tenant_in_use_[j.tenant] -= devices;
-  if (j.imported) {
-    imported_in_use_ -= devices;
-    tenant_imported_in_use_[j.tenant] -= devices;
-  }
-  --running_count_;
+  unbind(it->second);
   jobs_.erase(it);
 }
 
@@ -99,6 +107,7 @@ void Scheduler::nodes_join(const NodeGroup& group) {
   const Accelerator& a = catalog_->accelerator(group.accelerator, "nodes " + group.id);
   groups_.push_back(group);
   cluster_.add_nodes(group, a, static_cast<int>(groups_.size() - 1));
+  running_by_pool_.resize(cluster_.pools().size());
   ++fleet_version_;
 }
 
@@ -110,17 +119,20 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
     if (nodes[i].alive && groups_[nodes[i].group].id == group) leaving.push_back(i);
   }
   if (leaving.empty()) return;
-  // Displace every job with devices on a leaving node.
+  std::sort(leaving.begin(), leaving.end());
+  // Displace every job with devices on a leaving node, in id order.
   std::vector<std::int64_t> displaced;
-  for (auto& [id, j] : jobs_) {
-    if (!j.running) continue;
-    for (const NodeShare& s : j.shares) {
-      if (std::find(leaving.begin(), leaving.end(), s.node) != leaving.end()) {
-        displaced.push_back(id);
-        break;
+  for (const auto& list : running_by_pool_) {
+    for (std::int64_t id : list) {
+      for (const NodeShare& s : jobs_.at(id).shares) {
+        if (std::binary_search(leaving.begin(), leaving.end(), s.node)) {
+          displaced.push_back(id);
+          break;
+        }
       }
     }
   }
+  std::sort(displaced.begin(), displaced.end());
   for (std::int64_t id : displaced) {
     stop(jobs_.at(id), now, fmt::format("displaced: nodes of {} left the fleet", group), out);
   }
@@ -131,8 +143,7 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   for (std::int64_t id : pending_) {
     JobState& j = jobs_.at(id);
     if (auto why = infeasible_everywhere(j)) {
-      std::vector<Verdict> none;
-      reject(j, now, *why, none, out);
+      reject(j, now, *why, out);
     } else {
       still.push_back(id);
     }
@@ -150,14 +161,6 @@ void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vect
     kept = elapsed - elapsed % options_.checkpoint_interval;
   }
   j.remaining = std::max(0.0, j.remaining - static_cast<double>(kept) * j.rate);
-  cluster_.release(j.shares);
-  int devices = 0;
-  for (const NodeShare& s : j.shares) devices += s.devices;
-  tenant_in_use_[j.tenant] -= devices;
-  if (j.imported) {
-    imported_in_use_ -= devices;
-    tenant_imported_in_use_[j.tenant] -= devices;
-  }
   Decision d;
   d.kind = Decision::Kind::Preempt;
   d.job = j.job.id;
@@ -167,40 +170,25 @@ void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vect
   d.epoch = j.epoch;
   d.reason = fmt::format("{}; {} of {} kept", why, format_duration(kept), format_duration(elapsed));
   out.push_back(std::move(d));
-  j.running = false;
-  j.shares.clear();
-  j.pool = -1;
+  unbind(j);
   j.wait_reason = why;
-  --running_count_;
+  j.wait_key = 0;
+  j.options_version = 0;  // runtimes changed with the remaining work
   pending_.push_back(j.job.id);
 }
 
-void Scheduler::reject(JobState& j, Seconds now, std::string why, std::vector<Verdict> verdicts,
-                       std::vector<Decision>& out) {
+void Scheduler::reject(JobState& j, Seconds now, std::string why, std::vector<Decision>& out) {
   Decision d;
   d.kind = Decision::Kind::Reject;
   d.job = j.job.id;
   d.at = now;
   d.reason = std::move(why);
-  d.verdicts = std::move(verdicts);
+  d.verdicts = j.denied;
   out.push_back(std::move(d));
   jobs_.erase(j.job.id);
 }
 
-void Scheduler::defer(JobState& j, Seconds now, std::string why, std::vector<Verdict> verdicts,
-                      std::vector<Decision>& out) {
-  if (why == j.wait_reason) return;  // say it once, when the reason changes
-  j.wait_reason = why;
-  Decision d;
-  d.kind = Decision::Kind::Defer;
-  d.job = j.job.id;
-  d.at = now;
-  d.reason = std::move(why);
-  d.verdicts = std::move(verdicts);
-  out.push_back(std::move(d));
-}
-
-// --- candidates ---------------------------------------------------------------
+// --- options --------------------------------------------------------------------
 
 const GapAnalysis& Scheduler::gap_of(JobState& j) {
   if (j.gap_version != fleet_version_) {
@@ -221,126 +209,122 @@ const GapAnalysis& Scheduler::gap_of(JobState& j) {
   return j.gap;
 }
 
-std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
-  std::vector<std::string> why;
-  bool any_feasible = false;
-  bool any_allowed = false;
-  std::vector<std::string> denials;
-  for (const Pool& p : cluster_.pools()) {
-    if (p.alive_nodes == 0) continue;
-    const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
-    if (!cap.feasible) {
-      why.push_back(fmt::format("{}: {}", p.accelerator->id, cap.why));
-      continue;
-    }
-    if (cap.devices > p.total_devices) {
-      why.push_back(fmt::format("{}: needs {} devices, the fleet has {}", p.accelerator->id, cap.devices, p.total_devices));
-      continue;
-    }
-    any_feasible = true;
-    if (options_.algorithm != Algorithm::Sovereign) {
-      any_allowed = true;
-      continue;
-    }
-    // Rules that do not change with load (cii-domestic-only, gap-only) decide here.
-    ImportedUse unlimited;
-    unlimited.fleet_devices = cluster_.total_devices();
-    const Verdict v = policy_.judge(tenants_[j.tenant], *p.accelerator, gap_of(j), 0, unlimited);
-    if (v.allowed || v.rule == "imported-cap") {
-      any_allowed = true;
-    } else {
-      denials.push_back(fmt::format("{}: denied by {}", p.accelerator->id, v.rule));
-    }
-  }
-  if (any_allowed) return std::nullopt;
-  if (!any_feasible) {
-    return why.empty() ? std::string("the fleet has no accelerators")
-                       : fmt::format("no accelerator in the fleet can run it ({})", fmt::join(why, "; "));
-  }
-  why.insert(why.end(), denials.begin(), denials.end());
-  return fmt::format("no accelerator the policy allows can run it ({})", fmt::join(why, "; "));
-}
-
-ImportedUse Scheduler::imported_use(const JobState& j) const {
-  ImportedUse u;
-  u.fleet_devices = cluster_.total_devices();
-  u.fleet_imported_in_use = imported_in_use_;
-  u.tenant_imported_in_use = tenant_imported_in_use_[j.tenant];
-  u.tenant_quota = tenants_[j.tenant].quota_devices;
-  return u;
-}
-
-std::vector<Scheduler::Candidate> Scheduler::candidates(JobState& j, std::vector<Verdict>& denied) {
-  std::vector<Candidate> out;
+void Scheduler::prepare(JobState& j) {
+  if (j.options_version == fleet_version_) return;
+  j.options.clear();
+  j.denied.clear();
   const auto& pools = cluster_.pools();
-  const GapAnalysis* gap = nullptr;
+  const bool sovereign = options_.algorithm == Algorithm::Sovereign;
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const Pool& pool = pools[p];
     if (pool.alive_nodes == 0) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *pool.accelerator);
     if (!cap.feasible || cap.devices > pool.total_devices) continue;
-    Candidate c{static_cast<int>(p), &cap, runtime(j.job.shape, cap, j.remaining), {}};
-    if (options_.algorithm == Algorithm::Sovereign || pool.accelerator->origin == Origin::Imported) {
-      if (!gap) gap = &gap_of(j);
-      c.verdict = policy_.judge(tenants_[j.tenant], *pool.accelerator, *gap, cap.devices, imported_use(j));
-    } else {
-      c.verdict = Verdict{pool.accelerator->id, true, "", "domestic accelerator"};
-    }
-    if (options_.algorithm == Algorithm::Sovereign && !c.verdict.allowed) {
-      denied.push_back(c.verdict);
+    Option o;
+    o.pool = static_cast<int>(p);
+    o.cap = &cap;
+    o.runtime = runtime(j.job.shape, cap, j.remaining);
+    o.imported = pool.accelerator->origin == Origin::Imported;
+    o.verdict = o.imported ? policy_.judge_rules(tenants_[j.tenant], *pool.accelerator, gap_of(j))
+                           : Verdict{pool.accelerator->id, true, "", "domestic accelerator"};
+    if (sovereign && !o.verdict.allowed) {
+      j.denied.push_back(o.verdict);
       continue;
     }
-    out.push_back(std::move(c));
+    j.options.push_back(std::move(o));
   }
-  auto energy = [&](const Candidate& c) {
-    const Figure& tdp = pools[c.pool].accelerator->tdp_w;
-    return tdp.known() ? tdp.value * c.cap->devices * static_cast<double>(c.runtime) : 1e300;
+  auto energy = [&](const Option& o) {
+    const Figure& tdp = pools[o.pool].accelerator->tdp_w;
+    return tdp.known() ? tdp.value * o.cap->devices * static_cast<double>(o.runtime) : 1e300;
+  };
+  auto faster = [&](const Option& a, const Option& b) {
+    if (a.runtime != b.runtime) return a.runtime < b.runtime;
+    return energy(a) < energy(b);
   };
   switch (options_.algorithm) {
     case Algorithm::Sovereign:
-      std::stable_sort(out.begin(), out.end(), [&](const Candidate& a, const Candidate& b) {
-        const bool da = pools[a.pool].accelerator->origin == Origin::Domestic;
-        const bool db = pools[b.pool].accelerator->origin == Origin::Domestic;
-        if (da != db) return da;  // self-restraint: domestic first where it meets the SLO
-        if (a.runtime != b.runtime) return a.runtime < b.runtime;
-        return energy(a) < energy(b);
+      // Self-restraint: domestic first where it meets the SLO, then fastest, then least energy.
+      std::stable_sort(j.options.begin(), j.options.end(), [&](const Option& a, const Option& b) {
+        if (a.imported != b.imported) return !a.imported;
+        return faster(a, b);
       });
       break;
-    case Algorithm::FastestFirst:
-      std::stable_sort(out.begin(), out.end(), [&](const Candidate& a, const Candidate& b) {
-        if (a.runtime != b.runtime) return a.runtime < b.runtime;
-        return energy(a) < energy(b);
-      });
-      break;
+    case Algorithm::FastestFirst: std::stable_sort(j.options.begin(), j.options.end(), faster); break;
     case Algorithm::FifoFirstFit: break;  // fleet order
   }
-  return out;
+  j.options_version = fleet_version_;
+}
+
+std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
+  prepare(j);
+  if (!j.options.empty()) return std::nullopt;
+  std::vector<std::string> why;
+  for (const Pool& p : cluster_.pools()) {
+    if (p.alive_nodes == 0) continue;
+    const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
+    if (!cap.feasible) {
+      why.push_back(fmt::format("{}: {}", p.accelerator->id, cap.why));
+    } else if (cap.devices > p.total_devices) {
+      why.push_back(fmt::format("{}: needs {} devices, the fleet has {}", p.accelerator->id, cap.devices, p.total_devices));
+    }
+  }
+  if (j.denied.empty()) {
+    return why.empty() ? std::string("the fleet has no accelerators")
+                       : fmt::format("no accelerator in the fleet can run it ({})", fmt::join(why, "; "));
+  }
+  for (const Verdict& v : j.denied) why.push_back(fmt::format("{}: denied by {}", v.accelerator, v.rule));
+  return fmt::format("no accelerator the policy allows can run it ({})", fmt::join(why, "; "));
+}
+
+bool Scheduler::cap_denies(const JobState& j, int devices) const {
+  ImportedUse u;
+  u.fleet_devices = cluster_.total_devices();
+  u.fleet_imported_in_use = imported_in_use_;
+  u.tenant_imported_in_use = tenant_imported_in_use_[j.tenant];
+  u.tenant_quota = tenants_[j.tenant].quota_devices;
+  return policy_.cap_exceeded(devices, u);
+}
+
+Verdict Scheduler::cap_verdict(const JobState& j, const Accelerator& a, int devices) const {
+  ImportedUse u;
+  u.fleet_devices = cluster_.total_devices();
+  u.fleet_imported_in_use = imported_in_use_;
+  u.tenant_imported_in_use = tenant_imported_in_use_[j.tenant];
+  u.tenant_quota = tenants_[j.tenant].quota_devices;
+  return policy_.judge_cap(a, tenants_[j.tenant].name, devices, u);
+}
+
+bool Scheduler::quota_denies(const JobState& j, int devices) const {
+  const Tenant& t = tenants_[j.tenant];
+  return t.quota_devices > 0 && tenant_in_use_[j.tenant] + devices > t.quota_devices;
 }
 
 // --- placement ----------------------------------------------------------------
 
-bool Scheduler::try_place(JobState& j, const Candidate& c, Seconds now, std::vector<Decision>& out,
-                          const std::vector<Verdict>& denied) {
-  const Tenant& tenant = tenants_[j.tenant];
-  if (tenant.quota_devices > 0 && tenant_in_use_[j.tenant] + c.cap->devices > tenant.quota_devices) return false;
-  std::vector<NodeShare> shares = cluster_.find(c.pool, c.cap->devices);
-  if (shares.empty()) return false;
+void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now,
+                      std::vector<Decision>& out) {
   cluster_.bind(shares);
-  const Accelerator& a = *cluster_.pools()[c.pool].accelerator;
+  const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
+  Verdict verdict = o.verdict;
+  if (verdict.allowed && o.imported && cap_denies(j, o.cap->devices)) verdict = cap_verdict(j, a, o.cap->devices);
   j.running = true;
-  j.pool = c.pool;
+  j.pool = o.pool;
+  j.pool_slot = static_cast<int>(running_by_pool_[o.pool].size());
+  running_by_pool_[o.pool].push_back(j.job.id);
+  j.devices = o.cap->devices;
   j.shares = shares;
   j.started = now;
-  j.rate = j.job.shape.kind == JobKind::Serve ? 1.0 : c.cap->tokens_per_s;
-  j.expected_end = now + c.runtime;
-  j.imported = a.origin == Origin::Imported;
-  j.violation = !c.verdict.allowed;
+  j.rate = j.job.shape.kind == JobKind::Serve ? 1.0 : o.cap->tokens_per_s;
+  j.expected_end = now + o.runtime;
+  j.imported = o.imported;
+  j.violation = !verdict.allowed;
   ++j.epoch;
   j.wait_reason.clear();
-  tenant_in_use_[j.tenant] += c.cap->devices;
+  j.wait_key = 0;
+  tenant_in_use_[j.tenant] += j.devices;
   if (j.imported) {
-    imported_in_use_ += c.cap->devices;
-    tenant_imported_in_use_[j.tenant] += c.cap->devices;
+    imported_in_use_ += j.devices;
+    tenant_imported_in_use_[j.tenant] += j.devices;
   }
   ++running_count_;
 
@@ -350,36 +334,30 @@ bool Scheduler::try_place(JobState& j, const Candidate& c, Seconds now, std::vec
   d.at = now;
   d.accelerator = a.id;
   d.nodes = std::move(shares);
-  d.tokens_per_s = c.cap->tokens_per_s;
-  d.expected_runtime = c.runtime;
+  d.tokens_per_s = o.cap->tokens_per_s;
+  d.expected_runtime = o.runtime;
   d.epoch = j.epoch;
   d.violation = j.violation;
-  d.reason = j.violation ? fmt::format("placed on {} against {}: {}", a.id, c.verdict.rule, c.verdict.reason)
-                         : fmt::format("placed on {}: {}", a.id, c.verdict.reason);
-  d.verdicts.push_back(c.verdict);
-  d.verdicts.insert(d.verdicts.end(), denied.begin(), denied.end());
+  d.reason = j.violation ? fmt::format("placed on {} against {}: {}", a.id, verdict.rule, verdict.reason)
+                         : fmt::format("placed on {}: {}", a.id, verdict.reason);
+  d.verdicts.push_back(std::move(verdict));
+  d.verdicts.insert(d.verdicts.end(), j.denied.begin(), j.denied.end());
   out.push_back(std::move(d));
-  return true;
 }
 
-bool Scheduler::try_preempt(JobState& j, const std::vector<Candidate>& cands, Seconds now, std::vector<Decision>& out,
-                            const std::vector<Verdict>& denied) {
+bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out) {
   const auto& nodes = cluster_.nodes();
-  const Tenant& tenant = tenants_[j.tenant];
-  for (const Candidate& c : cands) {
-    const int need = c.cap->devices;
-    if (tenant.quota_devices > 0 && tenant_in_use_[j.tenant] + need > tenant.quota_devices) continue;
-    const Pool& pool = cluster_.pools()[c.pool];
+  for (const Option& o : j.options) {
+    const int need = o.cap->devices;
+    const Pool& pool = cluster_.pools()[o.pool];
     if (need > pool.devices_per_node) continue;  // single-node jobs only: clearing whole nodes is too disruptive
-    // Per node of the pool: free devices plus those of lower-priority preemptible jobs.
-    std::unordered_map<int, std::vector<std::int64_t>> victims_on;
+    if (quota_denies(j, need) || (o.imported && cap_denies(j, need))) continue;
+    // Per node of the pool: devices held by lower-priority preemptible jobs.
     std::unordered_map<int, int> reclaimable;
-    for (auto& [id, r] : jobs_) {
-      if (!r.running || r.pool != c.pool || r.priority >= j.priority || !r.job.shape.preemptible) continue;
-      for (const NodeShare& s : r.shares) {
-        victims_on[s.node].push_back(id);
-        reclaimable[s.node] += s.devices;
-      }
+    for (std::int64_t id : running_by_pool_[o.pool]) {
+      const JobState& r = jobs_.at(id);
+      if (r.priority >= j.priority || !r.job.shape.preemptible) continue;
+      for (const NodeShare& s : r.shares) reclaimable[s.node] += s.devices;
     }
     int best = -1, best_cost = 1 << 30;
     for (const auto& [node, devices] : reclaimable) {
@@ -393,7 +371,17 @@ bool Scheduler::try_preempt(JobState& j, const std::vector<Candidate>& cands, Se
     }
     if (best < 0) continue;
     // Preempt on that node, lowest priority and latest start first, until it fits.
-    auto& victims = victims_on[best];
+    std::vector<std::int64_t> victims;
+    for (std::int64_t id : running_by_pool_[o.pool]) {
+      const JobState& r = jobs_.at(id);
+      if (r.priority >= j.priority || !r.job.shape.preemptible) continue;
+      for (const NodeShare& s : r.shares) {
+        if (s.node == best) {
+          victims.push_back(id);
+          break;
+        }
+      }
+    }
     std::sort(victims.begin(), victims.end(), [&](std::int64_t a, std::int64_t b) {
       const JobState& x = jobs_.at(a);
       const JobState& y = jobs_.at(b);
@@ -403,22 +391,59 @@ bool Scheduler::try_preempt(JobState& j, const std::vector<Candidate>& cands, Se
     });
     for (std::int64_t v : victims) {
       if (nodes[best].free >= need) break;
-      stop(jobs_.at(v), now, fmt::format("preempted by job {} (priority {} > {})", j.job.id, j.priority,
-                                          jobs_.at(v).priority), out);
+      JobState& victim = jobs_.at(v);
+      stop(victim, now, fmt::format("preempted by job {} (priority {} > {})", j.job.id, j.priority, victim.priority),
+           out);
     }
-    // The freed node is the best fit only if no other fits better; place there explicitly.
-    if (try_place(j, c, now, out, denied)) return true;
+    place(j, o, {{best, need}}, now, out);
+    return true;
   }
   return false;
+}
+
+void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, const std::vector<std::pair<int, int>>& blocked,
+                      std::vector<Decision>& out) {
+  if (key == j.wait_key) return;  // say it once, when the reason changes
+  j.wait_key = key;
+  enum { kBusy = 0, kQuota = 1, kCap = 2 };
+  std::vector<std::string> parts;
+  std::vector<Verdict> verdicts;
+  for (const auto& [index, code] : blocked) {
+    const Option& o = j.options[index];
+    const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
+    if (code == kBusy) {
+      parts.push_back(fmt::format("no {} capacity free ({} devices needed)", a.id, o.cap->devices));
+    } else if (code == kQuota) {
+      parts.push_back(fmt::format("{}: tenant quota of {} devices reached", a.id, tenants_[j.tenant].quota_devices));
+    } else {
+      Verdict v = cap_verdict(j, a, o.cap->devices);
+      parts.push_back(fmt::format("{} denied by imported-cap", a.id));
+      verdicts.push_back(std::move(v));
+    }
+  }
+  for (const Verdict& v : j.denied) {
+    parts.push_back(fmt::format("{} denied by {}", v.accelerator, v.rule));
+    verdicts.push_back(v);
+  }
+  j.wait_reason = parts.empty() ? "no accelerator can run it now" : fmt::format("{}", fmt::join(parts, "; "));
+  Decision d;
+  d.kind = Decision::Kind::Defer;
+  d.job = j.job.id;
+  d.at = now;
+  d.reason = j.wait_reason;
+  d.verdicts = std::move(verdicts);
+  out.push_back(std::move(d));
 }
 
 void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
   if (pending_.empty()) return;
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
+  const bool preempt = sovereign && options_.preemption;
+  const bool backfill = sovereign && options_.backfill;
   std::vector<JobState*> order;
   order.reserve(pending_.size());
   for (std::int64_t id : pending_) order.push_back(&jobs_.at(id));
-  std::sort(order.begin(), order.end(), [&](const JobState* a, const JobState* b) {
+  auto before = [&](const JobState* a, const JobState* b) {
     if (options_.algorithm != Algorithm::FifoFirstFit) {
       if (a->priority != b->priority) return a->priority > b->priority;
       if (sovereign && tenant_in_use_[a->tenant] != tenant_in_use_[b->tenant]) {
@@ -427,7 +452,19 @@ void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
     }
     if (a->job.arrival != b->job.arrival) return a->job.arrival < b->job.arrival;
     return a->job.id < b->job.id;
-  });
+  };
+  // Only the first max_examined jobs are looked at: select them, then order them.
+  const std::size_t examine = std::min<std::size_t>(order.size(), static_cast<std::size_t>(options_.max_examined));
+  if (examine < order.size()) std::nth_element(order.begin(), order.begin() + static_cast<long>(examine), order.end(), before);
+  order.resize(examine);
+  std::sort(order.begin(), order.end(), before);
+  // Lowest priority running per pool: preemption is pointless above it.
+  std::vector<int> lowest(running_by_pool_.size(), 1 << 30);
+  if (preempt) {
+    for (std::size_t p = 0; p < running_by_pool_.size(); ++p) {
+      for (std::int64_t id : running_by_pool_[p]) lowest[p] = std::min(lowest[p], jobs_.at(id).priority);
+    }
+  }
 
   // EASY backfilling: the first job that cannot start gets a reservation on
   // its preferred pool; later jobs may use that pool only if they end before
@@ -438,88 +475,87 @@ void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
     int extra = 0;
   } reservation;
 
-  std::vector<std::int64_t> placed;
-  int examined = 0;
+  enum { kBusy = 0, kQuota = 1, kCap = 2 };
+  std::vector<std::pair<int, int>> blocked;
+  bool placed_any = false;
   for (JobState* j : order) {
-    if (examined++ >= options_.max_examined) break;
-    if (cluster_.free_devices() == 0 && !(sovereign && options_.preemption)) break;
-    std::vector<Verdict> denied;
-    std::vector<Candidate> cands = candidates(*j, denied);
+    if (cluster_.free_devices() == 0 && !preempt) break;
+    prepare(*j);
+    blocked.clear();
     bool ok = false;
-    std::string busy;
-    for (const Candidate& c : cands) {
-      if (sovereign && options_.backfill && c.pool == reservation.pool) {
-        const bool ends_before = now + c.runtime <= reservation.shadow;
-        if (!ends_before && c.cap->devices > reservation.extra) continue;
-        if (!ends_before) {
-          if (!try_place(*j, c, now, out, denied)) continue;
-          reservation.extra -= c.cap->devices;
-          ok = true;
-          break;
-        }
+    for (std::size_t k = 0; k < j->options.size() && !ok; ++k) {
+      const Option& o = j->options[k];
+      const int need = o.cap->devices;
+      if (quota_denies(*j, need)) {
+        blocked.emplace_back(static_cast<int>(k), kQuota);
+        continue;
       }
-      if (try_place(*j, c, now, out, denied)) {
-        ok = true;
-        break;
+      if (sovereign && o.imported && cap_denies(*j, need)) {
+        blocked.emplace_back(static_cast<int>(k), kCap);
+        continue;
       }
+      if (cluster_.pools()[o.pool].free_devices < need) {
+        blocked.emplace_back(static_cast<int>(k), kBusy);
+        continue;
+      }
+      const bool reserved = backfill && o.pool == reservation.pool;
+      const bool ends_before = now + o.runtime <= reservation.shadow;
+      if (reserved && !ends_before && need > reservation.extra) {
+        blocked.emplace_back(static_cast<int>(k), kBusy);
+        continue;
+      }
+      std::vector<NodeShare> shares = cluster_.find(o.pool, need);
+      if (shares.empty()) {
+        blocked.emplace_back(static_cast<int>(k), kBusy);
+        continue;
+      }
+      if (reserved && !ends_before) reservation.extra -= need;
+      place(*j, o, std::move(shares), now, out);
+      ok = true;
     }
-    if (!ok && sovereign && options_.preemption && !cands.empty()) ok = try_preempt(*j, cands, now, out, denied);
+    if (!ok && preempt) {
+      bool worth = false;
+      for (const Option& o : j->options) worth = worth || lowest[o.pool] < j->priority;
+      if (worth) ok = try_preempt(*j, now, out);
+    }
     if (ok) {
-      placed.push_back(j->job.id);
+      placed_any = true;
       continue;
     }
-    // It waits: say why.
-    std::string why;
-    if (cands.empty()) {
-      std::vector<std::string> parts;
-      for (const Verdict& v : denied) parts.push_back(fmt::format("{} denied by {}", v.accelerator, v.rule));
-      why = parts.empty() ? "no accelerator can run it now" : fmt::format("{}", fmt::join(parts, "; "));
-    } else {
-      std::vector<std::string> parts;
-      for (const Candidate& c : cands) {
-        const Tenant& t = tenants_[j->tenant];
-        if (t.quota_devices > 0 && tenant_in_use_[j->tenant] + c.cap->devices > t.quota_devices) {
-          parts.push_back(fmt::format("{}: tenant quota of {} devices reached", cluster_.pools()[c.pool].accelerator->id,
-                                      t.quota_devices));
-        } else {
-          parts.push_back(fmt::format("no {} capacity free ({} devices needed)", cluster_.pools()[c.pool].accelerator->id,
-                                      c.cap->devices));
-        }
-      }
-      for (const Verdict& v : denied) parts.push_back(fmt::format("{} denied by {}", v.accelerator, v.rule));
-      why = fmt::format("{}", fmt::join(parts, "; "));
-    }
-    defer(*j, now, why, denied, out);
+    // It waits: say why (formatted only when the reason changes).
+    std::uint64_t key = 1469598103934665603ull;  // FNV-1a over (pool, code)
+    for (const auto& [k, code] : blocked) key = (key ^ static_cast<std::uint64_t>(j->options[k].pool * 4 + code)) * 1099511628211ull;
+    defer(*j, now, key, blocked, out);
     if (options_.algorithm == Algorithm::FifoFirstFit) break;  // strict FIFO: the head blocks the queue
-    if (sovereign && options_.backfill && reservation.pool < 0 && !cands.empty()) {
+    if (backfill && reservation.pool < 0 && !j->options.empty()) {
       // Reserve on the preferred pool: when will enough devices be free?
-      const Candidate& c = cands.front();
+      const Option& o = j->options.front();
       std::vector<std::pair<Seconds, int>> ends;
-      for (const auto& [id, r] : jobs_) {
-        if (!r.running || r.pool != c.pool) continue;
-        int devices = 0;
-        for (const NodeShare& s : r.shares) devices += s.devices;
-        ends.emplace_back(r.expected_end, devices);
+      for (std::int64_t id : running_by_pool_[o.pool]) {
+        const JobState& r = jobs_.at(id);
+        ends.emplace_back(r.expected_end, r.devices);
       }
       std::sort(ends.begin(), ends.end());
-      int free = cluster_.pools()[c.pool].free_devices;
-      reservation.pool = c.pool;
+      int free = cluster_.pools()[o.pool].free_devices;
+      reservation.pool = o.pool;
       reservation.shadow = now;
       for (const auto& [end, devices] : ends) {
-        if (free >= c.cap->devices) break;
+        if (free >= o.cap->devices) break;
         free += devices;
         reservation.shadow = end;
       }
-      reservation.extra = std::max(0, free - c.cap->devices);
+      reservation.extra = std::max(0, free - o.cap->devices);
     }
   }
-  if (!placed.empty()) {
+  if (placed_any) {
     std::vector<std::int64_t> still;
     still.reserve(pending_.size());
     for (std::int64_t id : pending_) {
       auto it = jobs_.find(id);
       if (it != jobs_.end() && !it->second.running) still.push_back(id);
     }
+    std::sort(still.begin(), still.end());
+    still.erase(std::unique(still.begin(), still.end()), still.end());
     pending_ = std::move(still);
   }
 }

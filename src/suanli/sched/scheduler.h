@@ -59,6 +59,15 @@ struct SchedulerOptions {
   int max_examined = 2000;            // pending jobs examined per pass (Slurm's bf_max_job_test)
 };
 
+// One accelerator pool a job could run on, with what the static rules say.
+struct Option {
+  int pool = -1;
+  const Capability* cap = nullptr;  // owned by the scheduler's capability cache
+  Seconds runtime = 0;              // for the job's remaining work there
+  bool imported = false;
+  Verdict verdict;                  // cii-domestic-only / gap-only (the load-dependent cap is checked at placement)
+};
+
 // A job the scheduler knows about, as the outside may inspect it.
 struct JobState {
   Job job;
@@ -69,6 +78,8 @@ struct JobState {
   bool running = false;
   // While running:
   int pool = -1;
+  int pool_slot = -1;           // position in the pool's running list
+  int devices = 0;
   std::vector<NodeShare> shares;
   Seconds started = 0;
   double rate = 0;              // units of `remaining` per second
@@ -77,8 +88,12 @@ struct JobState {
   bool violation = false;
   // While pending:
   std::string wait_reason;
-  std::uint64_t queue_seq = 0;
-  // Gap status on the current fleet.
+  std::uint64_t wait_key = 0;   // signature of the wait reason (formatted only when it changes)
+  // Options on the current fleet, in preference order, and the pools the
+  // static rules deny; recomputed when the fleet or the remaining work changes.
+  std::vector<Option> options;
+  std::vector<Verdict> denied;
+  std::uint64_t options_version = 0;
   GapAnalysis gap;
   std::uint64_t gap_version = 0;
 };
@@ -105,32 +120,27 @@ class Scheduler {
   int imported_in_use() const { return imported_in_use_; }
 
  private:
-  struct Candidate {
-    int pool;
-    const Capability* cap;
-    Seconds runtime;
-    Verdict verdict;
-  };
-
   void arrive(const Job& job, Seconds now, std::vector<Decision>& out);
   void finish(std::int64_t id, int epoch, Seconds now);
   void nodes_join(const NodeGroup& group);
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
   void pass(Seconds now, std::vector<Decision>& out);
 
-  // The models this job may run on now, in preference order; `denied` gets
-  // the verdicts of the rest (and infeasible models, as policy-free verdicts).
-  std::vector<Candidate> candidates(JobState& j, std::vector<Verdict>& denied);
+  // Fills j.options / j.denied for the current fleet if stale.
+  void prepare(JobState& j);
   const GapAnalysis& gap_of(JobState& j);
-  bool try_place(JobState& j, const Candidate& c, Seconds now, std::vector<Decision>& out,
-                 const std::vector<Verdict>& denied);
-  bool try_preempt(JobState& j, const std::vector<Candidate>& cands, Seconds now, std::vector<Decision>& out,
-                   const std::vector<Verdict>& denied);
+  // The load-dependent imported-cap verdict for `devices` more imported devices.
+  Verdict cap_verdict(const JobState& j, const Accelerator& a, int devices) const;
+  bool cap_denies(const JobState& j, int devices) const;
+  bool quota_denies(const JobState& j, int devices) const;
+  void place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now, std::vector<Decision>& out);
+  bool try_preempt(JobState& j, Seconds now, std::vector<Decision>& out);
   void stop(JobState& j, Seconds now, const std::string& why, std::vector<Decision>& out);
-  void reject(JobState& j, Seconds now, std::string why, std::vector<Verdict> verdicts, std::vector<Decision>& out);
-  void defer(JobState& j, Seconds now, std::string why, std::vector<Verdict> verdicts, std::vector<Decision>& out);
+  void unbind(JobState& j);
+  void reject(JobState& j, Seconds now, std::string why, std::vector<Decision>& out);
+  void defer(JobState& j, Seconds now, std::uint64_t key, const std::vector<std::pair<int, int>>& blocked,
+             std::vector<Decision>& out);
   std::optional<std::string> infeasible_everywhere(JobState& j);
-  ImportedUse imported_use(const JobState& j) const;
 
   const Catalog* catalog_;
   Policy policy_;
@@ -141,8 +151,8 @@ class Scheduler {
   std::vector<NodeGroup> groups_;
   std::map<std::int64_t, JobState> jobs_;
   std::vector<std::int64_t> pending_;  // ids, unordered; the pass orders them
+  std::vector<std::vector<std::int64_t>> running_by_pool_;
   std::size_t running_count_ = 0;
-  std::uint64_t queue_seq_ = 0;
   std::uint64_t fleet_version_ = 1;
   int imported_in_use_ = 0;
   std::vector<int> tenant_in_use_;

@@ -1,0 +1,69 @@
+// A self-contained HTML report of one or more simulation runs of a scenario.
+//
+// The page needs no network to view: one inline <style>, system fonts, and
+// inline SVG charts drawn here (no scripts, fonts or stylesheets fetched).
+// All text from the inputs is HTML-escaped. Pure functions of their inputs;
+// safe to call from several threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "suanli/catalog/catalog.h"
+#include "suanli/model/scenario.h"
+#include "suanli/sim/metrics.h"
+
+namespace suanli::report {
+
+// The report: title and description from the scenario, a "what this means"
+// summary, headline/tenant/class/shock tables, and charts over time (domestic
+// share vs target, utilisation by origin, imported devices vs the cap, queue
+// length, utilisation per accelerator model) with each shock marked, plus
+// per-tenant domestic share against its target. With a catalog, accelerator
+// models are named with their vendor and origin. Empty inputs render a page
+// that says what is missing.
+std::string simulation_html(const Scenario& scenario, const std::vector<SimResult>& runs,
+                            const Catalog* catalog = nullptr);
+
+// Plain-text sentences saying what the numbers mean: which scheduler met the
+// targets, the violations the baselines caused, which shock hurt most.
+std::vector<std::string> simulation_findings(const std::vector<SimResult>& runs);
+
+// Escapes & < > " ' so that text is safe in HTML content and attribute values.
+std::string html_escape(std::string_view text);
+
+// One time chart as inline SVG; every time chart in the report uses it.
+struct ChartSeries {
+  std::string name;
+  std::string colour;                              // CSS colour
+  std::string dash;                                // SVG stroke-dasharray, empty = solid
+  std::vector<std::pair<Seconds, double>> points;  // NaN values break the line
+};
+
+struct ChartMarker {  // a vertical line at a moment, e.g. a shock, tagged S1, S2 ... with a key below
+  Seconds at = 0;
+  std::string label;
+};
+
+struct ChartReference {  // a horizontal line, e.g. a target
+  double y = 0;
+  std::string label;
+};
+
+struct LineChart {
+  std::string title;
+  std::string note;  // a line under the title, e.g. how points were averaged
+  std::string y_label;
+  Seconds from = 0, to = 0;  // x range; widened to one day when empty
+  bool percent = false;      // values are fractions, drawn on a 0-100% axis
+  double y_max = 0;          // top of the y axis; 0 = from the data
+  std::vector<ChartSeries> series;
+  std::vector<ChartMarker> markers;
+  std::vector<ChartReference> references;
+};
+
+std::string svg_line_chart(const LineChart& chart);
+
+}  // namespace suanli::report
