@@ -20,26 +20,22 @@ void add_catalog_command(CLI::App& app, Context& ctx) {
     std::string id;
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_flag("--json", opts->json, "Print JSON");
-  cmd->add_flag("--csv", opts->csv, "Print CSV");
+  auto* json_flag = cmd->add_flag("--json", opts->json, "Print JSON");
+  cmd->add_flag("--csv", opts->csv, "Print CSV")->excludes(json_flag);
 
   auto* show = cmd->add_subcommand("show", "Show one accelerator (or model) in full");
   show->add_option("id", opts->id, "Accelerator id or alias, e.g. h200, ascend-910c")->required();
   show->add_flag("--json", opts->json, "Print JSON");
 
   auto* models = cmd->add_subcommand("models", "List the model zoo");
-  models->add_flag("--json", opts->json, "Print JSON");
-  models->add_flag("--csv", opts->csv, "Print CSV");
+  auto* models_json_flag = models->add_flag("--json", opts->json, "Print JSON");
+  models->add_flag("--csv", opts->csv, "Print CSV")->excludes(models_json_flag);
 
   show->callback([&ctx, opts] {
     const Catalog& c = ctx.catalog();
     if (c.find_accelerator(opts->id) == nullptr) {
       if (const ModelSpec* m = c.find_model(opts->id)) {
-        write_output(fmt::format("{} ({})\n  source: {}\n  {:.2f}B params, {:.2f}B active, {} layers, hidden {}, "
-                                 "{} heads, {} KV heads, context {}\n{}",
-                                 m->name, m->id, m->source, m->params_b, m->active_params_b, m->layers, m->hidden,
-                                 m->heads, m->kv_heads, m->max_context, m->note.empty() ? "" : "  note: " + m->note + "\n"),
-                     "");
+        write_output(opts->json ? report::model_json(*m) : report::model_detail(*m), "");
         return;
       }
     }

@@ -5,7 +5,10 @@
 #include <fstream>
 #include <iostream>
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "suanli/cli/command.h"
 #include "suanli/model/error.h"
@@ -49,6 +52,19 @@ int main(int argc, char** argv) {
   cli::add_sim_commands(app, ctx);
 
   try {
+    // An unknown first word is named, with a suggestion, rather than CLI11's
+    // generic "a subcommand is required".
+    if (argc > 1 && argv[1][0] != '-') {
+      std::vector<std::string> names;
+      for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+      if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+        std::string message = fmt::format("unknown command '{}'", argv[1]);
+        const auto near = closest_names(argv[1], names, 1);
+        message += near.empty() ? fmt::format("; expected one of: {}", fmt::join(names, ", "))
+                                : fmt::format("; did you mean '{}'?", near.front());
+        throw InputError("", message);
+      }
+    }
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);

@@ -19,7 +19,63 @@ std::string describe(const YAML::Node& node) {
 
 }  // namespace
 
+namespace {
+
+// yaml-cpp 0.7 reads an unterminated quoted scalar up to the end of the
+// document, silently swallowing the entries after it. suanli's files never
+// need a quoted string that spans lines, so such a quote is reported at the
+// line where it opens. A quote opens a scalar only where a scalar can start
+// (after ':', '-', '[', '{', ',' or indentation), so apostrophes and inch
+// marks inside plain text are left alone.
+void check_quotes(const std::string& file, std::string_view text) {
+  int line = 1;
+  char prev = '\n';  // last non-blank character outside quotes
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      prev = '\n';
+      continue;
+    }
+    if (c == ' ' || c == '\t') continue;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || prev == '\n')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    const bool can_open = prev == '\n' || prev == ':' || prev == '-' || prev == '[' || prev == '{' || prev == ',';
+    if ((c == '"' || c == '\'') && can_open) {
+      const int open_line = line;
+      std::size_t j = i + 1;
+      for (; j < text.size(); ++j) {
+        if (text[j] == '\n') {
+          throw InputError(fmt::format("{}:{}", file, open_line),
+                           fmt::format("malformed YAML: the {} string opened here is not closed on this line",
+                                       c == '"' ? "double-quoted" : "single-quoted"));
+        }
+        if (c == '"' && text[j] == '\\') {
+          ++j;
+          continue;
+        }
+        if (text[j] == c) {
+          if (c == '\'' && j + 1 < text.size() && text[j + 1] == '\'') {
+            ++j;  // '' is an escaped quote
+            continue;
+          }
+          break;
+        }
+      }
+      i = j;
+      prev = 'x';
+      continue;
+    }
+    prev = c;
+  }
+}
+
+}  // namespace
+
 YamlReader::YamlReader(std::string file, std::string_view text) : file_(std::move(file)) {
+  check_quotes(file_, text);
   try {
     root_ = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {

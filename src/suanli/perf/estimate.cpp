@@ -238,6 +238,8 @@ void fail(Estimate& e, Fit fit, std::string why) {
 std::vector<std::string> missing_figures(const Accelerator& a, Precision prec, bool multi_device) {
   std::vector<std::string> missing;
   if (!a.rate(prec).known()) missing.push_back(std::string(name(prec)) + (prec == Precision::INT8 ? "_tops" : "_tflops"));
+  // The BF16 rate bounds the end-to-end gain of lower precisions (and is the MFU denominator).
+  if (prec != Precision::BF16 && !a.bf16_tflops.known()) missing.push_back("bf16_tflops");
   if (!a.mem_gb.known()) missing.push_back("mem_gb");
   if (!a.mem_tbps.known()) missing.push_back("mem_tbps");
   if (multi_device && !a.link_gbps.known() && a.node_devices > 1) missing.push_back("link_gbps");

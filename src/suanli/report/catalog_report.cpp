@@ -172,27 +172,71 @@ Table model_table(const Catalog& catalog) {
   return t;
 }
 
-std::string models_json(const Catalog& catalog) {
-  json list = json::array();
-  for (const ModelSpec& m : catalog.models) {
-    list.push_back({{"id", m.id},
-                    {"name", m.name},
-                    {"kind", m.kind},
-                    {"source", m.source},
-                    {"params_b", m.params_b},
-                    {"active_params_b", m.active_params_b},
-                    {"layers", m.layers},
-                    {"hidden", m.hidden},
-                    {"heads", m.heads},
-                    {"kv_heads", m.kv_heads},
-                    {"head_dim", m.head_dim},
-                    {"ffn", m.ffn},
-                    {"vocab", m.vocab},
-                    {"max_context", m.max_context},
-                    {"experts", m.experts},
-                    {"experts_per_token", m.experts_per_token}});
+namespace {
+
+nlohmann::json model_to_json(const ModelSpec& m) {
+  using nlohmann::json;
+  auto known = [](int v) { return v > 0 ? json(v) : json(nullptr); };
+  json j = {{"id", m.id},
+            {"name", m.name},
+            {"family", m.family},
+            {"kind", m.kind},
+            {"source", m.source},
+            {"params_b", m.params_b},
+            {"active_params_b", m.active_params_b},
+            {"layers", known(m.layers)},
+            {"hidden", known(m.hidden)},
+            {"heads", known(m.heads)},
+            {"kv_heads", known(m.kv_heads)},
+            {"head_dim", known(m.head_dim)},
+            {"ffn", known(m.ffn)},
+            {"vocab", known(m.vocab)},
+            {"max_context", known(m.max_context)},
+            {"attention", m.attention == Attention::MLA ? "mla" : (m.attention == Attention::GQA ? "gqa" : "mha")}};
+  if (m.is_moe()) {
+    j["experts"] = m.experts;
+    j["experts_per_token"] = m.experts_per_token;
+    j["shared_experts"] = m.shared_experts;
+    j["moe_ffn"] = m.moe_ffn;
+    j["dense_layers"] = m.dense_layers;
   }
-  return json{{"models", list}}.dump(2) + "\n";
+  if (m.attention == Attention::MLA) {
+    j["kv_lora_rank"] = m.kv_lora_rank;
+    j["qk_rope_head_dim"] = m.qk_rope_head_dim;
+  }
+  j["kv_cache_elements_per_token"] = m.kv_elements_per_token();
+  if (!m.note.empty()) j["note"] = m.note;
+  return j;
+}
+
+}  // namespace
+
+std::string models_json(const Catalog& catalog) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ModelSpec& m : catalog.models) list.push_back(model_to_json(m));
+  return nlohmann::json{{"models", list}}.dump(2) + "\n";
+}
+
+std::string model_json(const ModelSpec& m) { return model_to_json(m).dump(2) + "\n"; }
+
+std::string model_detail(const ModelSpec& m) {
+  auto known = [](int v) { return v > 0 ? fmt::format("{}", v) : std::string("unknown"); };
+  std::string out = fmt::format("{} ({})\n  source: {}\n", m.name, m.id, m.source);
+  out += fmt::format("  {:.2f}B parameters, {:.2f}B active per token; {} layers, hidden {}, {} heads, {} KV heads, "
+                     "head dim {}, FFN {}, vocabulary {}, context {}\n",
+                     m.params_b, m.active_params_b, known(m.layers), known(m.hidden), known(m.heads),
+                     known(m.kv_heads), known(m.head_dim), known(m.ffn), known(m.vocab), known(m.max_context));
+  if (m.is_moe()) {
+    out += fmt::format("  mixture of experts: {} routed experts, {} per token, {} shared, expert FFN {}, {} leading dense "
+                       "layers\n",
+                       m.experts, m.experts_per_token, m.shared_experts, m.moe_ffn, m.dense_layers);
+  }
+  if (m.attention == Attention::MLA) {
+    out += fmt::format("  multi-head latent attention: KV latent {} + RoPE {} per layer\n", m.kv_lora_rank,
+                       m.qk_rope_head_dim);
+  }
+  if (!m.note.empty()) out += "  note: " + m.note + "\n";
+  return out;
 }
 
 }  // namespace suanli::report

@@ -18,5 +18,7 @@ std::string accelerator_json(const Accelerator& a, const Catalog& catalog);
 
 Table model_table(const Catalog& catalog);
 std::string models_json(const Catalog& catalog);
+std::string model_detail(const ModelSpec& m);
+std::string model_json(const ModelSpec& m);
 
 }  // namespace suanli::report
