@@ -25,9 +25,12 @@ struct PolicySpec {
   bool gap_only = true;
   std::string gap_reason = "imported accelerators serve only jobs that no domestic accelerator in the fleet can run";
 
-  // Rule imported-cap: imported device-hours stay within these shares.
-  // fleet: of the fleet's device-hour capacity over the window;
-  // tenant: of the tenant's own device-hours over the window. 1 = no cap.
+  // Rule imported-cap: imported devices in use stay within these shares,
+  // checked at every placement. fleet: of the fleet's devices; tenant: of the
+  // tenant's quota (or of the fleet's devices when it has no quota). 1 = no
+  // cap. Holding the cap at every moment bounds the imported share of
+  // device-hour capacity over any window; reports show that share over the
+  // sliding `cap_window`.
   double imported_cap_fleet = 1.0;
   double imported_cap_tenant = 1.0;
   Seconds cap_window = 30 * kDay;

@@ -37,7 +37,7 @@ Workload workload_of(const JobClass& shape) {
 Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& catalog) {
   Capability cap;
   if (!ported(shape, a)) {
-    cap.why = fmt::format("not ported to {}", a.stack);
+    cap.why = fmt::format("the job is not ported to {}", a.stack);
     return cap;
   }
   const ModelSpec& m = catalog.model(shape.model);

@@ -248,7 +248,9 @@ json run_json(const SimResult& r, const std::string& label) {
             {"imported",
              {{"cap", r.imported_cap},
               {"peak_share", r.imported_peak_share},
-              {"device_hours_share", r.imported_device_hours_share}}},
+              {"device_hours_share", r.imported_device_hours_share},
+              {"window_share", r.imported_window_share},
+              {"window_days", r.imported_window_days}}},
             {"violations", r.violations}};
   j["shocks"] = json::array();
   for (const ShockRecord& s : r.shocks) j["shocks"].push_back(shock_json(s));
@@ -602,6 +604,9 @@ Grid headline_grid(const std::vector<SimResult>& runs) {
   row("imported peak share", [](const SimResult& r) { return pct(r.imported_peak_share); });
   row("imported cap", [](const SimResult& r) { return r.imported_cap < 1.0 ? pct(r.imported_cap) : "none"; });
   row("imported share of device-hours", [](const SimResult& r) { return pct(r.imported_device_hours_share); });
+  row("imported share of capacity, worst window", [](const SimResult& r) {
+    return fmt::format("{} ({}d)", pct(r.imported_window_share), r.imported_window_days);
+  });
   row("policy violations", [](const SimResult& r) { return count(r.violations); });
   row("SLO attainment (serving)", [](const SimResult& r) { return slo_cell(r.fleet.slo_attainment); });
   row("events", [](const SimResult& r) { return fmt_number(static_cast<double>(r.events), 0); });

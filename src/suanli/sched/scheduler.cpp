@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <queue>
 
 #include <fmt/format.h>
 
@@ -74,7 +75,36 @@ void Scheduler::arrive(const Job& job, Seconds now, std::vector<Decision>& out) 
     reject(ref, now, *why, out);
     return;
   }
-  pending_.push_back(job.id);
+  enqueue(ref);
+  arrivals_.push_back(job.id);
+}
+
+void Scheduler::enqueue(const JobState& j) {
+  const int level = options_.algorithm == Algorithm::FifoFirstFit ? 0 : j.priority;
+  const std::size_t bucket = options_.algorithm == Algorithm::Sovereign ? static_cast<std::size_t>(j.tenant) : 0;
+  auto& fifos = queue_[level];
+  // Sized once per level: a pass holds iterators into these sets, which a
+  // reallocation of the vector would invalidate.
+  if (fifos.empty()) fifos.resize(std::max<std::size_t>(1, tenants_.size()));
+  fifos[bucket].emplace(j.job.arrival, j.job.id);
+  ++pending_count_;
+}
+
+void Scheduler::dequeue(const JobState& j) {
+  const int level = options_.algorithm == Algorithm::FifoFirstFit ? 0 : j.priority;
+  const std::size_t bucket = options_.algorithm == Algorithm::Sovereign ? static_cast<std::size_t>(j.tenant) : 0;
+  if (queue_[level][bucket].erase({j.job.arrival, j.job.id})) --pending_count_;
+}
+
+bool Scheduler::before(const JobState& a, const JobState& b) const {
+  if (options_.algorithm != Algorithm::FifoFirstFit) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (options_.algorithm == Algorithm::Sovereign && tenant_in_use_[a.tenant] != tenant_in_use_[b.tenant]) {
+      return tenant_in_use_[a.tenant] < tenant_in_use_[b.tenant];
+    }
+  }
+  if (a.job.arrival != b.job.arrival) return a.job.arrival < b.job.arrival;
+  return a.job.id < b.job.id;
 }
 
 void Scheduler::unbind(JobState& j) {
@@ -84,6 +114,8 @@ void Scheduler::unbind(JobState& j) {
     imported_in_use_ -= j.devices;
     tenant_imported_in_use_[j.tenant] -= j.devices;
   }
+  freed_ = true;
+  running_priorities_[j.pool].erase(running_priorities_[j.pool].find(j.priority));
   auto& list = running_by_pool_[j.pool];
   const std::int64_t last = list.back();
   list[j.pool_slot] = last;
@@ -108,7 +140,9 @@ void Scheduler::nodes_join(const NodeGroup& group) {
   groups_.push_back(group);
   cluster_.add_nodes(group, a, static_cast<int>(groups_.size() - 1));
   running_by_pool_.resize(cluster_.pools().size());
+  running_priorities_.resize(cluster_.pools().size());
   ++fleet_version_;
+  freed_ = true;
 }
 
 void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out) {
@@ -138,17 +172,23 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   }
   for (int node : leaving) cluster_.remove_node(node);
   ++fleet_version_;
+  freed_ = true;
   // Pending jobs that nothing left can run are rejected now, with the reason.
-  std::vector<std::int64_t> still;
-  for (std::int64_t id : pending_) {
-    JobState& j = jobs_.at(id);
-    if (auto why = infeasible_everywhere(j)) {
-      reject(j, now, *why, out);
-    } else {
-      still.push_back(id);
+  std::vector<std::int64_t> gone;
+  for (const auto& [level, fifos] : queue_) {
+    for (const Fifo& fifo : fifos) {
+      for (const auto& [arrival, id] : fifo) {
+        if (infeasible_everywhere(jobs_.at(id))) gone.push_back(id);
+      }
     }
   }
-  pending_ = std::move(still);
+  std::sort(gone.begin(), gone.end());
+  for (std::int64_t id : gone) {
+    JobState& j = jobs_.at(id);
+    const std::string why = *infeasible_everywhere(j);
+    dequeue(j);
+    reject(j, now, why, out);
+  }
 }
 
 // Stops a running job (preemption or displacement): it keeps its progress up
@@ -174,7 +214,7 @@ void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vect
   j.wait_reason = why;
   j.wait_key = 0;
   j.options_version = 0;  // runtimes changed with the remaining work
-  pending_.push_back(j.job.id);
+  enqueue(j);
 }
 
 void Scheduler::reject(JobState& j, Seconds now, std::string why, std::vector<Decision>& out) {
@@ -311,6 +351,9 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   j.pool = o.pool;
   j.pool_slot = static_cast<int>(running_by_pool_[o.pool].size());
   running_by_pool_[o.pool].push_back(j.job.id);
+  running_priorities_[o.pool].insert(j.priority);
+  dequeue(j);
+  if (reservation_.job == j.job.id) reservation_ = Reservation{};
   j.devices = o.cap->devices;
   j.shares = shares;
   j.started = now;
@@ -435,128 +478,136 @@ void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, const std::ve
   out.push_back(std::move(d));
 }
 
-void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
-  if (pending_.empty()) return;
+bool Scheduler::examine(JobState& j, Seconds now, std::vector<Decision>& out) {
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
-  const bool preempt = sovereign && options_.preemption;
   const bool backfill = sovereign && options_.backfill;
-  std::vector<JobState*> order;
-  order.reserve(pending_.size());
-  for (std::int64_t id : pending_) order.push_back(&jobs_.at(id));
-  auto before = [&](const JobState* a, const JobState* b) {
-    if (options_.algorithm != Algorithm::FifoFirstFit) {
-      if (a->priority != b->priority) return a->priority > b->priority;
-      if (sovereign && tenant_in_use_[a->tenant] != tenant_in_use_[b->tenant]) {
-        return tenant_in_use_[a->tenant] < tenant_in_use_[b->tenant];  // fair share: least-served tenant first
-      }
-    }
-    if (a->job.arrival != b->job.arrival) return a->job.arrival < b->job.arrival;
-    return a->job.id < b->job.id;
-  };
-  // Only the first max_examined jobs are looked at: select them, then order them.
-  const std::size_t examine = std::min<std::size_t>(order.size(), static_cast<std::size_t>(options_.max_examined));
-  if (examine < order.size()) std::nth_element(order.begin(), order.begin() + static_cast<long>(examine), order.end(), before);
-  order.resize(examine);
-  std::sort(order.begin(), order.end(), before);
-  // Lowest priority running per pool: preemption is pointless above it.
-  std::vector<int> lowest(running_by_pool_.size(), 1 << 30);
-  if (preempt) {
-    for (std::size_t p = 0; p < running_by_pool_.size(); ++p) {
-      for (std::int64_t id : running_by_pool_[p]) lowest[p] = std::min(lowest[p], jobs_.at(id).priority);
-    }
-  }
-
-  // EASY backfilling: the first job that cannot start gets a reservation on
-  // its preferred pool; later jobs may use that pool only if they end before
-  // the reservation starts or fit in the devices it leaves over.
-  struct Reservation {
-    int pool = -1;
-    Seconds shadow = 0;
-    int extra = 0;
-  } reservation;
-
   enum { kBusy = 0, kQuota = 1, kCap = 2 };
-  std::vector<std::pair<int, int>> blocked;
-  bool placed_any = false;
-  for (JobState* j : order) {
-    if (cluster_.free_devices() == 0 && !preempt) break;
-    prepare(*j);
-    blocked.clear();
-    bool ok = false;
-    for (std::size_t k = 0; k < j->options.size() && !ok; ++k) {
-      const Option& o = j->options[k];
-      const int need = o.cap->devices;
-      if (quota_denies(*j, need)) {
-        blocked.emplace_back(static_cast<int>(k), kQuota);
-        continue;
-      }
-      if (sovereign && o.imported && cap_denies(*j, need)) {
-        blocked.emplace_back(static_cast<int>(k), kCap);
-        continue;
-      }
-      if (cluster_.pools()[o.pool].free_devices < need) {
-        blocked.emplace_back(static_cast<int>(k), kBusy);
-        continue;
-      }
-      const bool reserved = backfill && o.pool == reservation.pool;
-      const bool ends_before = now + o.runtime <= reservation.shadow;
-      if (reserved && !ends_before && need > reservation.extra) {
-        blocked.emplace_back(static_cast<int>(k), kBusy);
-        continue;
-      }
-      std::vector<NodeShare> shares = cluster_.find(o.pool, need);
-      if (shares.empty()) {
-        blocked.emplace_back(static_cast<int>(k), kBusy);
-        continue;
-      }
-      if (reserved && !ends_before) reservation.extra -= need;
-      place(*j, o, std::move(shares), now, out);
-      ok = true;
-    }
-    if (!ok && preempt) {
-      bool worth = false;
-      for (const Option& o : j->options) worth = worth || lowest[o.pool] < j->priority;
-      if (worth) ok = try_preempt(*j, now, out);
-    }
-    if (ok) {
-      placed_any = true;
+  prepare(j);
+  std::vector<std::pair<int, int>>& blocked = blocked_;
+  blocked.clear();
+  for (std::size_t k = 0; k < j.options.size(); ++k) {
+    const Option& o = j.options[k];
+    const int need = o.cap->devices;
+    if (quota_denies(j, need)) {
+      blocked.emplace_back(static_cast<int>(k), kQuota);
       continue;
     }
-    // It waits: say why (formatted only when the reason changes).
-    std::uint64_t key = 1469598103934665603ull;  // FNV-1a over (pool, code)
-    for (const auto& [k, code] : blocked) key = (key ^ static_cast<std::uint64_t>(j->options[k].pool * 4 + code)) * 1099511628211ull;
-    defer(*j, now, key, blocked, out);
-    if (options_.algorithm == Algorithm::FifoFirstFit) break;  // strict FIFO: the head blocks the queue
-    if (backfill && reservation.pool < 0 && !j->options.empty()) {
-      // Reserve on the preferred pool: when will enough devices be free?
-      const Option& o = j->options.front();
-      std::vector<std::pair<Seconds, int>> ends;
-      for (std::int64_t id : running_by_pool_[o.pool]) {
-        const JobState& r = jobs_.at(id);
-        ends.emplace_back(r.expected_end, r.devices);
-      }
-      std::sort(ends.begin(), ends.end());
-      int free = cluster_.pools()[o.pool].free_devices;
-      reservation.pool = o.pool;
-      reservation.shadow = now;
-      for (const auto& [end, devices] : ends) {
-        if (free >= o.cap->devices) break;
-        free += devices;
-        reservation.shadow = end;
-      }
-      reservation.extra = std::max(0, free - o.cap->devices);
+    if (sovereign && o.imported && cap_denies(j, need)) {
+      blocked.emplace_back(static_cast<int>(k), kCap);
+      continue;
     }
+    if (cluster_.pools()[o.pool].free_devices < need) {
+      blocked.emplace_back(static_cast<int>(k), kBusy);
+      continue;
+    }
+    const bool reserved = backfill && o.pool == reservation_.pool && reservation_.job != j.job.id;
+    const bool ends_before = now + o.runtime <= reservation_.shadow;
+    if (reserved && !ends_before && need > reservation_.extra) {
+      blocked.emplace_back(static_cast<int>(k), kBusy);
+      continue;
+    }
+    std::vector<NodeShare> shares = cluster_.find(o.pool, need);
+    if (shares.empty()) {
+      blocked.emplace_back(static_cast<int>(k), kBusy);
+      continue;
+    }
+    if (reserved && !ends_before) reservation_.extra -= need;
+    place(j, o, std::move(shares), now, out);
+    return true;
   }
-  if (placed_any) {
-    std::vector<std::int64_t> still;
-    still.reserve(pending_.size());
-    for (std::int64_t id : pending_) {
-      auto it = jobs_.find(id);
-      if (it != jobs_.end() && !it->second.running) still.push_back(id);
+  if (sovereign && options_.preemption) {
+    bool worth = false;
+    for (const Option& o : j.options) {
+      const auto& running = running_priorities_[o.pool];
+      worth = worth || (!running.empty() && *running.begin() < j.priority);
     }
-    std::sort(still.begin(), still.end());
-    still.erase(std::unique(still.begin(), still.end()), still.end());
-    pending_ = std::move(still);
+    if (worth && try_preempt(j, now, out)) return true;
+  }
+  // It waits: say why (formatted only when the reason changes).
+  std::uint64_t key = 1469598103934665603ull;  // FNV-1a over (pool, code)
+  for (const auto& [k, code] : blocked) {
+    key = (key ^ static_cast<std::uint64_t>(j.options[k].pool * 4 + code)) * 1099511628211ull;
+  }
+  defer(j, now, key, blocked, out);
+  if (backfill && reservation_.pool < 0 && !j.options.empty()) {
+    // Reserve on the preferred pool: when will enough devices be free?
+    const Option& o = j.options.front();
+    std::vector<std::pair<Seconds, int>> ends;
+    for (std::int64_t id : running_by_pool_[o.pool]) {
+      const JobState& r = jobs_.at(id);
+      ends.emplace_back(r.expected_end, r.devices);
+    }
+    std::sort(ends.begin(), ends.end());
+    int free = cluster_.pools()[o.pool].free_devices;
+    reservation_ = Reservation{j.job.id, o.pool, now, 0};
+    for (const auto& [end, devices] : ends) {
+      if (free >= o.cap->devices) break;
+      free += devices;
+      reservation_.shadow = end;
+    }
+    reservation_.extra = std::max(0, free - o.cap->devices);
+  }
+  return false;
+}
+
+void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
+  const bool fifo = options_.algorithm == Algorithm::FifoFirstFit;
+  const bool preempt = options_.algorithm == Algorithm::Sovereign && options_.preemption;
+  // Nothing can start that could not start at the last pass unless devices
+  // were freed (or the fleet changed): then only the new arrivals are examined.
+  if (!freed_ && !fifo) {
+    std::vector<JobState*> fresh;
+    for (std::int64_t id : arrivals_) {
+      auto it = jobs_.find(id);
+      if (it != jobs_.end() && !it->second.running) fresh.push_back(&it->second);
+    }
+    arrivals_.clear();
+    std::sort(fresh.begin(), fresh.end(), [&](const JobState* a, const JobState* b) { return before(*a, *b); });
+    for (JobState* j : fresh) examine(*j, now, out);
+    return;
+  }
+  freed_ = false;
+  arrivals_.clear();
+  reservation_ = Reservation{};
+  int examined = 0;
+  // Walk the queue: levels by priority, tenants by devices in use (ties merged by arrival).
+  for (auto level = queue_.begin(); level != queue_.end(); ++level) {
+    if (pending_count_ == 0) break;
+    std::vector<Fifo>& fifos = level->second;
+    std::vector<std::size_t> tenants;
+    for (std::size_t t = 0; t < fifos.size(); ++t) {
+      if (!fifos[t].empty()) tenants.push_back(t);
+    }
+    auto use = [&](std::size_t t) { return options_.algorithm == Algorithm::Sovereign ? tenant_in_use_[t] : 0; };
+    std::stable_sort(tenants.begin(), tenants.end(), [&](std::size_t a, std::size_t b) { return use(a) < use(b); });
+    for (std::size_t g = 0; g < tenants.size();) {
+      std::size_t h = g;
+      while (h < tenants.size() && use(tenants[h]) == use(tenants[g])) ++h;
+      // K-way merge of the group's FIFOs by (arrival, id). Cursors advance
+      // before a job is examined, so placing it (erasing it) is safe.
+      using Cursor = std::pair<Fifo::iterator, Fifo::iterator>;
+      auto later = [](const Cursor& a, const Cursor& b) { return *a.first > *b.first; };
+      std::priority_queue<Cursor, std::vector<Cursor>, decltype(later)> heads(later);
+      for (std::size_t k = g; k < h; ++k) heads.emplace(fifos[tenants[k]].begin(), fifos[tenants[k]].end());
+      while (!heads.empty()) {
+        Cursor c = heads.top();
+        heads.pop();
+        const std::int64_t id = c.first->second;
+        if (++c.first != c.second) heads.push(c);
+        if (examined++ >= options_.max_examined) return;
+        // No device free and nothing this priority could preempt: stop.
+        if (cluster_.free_devices() == 0) {
+          bool can_preempt = false;
+          if (preempt) {
+            for (const auto& prios : running_priorities_) can_preempt = can_preempt || (!prios.empty() && *prios.begin() < level->first);
+          }
+          if (!can_preempt) return;
+        }
+        JobState& j = jobs_.at(id);
+        if (!examine(j, now, out) && fifo) return;  // strict FIFO: the head blocks the queue
+      }
+      g = h;
+    }
   }
 }
 

@@ -31,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,7 +57,9 @@ struct SchedulerOptions {
   bool preemption = true;             // suanli only
   bool backfill = true;               // suanli only (EASY)
   Seconds checkpoint_interval = kHour;  // work since the last checkpoint is lost on preemption
-  int max_examined = 2000;            // pending jobs examined per pass (Slurm's bf_max_job_test)
+  // Pending jobs examined per full pass (like Slurm's bf_max_job_test, whose
+  // default is 500): bounds a pass on a long queue.
+  int max_examined = 500;
 };
 
 // One accelerator pool a job could run on, with what the static rules say.
@@ -115,7 +118,7 @@ class Scheduler {
   const Policy& policy() const { return policy_; }
   const SchedulerOptions& options() const { return options_; }
   const std::map<std::int64_t, JobState>& jobs() const { return jobs_; }  // pending and running
-  std::size_t pending() const { return pending_.size(); }
+  std::size_t pending() const { return pending_count_; }
   std::size_t running() const { return running_count_; }
   int imported_in_use() const { return imported_in_use_; }
 
@@ -125,6 +128,11 @@ class Scheduler {
   void nodes_join(const NodeGroup& group);
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
   void pass(Seconds now, std::vector<Decision>& out);
+  // Examines one pending job in a pass: places it or records why it waits.
+  bool examine(JobState& j, Seconds now, std::vector<Decision>& out);
+  void enqueue(const JobState& j);
+  void dequeue(const JobState& j);
+  bool before(const JobState& a, const JobState& b) const;  // queue order
 
   // Fills j.options / j.denied for the current fleet if stale.
   void prepare(JobState& j);
@@ -150,8 +158,25 @@ class Scheduler {
   CapabilityCache capabilities_;
   std::vector<NodeGroup> groups_;
   std::map<std::int64_t, JobState> jobs_;
-  std::vector<std::int64_t> pending_;  // ids, unordered; the pass orders them
+  // The pending queue: priority level (highest first) -> per-tenant FIFO of
+  // (arrival, id). A pass walks it in order without sorting: levels, then
+  // tenants by devices in use (fair share; equal ones merged by arrival).
+  using Fifo = std::set<std::pair<Seconds, std::int64_t>>;
+  std::map<int, std::vector<Fifo>, std::greater<>> queue_;
+  std::size_t pending_count_ = 0;
+  std::vector<std::int64_t> arrivals_;  // arrived since the last pass
+  bool freed_ = true;                   // devices freed or the fleet changed since the last full pass
+  // EASY reservation of the first job that could not start: later jobs may
+  // use its pool only if they end before `shadow` or fit in `extra` devices.
+  struct Reservation {
+    std::int64_t job = -1;
+    int pool = -1;
+    Seconds shadow = 0;
+    int extra = 0;
+  } reservation_;
   std::vector<std::vector<std::int64_t>> running_by_pool_;
+  std::vector<std::multiset<int>> running_priorities_;  // per pool, for preemption
+  std::vector<std::pair<int, int>> blocked_;             // scratch for examine(): (option, why)
   std::size_t running_count_ = 0;
   std::uint64_t fleet_version_ = 1;
   int imported_in_use_ = 0;

@@ -58,7 +58,12 @@ struct ShockRecord {
   int purchases_cancelled = 0;
   int displaced_jobs = 0;
   int displaced_rejected = 0;    // displaced jobs nothing left could run
-  Seconds recovered_after = -1;  // until every displaced job ran again (or ended); -1 = not in the period
+  Seconds lost_at = -1;          // when its nodes actually left (after any grace period)
+  // From lost_at until every displaced job that could still run was running
+  // again; 0 when nothing was displaced; -1 when that did not happen in the
+  // period, or when every displaced job was rejected.
+  Seconds recovered_after = -1;
+  int displaced_resumed = 0;
   double unserved_device_hours = 0;  // demand of displaced jobs left unserved at the end
 };
 
@@ -104,6 +109,10 @@ struct SimResult {
   double utilisation_domestic = 0, utilisation_imported = 0;
   double imported_cap = 1.0;            // policy cap on imported devices in use (fraction of fleet)
   double imported_peak_share = 0;       // highest imported-in-use / fleet devices seen
+  // Highest imported device-hours / fleet device-hour capacity over any
+  // sliding window of `imported_window_days` whole days (the policy's window).
+  double imported_window_share = 0;
+  int imported_window_days = 30;
   double imported_device_hours_share = 0;  // imported share of used device-hours
   int violations = 0;
   std::vector<std::string> log;         // the event log (one line per event or decision), if kept

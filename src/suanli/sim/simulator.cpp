@@ -90,6 +90,8 @@ class Run {
   Seconds last_tick_ = -1;
   std::map<std::string, double> avail_s_, used_s_;  // device-seconds per model
   double avail_dom_ = 0, avail_imp_ = 0, used_dom_ = 0, used_imp_ = 0;
+  // Per day of the period: imported device-seconds used and fleet capacity.
+  std::vector<double> day_imported_, day_capacity_;
   // Shocks: displaced jobs still waiting to run again, and their unserved demand.
   std::vector<std::set<std::int64_t>> outstanding_;
   std::unordered_map<std::int64_t, std::pair<int, double>> displaced_by_;  // job -> (shock, device-hours left)
@@ -100,6 +102,24 @@ void Run::advance(Seconds now) {
   while (next_sample_ <= now && next_sample_ <= s_.end) {
     sample(next_sample_);
     next_sample_ += s_.sample_interval;
+  }
+  // Split the interval at day boundaries for the windowed imported share.
+  double used_imported_now = 0, capacity_now = 0;
+  for (const Pool& p : sched_.cluster().pools()) {
+    capacity_now += p.total_devices;
+    if (p.accelerator->origin == Origin::Imported) used_imported_now += p.total_devices - p.free_devices;
+  }
+  for (Seconds t = last_t_; t < now;) {
+    const Seconds day_end = (t - s_.start) / kDay * kDay + kDay + s_.start;
+    const Seconds until = std::min(now, day_end);
+    const auto day = static_cast<std::size_t>((t - s_.start) / kDay);
+    if (day_imported_.size() <= day) {
+      day_imported_.resize(day + 1, 0.0);
+      day_capacity_.resize(day + 1, 0.0);
+    }
+    day_imported_[day] += used_imported_now * static_cast<double>(until - t);
+    day_capacity_[day] += capacity_now * static_cast<double>(until - t);
+    t = until;
   }
   const double dt = static_cast<double>(now - last_t_);
   for (const Pool& p : sched_.cluster().pools()) {
@@ -138,11 +158,6 @@ void Run::sample(Seconds t) {
   const double dom = used_dom_, imp = used_imp_;
   smp.domestic_share = dom + imp > 0 ? dom / (dom + imp) : 1.0;
   smp.imported_cap_devices = s_.policy.imported_cap_fleet * (smp.total_domestic + smp.total_imported);
-  const int fleet = smp.total_domestic + smp.total_imported;
-  if (fleet > 0) {
-    result_.imported_peak_share =
-        std::max(result_.imported_peak_share, static_cast<double>(sched_.imported_in_use()) / fleet);
-  }
   result_.samples.push_back(std::move(smp));
 }
 
@@ -160,6 +175,11 @@ void Run::account_stop(JobRecord& r, const RunningInfo& info, Seconds now) {
 
 void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock) {
   result_.decisions += static_cast<std::int64_t>(decisions.size());
+  // The imported peak is measured at every change, not only at samples.
+  if (const int fleet = sched_.cluster().total_devices(); fleet > 0) {
+    result_.imported_peak_share =
+        std::max(result_.imported_peak_share, static_cast<double>(sched_.imported_in_use()) / fleet);
+  }
   for (const Decision& d : decisions) {
     JobRecord& r = result_.jobs[record_of_.at(d.job)];
     switch (d.kind) {
@@ -186,10 +206,10 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
         fin.epoch = d.epoch;
         push(now + d.expected_runtime, kFinish, std::move(fin));
         if (auto it = displaced_by_.find(d.job); it != displaced_by_.end()) {
+          ShockRecord& sh = result_.shocks[it->second.first];
+          sh.displaced_resumed += 1;
           outstanding_[it->second.first].erase(d.job);
-          if (outstanding_[it->second.first].empty() && result_.shocks[it->second.first].recovered_after < 0) {
-            result_.shocks[it->second.first].recovered_after = now - result_.shocks[it->second.first].at;
-          }
+          if (outstanding_[it->second.first].empty() && sh.recovered_after < 0) sh.recovered_after = now - sh.lost_at;
           displaced_by_.erase(it);
         }
         log(now, fmt::format("place job={} acc={} devices={} runtime={} epoch={}{}", d.job, d.accelerator, devices,
@@ -204,6 +224,7 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
         if (shock >= 0 && d.reason.rfind("displaced", 0) == 0) {
           ShockRecord& sh = result_.shocks[shock];
           sh.displaced_jobs += 1;
+          sh.recovered_after = -1;  // a new wave of displaced jobs
           outstanding_[shock].insert(d.job);
           const double left_h = static_cast<double>(std::max<Seconds>(0, it->second.expected_end - now)) / kHour;
           displaced_by_[d.job] = {shock, left_h * it->second.devices};
@@ -220,6 +241,9 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           sh.displaced_rejected += 1;
           sh.unserved_device_hours += it->second.second;
           outstanding_[it->second.first].erase(d.job);
+          if (outstanding_[it->second.first].empty() && sh.displaced_resumed > 0 && sh.recovered_after < 0) {
+            sh.recovered_after = now - sh.lost_at;
+          }
           displaced_by_.erase(it);
         }
         log(now, fmt::format("reject job={} reason=\"{}\"", d.job, d.reason));
@@ -385,14 +409,12 @@ SimResult Run::go() {
           result_.shocks.push_back(std::move(sh));
           outstanding_.emplace_back();
         }
+        if (result_.shocks[shock].lost_at < 0) result_.shocks[shock].lost_at = now;
         const int before = sched_.cluster().total_devices();
         const std::vector<Decision> ds = sched_.on(e, now);
         result_.shocks[shock].devices_lost += before - sched_.cluster().total_devices();
         log(now, fmt::format("nodes-leave group={} nodes={} ({})", e.group.id, e.group.count, result_.shocks[shock].label));
         handle(ds, now, shock);
-        if (outstanding_[shock].empty() && result_.shocks[shock].recovered_after < 0) {
-          result_.shocks[shock].recovered_after = now - result_.shocks[shock].at;
-        }
         break;
       }
       case Event::Kind::Supply:
@@ -419,6 +441,9 @@ SimResult Run::go() {
   // Close the books: running jobs account up to the end of the period.
   for (auto& [id, info] : running_) account_stop(result_.jobs[record_of_.at(id)], info, s_.end);
   for (auto& [id, entry] : displaced_by_) result_.shocks[entry.first].unserved_device_hours += entry.second;
+  for (ShockRecord& sh : result_.shocks) {
+    if (sh.lost_at >= 0 && sh.displaced_jobs == 0) sh.recovered_after = 0;  // nothing was running there
+  }
   if (o_.progress) o_.progress(1.0);
   finish_stats();
   return std::move(result_);
@@ -486,6 +511,18 @@ void Run::finish_stats() {
   result_.utilisation_domestic = avail_dom_ > 0 ? used_dom_ / avail_dom_ : 0.0;
   result_.utilisation_imported = avail_imp_ > 0 ? used_imp_ / avail_imp_ : 0.0;
   result_.imported_device_hours_share = used_dom_ + used_imp_ > 0 ? used_imp_ / (used_dom_ + used_imp_) : 0.0;
+  const auto window = static_cast<std::size_t>(std::max<Seconds>(1, s_.policy.cap_window / kDay));
+  result_.imported_window_days = static_cast<int>(window);
+  double used = 0, capacity = 0;
+  for (std::size_t d = 0; d < day_imported_.size(); ++d) {
+    used += day_imported_[d];
+    capacity += day_capacity_[d];
+    if (d >= window) {
+      used -= day_imported_[d - window];
+      capacity -= day_capacity_[d - window];
+    }
+    if (capacity > 0) result_.imported_window_share = std::max(result_.imported_window_share, used / capacity);
+  }
 }
 
 }  // namespace
