@@ -19,13 +19,15 @@ namespace {
 // else looks at them; the scheduling pass comes last.
 enum Cls { kFinish = 0, kLeave = 1, kJoin = 2, kSupply = 3, kArrival = 4, kTick = 5 };
 
+// The heap holds small keys; events themselves (jobs carry strings) stay in
+// a side store and are moved out once, when popped.
 struct Queued {
   Seconds at = 0;
   int cls = kTick;
   std::uint64_t seq = 0;
-  Event event;
-  int purchase = -1;  // NodesJoin from a purchase: its index
-  int shock = -1;     // NodesLeave caused by a shock: its index
+  std::size_t slot = 0;  // index into the event store
+  int purchase = -1;     // NodesJoin from a purchase: its index
+  int shock = -1;        // NodesLeave caused by a shock: its index
 };
 
 struct Later {
@@ -61,7 +63,8 @@ class Run {
 
   void push(Seconds at, int cls, Event e, int purchase = -1, int shock = -1) {
     e.at = at;
-    q_.push(Queued{at, cls, seq_++, std::move(e), purchase, shock});
+    store_.push_back(std::move(e));
+    q_.push(Queued{at, cls, seq_++, store_.size() - 1, purchase, shock});
   }
   void advance(Seconds now);
   void sample(Seconds t);
@@ -78,6 +81,7 @@ class Run {
   const SimOptions& o_;
   Scheduler sched_;
   std::priority_queue<Queued, std::vector<Queued>, Later> q_;
+  std::vector<Event> store_;
   std::uint64_t seq_ = 0;
   SimResult result_;
   std::unordered_map<std::int64_t, std::size_t> record_of_;
@@ -357,8 +361,9 @@ SimResult Run::go() {
 
   double reported = -1;
   while (!q_.empty() && q_.top().at <= s_.end) {
-    Queued item = q_.top();
+    const Queued item = q_.top();
     q_.pop();
+    Event e = std::move(store_[item.slot]);
     const Seconds now = item.at;
     advance(now);
     if (o_.progress && s_.end > s_.start) {
@@ -368,7 +373,6 @@ SimResult Run::go() {
         reported = f;
       }
     }
-    Event& e = item.event;
     result_.events += 1;
     switch (e.kind) {
       case Event::Kind::JobFinish: {
