@@ -8,7 +8,7 @@ scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 
-# The main job: what does a representative serving workload do on every chip
-# in the catalog, imported and domestic?
-exec build/release/src/suanli/cli/suanli estimate \
-  --model llama-3.1-70b --task decode --batch 64 --input 2048 --output 256 --precision fp8
+# The main job: simulate the embedded h200-window scenario (a provincial AI
+# computing centre through the H200 licence window of December 2025) with the
+# sovereign scheduler and the two baselines; writes suanli-report.html.
+exec build/release/src/suanli/cli/suanli demo
