@@ -1,0 +1,167 @@
+// `suanli replay openb`: the FGD paper's packing experiment on the Alibaba
+// openb trace (trace/packing.h), one or more policies and seeds.
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "suanli/cli/command.h"
+#include "suanli/model/error.h"
+#include "suanli/report/trace_report.h"
+#include "suanli/config/openb_reader.h"
+#include "suanli/trace/packing.h"
+
+namespace suanli::cli {
+namespace {
+
+// $SUANLI_SHARED_DATA/traces, else ../shared/data/traces from the working
+// directory (the layout of a checkout beside the shared data).
+std::string default_trace_dir() {
+  const char* env = std::getenv("SUANLI_SHARED_DATA");
+  const std::string root = env != nullptr && *env != '\0' ? env : "../shared/data";
+  return root + "/traces";
+}
+
+// A file, or a pod-list family name ("cpu050" -> openb_pod_list_cpu050.csv in
+// the default trace folder).
+std::string resolve(const std::string& given, const std::string& flag, const std::string& default_name,
+                    const std::string& family_prefix) {
+  namespace fs = std::filesystem;
+  if (given.empty()) {
+    const std::string path = default_trace_dir() + "/" + default_name;
+    if (!fs::exists(path)) {
+      throw InputError(flag, fmt::format("not given, and the default {} is missing; pass {} FILE or set "
+                                         "SUANLI_SHARED_DATA to the shared data folder",
+                                         path, flag));
+    }
+    return path;
+  }
+  if (fs::exists(given) || given.find('/') != std::string::npos || given.ends_with(".csv")) return given;
+  const std::string path = default_trace_dir() + "/" + family_prefix + given + ".csv";
+  if (fs::exists(path)) return path;
+  throw InputError(flag, fmt::format("found '{}', expected a CSV file or a list name such as 'default' or "
+                                     "'cpu050' (no {} either)",
+                                     given, path));
+}
+
+std::vector<std::uint64_t> parse_seeds(const std::string& text) {
+  auto number = [&](std::string_view s) {
+    std::uint64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+      throw InputError("--seeds", fmt::format("found '{}', expected a seed, a range A..B or a list A,B,C", text));
+    }
+    return v;
+  };
+  std::vector<std::uint64_t> out;
+  const std::size_t dots = text.find("..");
+  if (dots != std::string::npos) {
+    const std::uint64_t a = number(std::string_view(text).substr(0, dots));
+    const std::uint64_t b = number(std::string_view(text).substr(dots + 2));
+    if (b < a || b - a >= 10000) {
+      throw InputError("--seeds", fmt::format("found '{}', expected A..B with A <= B and at most 10,000 seeds", text));
+    }
+    for (std::uint64_t s = a; s <= b; ++s) out.push_back(s);
+    return out;
+  }
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    out.push_back(number(std::string_view(text).substr(start, comma - start)));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+std::vector<trace::PackPolicy> parse_policies(const std::vector<std::string>& names) {
+  std::vector<trace::PackPolicy> out;
+  for (const std::string& n : names) {
+    if (n == "all") return trace::all_pack_policies();
+    const auto p = trace::parse_pack_policy(n);
+    if (!p) {
+      std::vector<std::string> known;
+      for (trace::PackPolicy k : trace::all_pack_policies()) known.emplace_back(trace::policy_name(k));
+      throw InputError("--policy", fmt::format("found '{}', expected one of {} or all", n, fmt::join(known, ", ")));
+    }
+    if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_replay_command(CLI::App& app, Context& /*ctx*/) {
+  auto* replay = app.add_subcommand("replay", "Replay a real cluster trace");
+  replay->require_subcommand(1);
+  auto* openb = replay->add_subcommand(
+      "openb", "Alibaba openb trace (FGD paper, ATC'23): pack an inflated workload under six placement policies");
+  openb->footer(
+      "Examples:\n"
+      "  suanli replay openb                                    default lists from ../shared/data/traces\n"
+      "  suanli replay openb --pods cpu050 --seeds 42..51       the paper's published point, 10 seeds\n"
+      "  suanli replay openb --policy fgd,random --load 1.3 --csv out/ --json\n"
+      "Policies: random, dotprod, clustering, packing, bestfit, fgd (default: all).\n"
+      "Packing mode (the paper's): pods are resampled until the GPU request reaches --load x capacity,\n"
+      "shuffled, placed one at a time and never removed; time columns are ignored.");
+  struct Opts {
+    std::string nodes, pods, mode = "pack", seeds = "42", csv;
+    std::vector<std::string> policies{"all"};
+    double load = 1.3;
+    double target_share = 1.0;
+    int fgd_levels = 100;
+    bool json = false;
+    unsigned threads = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  openb->add_option("--nodes", o->nodes, "Node list CSV (default: openb_node_list_gpu_node.csv)");
+  openb->add_option("--pods", o->pods, "Pod list CSV, or a list name such as cpu050 (default: openb_pod_list_default.csv)");
+  openb->add_option("--mode", o->mode, "pack (time replay is not implemented yet)")->capture_default_str();
+  openb->add_option("--policy,-p", o->policies, "Policies, comma-separated, or all")->delimiter(',');
+  openb->add_option("--load", o->load, "Target arrived GPU request / cluster GPU capacity")->capture_default_str();
+  openb->add_option("--seeds", o->seeds, "Seed, range A..B or list A,B,C")->capture_default_str();
+  openb->add_option("--target-share", o->target_share,
+                    "FGD target workload: most popular pod shapes covering this share of pods")
+      ->capture_default_str();
+  openb->add_option("--fgd-levels", o->fgd_levels,
+                    "FGD score levels as in the authors' simulator (0 = exact argmin of the fragmentation increase)")
+      ->capture_default_str();
+  openb->add_option("--threads", o->threads, "Worker threads (default: all cores)");
+  openb->add_option("--csv", o->csv, "Write summary.csv and curves.csv into DIR");
+  openb->add_flag("--json", o->json, "Print JSON (summary, every run and its curve) instead of the table");
+  openb->callback([o] {
+    if (o->mode != "pack") {
+      throw InputError("--mode", fmt::format("found '{}', expected pack (time replay is not implemented yet)", o->mode));
+    }
+    if (!(o->target_share > 0 && o->target_share <= 1)) {
+      throw InputError("--target-share", fmt::format("found {}, expected a share in (0, 1]", o->target_share));
+    }
+    const auto policies = parse_policies(o->policies);
+    const auto seeds = parse_seeds(o->seeds);
+    const std::string nodes_path = resolve(o->nodes, "--nodes", "openb_node_list_gpu_node.csv", "openb_node_list_");
+    const std::string pods_path = resolve(o->pods, "--pods", "openb_pod_list_default.csv", "openb_pod_list_");
+    auto pods = config::read_openb_pods(pods_path);
+    const std::size_t pod_rows = pods.size();
+    const trace::PackingEngine engine(config::read_openb_nodes(nodes_path), std::move(pods),
+                                      {.load = o->load, .typical_share = o->target_share, .fgd_levels = o->fgd_levels});
+    const auto runs = trace::run_all(engine, policies, seeds, o->threads);
+    if (o->json) {
+      write_output(report::packing_json(runs), "");
+    } else {
+      write_output(fmt::format("openb packing: {} nodes, {} GPUs ({}); {} pods ({}); load {:.0f}%; {} seed(s) {}\n\n",
+                               engine.node_count(), engine.gpu_count(), nodes_path, pod_rows, pods_path,
+                               o->load * 100, seeds.size(), o->seeds),
+                   "");
+      write_output(report::packing_summary_text(runs), "");
+    }
+    if (!o->csv.empty()) {
+      report::write_packing_csv(runs, o->csv);
+      std::fprintf(stderr, "wrote CSV files: %s\n", o->csv.c_str());
+    }
+  });
+}
+
+}  // namespace suanli::cli
