@@ -16,6 +16,7 @@
 #include "suanli/plan/milp.h"
 #include "suanli/plan/planner.h"
 #include "suanli/policy/capability.h"
+#include "suanli/report/plan_html.h"
 
 namespace suanli {
 namespace {
@@ -328,6 +329,66 @@ TEST(PlanLoader, BadShareIsLocated) {
   const std::string e = load_error(kHead + "domestic_share: 1.5\n");
   EXPECT_NE(e.find("plan.yaml:4"), std::string::npos) << e;
   EXPECT_NE(e.find("between 0 and 1"), std::string::npos) << e;
+}
+
+// --- the HTML report ----------------------------------------------------------
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(PlanHtml, SelfContainedPageWithChartsAndEscapedNames) {
+  plan::PlanProblem p = tiny("energy", 20, 1000000, 100000);
+  p.resilience_critical = false;
+  p.name = "tiny <&> plan";
+  p.description = "a \"test\" of <b>escaping</b> & more";
+  const plan::PlanResult r = plan::plan(p, catalog());
+  ASSERT_EQ(r.status, plan::PlanStatus::Optimal);
+  plan::PlanOptions co;
+  co.sovereignty = false;
+  const plan::PlanResult cost_only = plan::plan(p, catalog(), co);
+  const std::vector<double> targets = {0.0, 0.5, 1.0};
+  const auto sweep = plan::sweep_domestic_share(p, catalog(), targets);
+
+  const std::string html = report::plan_html(p, r, {.cost_only = &cost_only, .sweep_targets = targets, .sweep = sweep});
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  EXPECT_GE(count(html, "<svg"), 4u);  // devices (both plans), cost, the sweep curve
+  EXPECT_EQ(count(html, "<svg"), count(html, "</svg>"));
+  EXPECT_NE(html.find("<td>ascend-910c</td><td>domestic</td><td class=\"num\">3</td><td class=\"num\">24</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>h200</td><td>imported</td>"), std::string::npos);  // the cost-only plan's purchase
+  EXPECT_NE(html.find("estimate"), std::string::npos);
+  EXPECT_NE(html.find("Cost of sovereignty"), std::string::npos);
+  EXPECT_NE(html.find("tiny &lt;&amp;&gt; plan"), std::string::npos);
+  EXPECT_EQ(html.find("<&>"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(count(html, "http://"), count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+}
+
+TEST(PlanHtml, ExamplePlanAndInfeasiblePlan) {
+  const plan::PlanProblem p = config::load_plan(catalog(), (repo() / "data/plans/h200-q1-2026.yaml").string());
+  const plan::PlanResult r = plan::plan(p, catalog());
+  const std::string html = report::plan_html(p, r);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  for (const plan::PurchaseLine& l : r.purchases) {
+    EXPECT_NE(html.find("<td>" + l.accelerator + "</td>"), std::string::npos) << l.accelerator;
+  }
+  EXPECT_NE(html.find("Import cut"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+
+  plan::PlanProblem q = tiny("internet", 20, 1000000, 100000);
+  q.candidates[0].max_nodes = 1;
+  q.resilience_all = 1.0;
+  const plan::PlanResult none = plan::plan(q, catalog());
+  ASSERT_EQ(none.status, plan::PlanStatus::Infeasible);
+  const std::string page = report::plan_html(q, none);
+  EXPECT_NE(page.find("No plan exists"), std::string::npos);
+  EXPECT_NE(page.find("supply caps (ascend-910c &lt;= 1 nodes)"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -9,6 +10,7 @@
 #include "suanli/config/plan_loader.h"
 #include "suanli/model/error.h"
 #include "suanli/plan/planner.h"
+#include "suanli/report/plan_html.h"
 #include "suanli/report/plan_report.h"
 
 namespace suanli::cli {
@@ -19,6 +21,7 @@ struct PlanFlags {
   bool json = false;
   std::string sweep;
   std::string compare;
+  std::string html;
   double time_limit_s = 60;
 };
 
@@ -53,12 +56,15 @@ void add_plan_command(CLI::App& app, Context& ctx) {
       "  suanli plan data/plans/h200-q1-2026.yaml --json           as data\n"
       "  suanli plan data/plans/h200-q1-2026.yaml --compare cost-only\n"
       "  suanli plan data/plans/h200-q1-2026.yaml --sweep domestic-share=0.5:1.0:0.1\n"
+      "  suanli plan data/plans/h200-q1-2026.yaml --compare cost-only --html plan.html\n"
       "The plan format is documented in the header of data/plans/h200-q1-2026.yaml; prices in data/prices.yaml.");
   auto f = std::make_shared<PlanFlags>();
   cmd->add_option("plan", f->file, "Plan YAML file")->required();
   cmd->add_flag("--json", f->json, "Print JSON");
   cmd->add_option("--sweep", f->sweep, "Cost-of-sovereignty curve: domestic-share=FROM:TO:STEP");
   cmd->add_option("--compare", f->compare, "Also solve the cost-only plan and show both: cost-only");
+  cmd->add_option("--html", f->html, "Also write a self-contained HTML report of the plan to FILE (with --compare or "
+                  "--sweep, including the cost-only plan or the cost-of-sovereignty curve)");
   cmd->add_option("--time-limit", f->time_limit_s, "Seconds per solve before reporting the best plan and its gap")
       ->check(CLI::PositiveNumber);
   cmd->callback([&ctx, f] {
@@ -71,9 +77,18 @@ void add_plan_command(CLI::App& app, Context& ctx) {
     const plan::PlanProblem p = config::load_plan(c, f->file);
     plan::PlanOptions o;
     o.solve.time_limit_s = f->time_limit_s;
+    auto write_html = [&](const plan::PlanResult& r, const report::PlanHtmlExtras& extras) {
+      if (f->html.empty()) return;
+      write_output(report::plan_html(p, r, extras), f->html);
+      if (f->html != "-") std::fprintf(stderr, "wrote HTML report: %s\n", f->html.c_str());
+    };
     if (!targets.empty()) {
-      const auto results = plan::sweep_domestic_share(p, c, targets, o);
+      auto results = plan::sweep_domestic_share(p, c, targets, o);
       write_output(f->json ? report::sweep_json(p, targets, results) : report::sweep_text(p, targets, results), "");
+      if (!f->html.empty()) {
+        const plan::PlanResult r = plan::plan(p, c, o);  // the page shows the plan itself above the curve
+        write_html(r, {.cost_only = nullptr, .sweep_targets = targets, .sweep = std::move(results)});
+      }
       return;
     }
     const plan::PlanResult r = plan::plan(p, c, o);
@@ -83,9 +98,11 @@ void add_plan_command(CLI::App& app, Context& ctx) {
       co.explain = false;
       const plan::PlanResult cost_only = plan::plan(p, c, co);
       write_output(f->json ? report::compare_json(p, r, cost_only) : report::compare_text(p, r, cost_only), "");
+      write_html(r, {.cost_only = &cost_only, .sweep_targets = {}, .sweep = {}});
       return;
     }
     write_output(f->json ? report::plan_json(p, r) : report::plan_text(p, r), "");
+    write_html(r, {});
   });
 }
 

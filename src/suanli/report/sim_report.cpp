@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <functional>
 #include <set>
 #include <utility>
@@ -511,11 +510,7 @@ Table jobs_csv(const SimResult& r) {
   return t;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (out) out << text;
-  if (!out) throw InputError(path.string(), "cannot write the file");
-}
+void write_file(const std::filesystem::path& path, const std::string& text) { write_text_file(path.string(), text); }
 
 std::string file_safe(const std::string& s) {
   std::string out;
@@ -687,11 +682,7 @@ std::string simulation_json(const std::vector<SimResult>& runs) {
 void write_simulation_csv(const std::vector<SimResult>& runs, const std::string& dir) {
   namespace fs = std::filesystem;
   const fs::path root(dir);
-  std::error_code ec;
-  fs::create_directories(root, ec);
-  if (ec || !fs::is_directory(root)) {
-    throw InputError(dir, "cannot create the output directory" + (ec ? ": " + ec.message() : std::string()));
-  }
+  create_output_directory(dir);
   const std::vector<std::string> labels = run_labels(runs);
   write_file(root / "summary.csv", summary_csv(runs, labels).csv());
   write_file(root / "tenants.csv", groups_csv(runs, labels, &SimResult::tenants, "tenant").csv());

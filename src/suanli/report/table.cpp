@@ -1,6 +1,8 @@
 #include "suanli/report/table.h"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -77,6 +79,21 @@ std::string Table::csv() const {
   line(headers);
   for (const auto& row : rows_) line(row);
   return out;
+}
+
+void create_output_directory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw InputError(dir, "cannot create the output directory" + (ec ? ": " + ec.message() : std::string()));
+  }
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out) out << text;
+  if (!out) throw InputError(path, "cannot write the file");
 }
 
 std::string fmt_number(double v, int decimals) {

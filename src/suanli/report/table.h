@@ -33,6 +33,11 @@ class Table {
 // Display width of UTF-8 text: wide (CJK) characters count two.
 std::size_t display_width(const std::string& s);
 
+// Output files for --csv DIR: creates `dir` (and parents) if missing; throws
+// InputError(dir, ...) if it cannot. write_text_file throws InputError(path, ...).
+void create_output_directory(const std::string& dir);
+void write_text_file(const std::string& path, const std::string& text);
+
 // Number formatting for tables: fixed decimals, thousands separators for
 // large values, "-" for absent values.
 std::string fmt_number(double v, int decimals = 1);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -141,19 +140,10 @@ std::string packing_json(const std::vector<trace::PackResult>& runs) {
 }
 
 void write_packing_csv(const std::vector<trace::PackResult>& runs, const std::string& dir) {
-  namespace fs = std::filesystem;
-  const fs::path root(dir);
-  std::error_code ec;
-  fs::create_directories(root, ec);
-  if (ec || !fs::is_directory(root)) {
-    throw InputError(dir, "cannot create the output directory" + (ec ? ": " + ec.message() : std::string()));
-  }
-  for (const auto& [name, text] : {std::pair{"summary.csv", packing_summary_csv(runs)},
-                                   std::pair{"curves.csv", packing_curves_csv(runs)}}) {
-    std::ofstream out(root / name, std::ios::binary);
-    out << text;
-    if (!out) throw InputError((root / name).string(), "write failed");
-  }
+  create_output_directory(dir);
+  const std::filesystem::path root(dir);
+  write_text_file((root / "summary.csv").string(), packing_summary_csv(runs));
+  write_text_file((root / "curves.csv").string(), packing_curves_csv(runs));
 }
 
 }  // namespace suanli::report

@@ -316,22 +316,21 @@ std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
   return fmt::format("no accelerator the policy allows can run it ({})", fmt::join(why, "; "));
 }
 
-bool Scheduler::cap_denies(const JobState& j, int devices) const {
+ImportedUse Scheduler::imported_use(const JobState& j) const {
   ImportedUse u;
   u.fleet_devices = cluster_.total_devices();
   u.fleet_imported_in_use = imported_in_use_;
   u.tenant_imported_in_use = tenant_imported_in_use_[j.tenant];
   u.tenant_quota = tenants_[j.tenant].quota_devices;
-  return policy_.cap_exceeded(devices, u);
+  return u;
+}
+
+bool Scheduler::cap_denies(const JobState& j, int devices) const {
+  return policy_.cap_exceeded(devices, imported_use(j));
 }
 
 Verdict Scheduler::cap_verdict(const JobState& j, const Accelerator& a, int devices) const {
-  ImportedUse u;
-  u.fleet_devices = cluster_.total_devices();
-  u.fleet_imported_in_use = imported_in_use_;
-  u.tenant_imported_in_use = tenant_imported_in_use_[j.tenant];
-  u.tenant_quota = tenants_[j.tenant].quota_devices;
-  return policy_.judge_cap(a, tenants_[j.tenant].name, devices, u);
+  return policy_.judge_cap(a, tenants_[j.tenant].name, devices, imported_use(j));
 }
 
 bool Scheduler::quota_denies(const JobState& j, int devices) const {

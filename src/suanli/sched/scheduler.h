@@ -20,6 +20,14 @@
 //                  policy evaluated but not enforced.
 // Baselines mark every placement the policy would deny as a violation.
 //
+// Feasible vs available: a job that no accelerator model present in the fleet
+// can run (stack, memory, SLO, total devices), or that the load-independent
+// rules deny everywhere, is rejected with every model's reason, at arrival
+// or when nodes leave; one that could run but finds no room, or meets the
+// imported cap or its tenant's quota, waits with the reason. The scheduler
+// does not know the fleet's future, so nodes that join later do not keep a
+// job waiting.
+//
 // Cost of a pass: O(P log P) to order P pending jobs, then per examined job
 // O(models x (domains x devices-per-node)) to find room; the pass stops
 // early when no device is free and preemption is off.
@@ -140,6 +148,7 @@ class Scheduler {
   // The load-dependent imported-cap verdict for `devices` more imported devices.
   Verdict cap_verdict(const JobState& j, const Accelerator& a, int devices) const;
   bool cap_denies(const JobState& j, int devices) const;
+  ImportedUse imported_use(const JobState& j) const;
   bool quota_denies(const JobState& j, int devices) const;
   void place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now, std::vector<Decision>& out);
   bool try_preempt(JobState& j, Seconds now, std::vector<Decision>& out);

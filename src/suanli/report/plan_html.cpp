@@ -1,0 +1,671 @@
+#include "suanli/report/plan_html.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <iterator>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "suanli/model/time.h"
+#include "suanli/report/html_report.h"
+#include "suanli/report/table.h"
+
+namespace suanli::report {
+namespace {
+
+constexpr double kWidth = 900;      // SVG user units; the page scales charts to fit
+constexpr double kCharWidth = 6.8;  // rough width of a 12px character, for layout
+
+// Okabe-Ito, as in html_report.cpp.
+constexpr const char* kBlue = "#0072B2";
+constexpr const char* kVermillion = "#D55E00";
+constexpr const char* kGreen = "#009E73";
+constexpr const char* kOrange = "#E69F00";
+constexpr const char* kPurple = "#CC79A7";
+constexpr const char* kSky = "#56B4E9";
+constexpr const char* kHatchId = "plan-hatch";
+
+constexpr const char* kStyle = R"(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;
+ color:#1f2328;background:#fff;max-width:1000px;margin:0 auto;padding:1.5rem;line-height:1.45}
+h1{font-size:1.6rem;margin:0 0 .3rem}
+h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+h3{font-size:1rem;margin:1.2rem 0 .4rem}
+.muted{color:#57606a}.meta{color:#57606a;font-size:.9rem}
+.findings{background:#f6f8fa;border-left:4px solid #0072B2;padding:.6rem 1rem}.findings p{margin:.35rem 0}
+.conflict{background:#fdf2f1;border-left:4px solid #D55E00;padding:.6rem 1rem}
+.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
+th,td{padding:.25rem .6rem;border-bottom:1px solid #e5e7eb;text-align:left;white-space:nowrap}
+th{background:#f3f4f6}tbody tr:nth-child(even){background:#fafafa}
+.num{text-align:right;font-variant-numeric:tabular-nums}
+td.pass{color:#1a7f37;font-weight:600}td.miss{color:#b42318;font-weight:600}td.est{color:#8a4b00;font-weight:600}
+figure{margin:1rem 0}svg.chart{width:100%;height:auto;font-size:12px;font-family:inherit}
+svg text{fill:#1f2328}svg .chart-title{font-size:15px;font-weight:600}
+svg .grid{stroke:#e5e7eb}svg .axis{stroke:#57606a}svg .ref{stroke:#1f2328;stroke-dasharray:6 4;stroke-width:1.5}
+svg .note,svg .muted{fill:#57606a;font-size:12px}svg .bad{fill:#b42318;font-weight:600}
+)";
+
+std::string px(double v) { return fmt::format("{:.1f}", v); }
+std::string pct(double fraction) { return fmt_number(fraction * 100.0, 1) + "%"; }
+std::string usd(double v) { return "USD " + fmt_number(v, 0); }
+
+// Money on an axis: USD 1.2M, USD 350k.
+std::string usd_short(double v) {
+  const double a = std::abs(v);
+  if (a >= 1e9) return "USD " + fmt_number(v / 1e9, 1) + "B";
+  if (a >= 1e6) return "USD " + fmt_number(v / 1e6, 1) + "M";
+  if (a >= 1e3) return "USD " + fmt_number(v / 1e3, 0) + "k";
+  return "USD " + fmt_number(v, 0);
+}
+
+double text_width(const std::string& s) { return static_cast<double>(display_width(s)) * kCharWidth; }
+
+// A "nice" axis top at or above v: 1, 2, 2.5 or 5 times a power of ten.
+double nice_ceiling(double v) {
+  if (!(v > 0)) return 1.0;
+  const double p = std::pow(10.0, std::floor(std::log10(v)));
+  for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    if (v <= f * p * (1 + 1e-9)) return f * p;
+  }
+  return 10.0 * p;
+}
+
+// An <svg> element with its accessible name, visible title and optional note.
+std::string svg_open(const std::string& title, const std::string& note, double height) {
+  const std::string t = html_escape(title);
+  std::string out =
+      fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" role="img")", kWidth,
+                  px(height)) +
+      fmt::format(R"( aria-label="{0}"><title>{0}</title><text class="chart-title" x="16" y="20">{0}</text>)", t);
+  if (!note.empty()) out += fmt::format(R"(<text class="note" x="16" y="38">{}</text>)", html_escape(note));
+  return out;
+}
+
+// A white diagonal hatch laid over a bar: marks imported models.
+std::string hatch_defs() {
+  return fmt::format(R"(<defs><pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" )"
+                     R"x(patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" )x"
+                     R"(stroke-width="2.5"/></pattern></defs>)",
+                     kHatchId);
+}
+
+std::string rect(double x, double y, double w, double h, const std::string& fill, const std::string& tip,
+                 bool hatched) {
+  std::string out = fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>)",
+                                px(x), px(y), px(std::max(0.0, w)), px(std::max(0.0, h)), html_escape(fill),
+                                html_escape(tip));
+  if (hatched && w > 0 && h > 0) {
+    out += fmt::format(R"x(<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" pointer-events="none"/>)x", px(x),
+                       px(y), px(w), px(h), kHatchId);
+  }
+  return out;
+}
+
+struct LegendItem {
+  std::string name, colour;
+  bool hatched = false;
+  bool cross = false;  // an x mark instead of a swatch
+};
+
+// Legend swatches in rows from y0; returns the SVG and the height used.
+std::pair<std::string, double> legend(const std::vector<LegendItem>& items, double y0) {
+  std::string out;
+  double x = 16, y = y0;
+  for (const LegendItem& it : items) {
+    const double w = 22 + text_width(it.name) + 18;
+    if (x + w > kWidth - 10 && x > 16) {
+      x = 16;
+      y += 18;
+    }
+    if (it.cross) {
+      out += fmt::format(R"(<text x="{}" y="{}" class="bad">&#215;</text>)", px(x + 3), px(y));
+    } else {
+      out += rect(x, y - 10, 14, 10, it.colour, it.name, it.hatched);
+    }
+    out += fmt::format(R"(<text x="{}" y="{}">{}</text>)", px(x + 20), px(y), html_escape(it.name));
+    x += w;
+  }
+  return {out, items.empty() ? 0.0 : y - y0 + 18};
+}
+
+// ---- bar charts ------------------------------------------------------------
+
+struct BarSeries {
+  std::string name, colour;
+};
+
+struct BarGroup {
+  std::string label;
+  bool hatched = false;        // drawn with the hatch (e.g. an imported model)
+  std::vector<double> values;  // one per series
+};
+
+struct BarChart {
+  std::string title, note;
+  std::vector<BarSeries> series;
+  std::vector<BarGroup> groups;
+  std::function<std::string(double)> format = [](double v) { return fmt_number(v, 0); };
+  std::string hatch_meaning;  // legend entry for hatched bars; empty = none
+};
+
+double max_value(const BarChart& c, bool stacked) {
+  double m = 0;
+  for (const BarGroup& g : c.groups) {
+    double sum = 0;
+    for (double v : g.values) {
+      sum += std::max(0.0, v);
+      m = std::max(m, v);
+    }
+    if (stacked) m = std::max(m, sum);
+  }
+  return nice_ceiling(m);
+}
+
+std::vector<LegendItem> legend_items(const BarChart& c) {
+  std::vector<LegendItem> items;
+  for (const BarSeries& s : c.series) items.push_back({s.name, s.colour});
+  if (!c.hatch_meaning.empty()) items.push_back({c.hatch_meaning, "#999999", true});
+  return items;
+}
+
+// Horizontal bars, one row per series inside each group, value at the end.
+std::string svg_hbar_chart(const BarChart& c) {
+  constexpr double kBar = 13, kGap = 2, kGroupGap = 14, kTop = 52;
+  double label_w = 60;
+  for (const BarGroup& g : c.groups) label_w = std::max(label_w, text_width(g.label));
+  const double left = 16 + std::min(label_w, 300.0) + 10, right = kWidth - 90;
+  const double n = static_cast<double>(c.series.size());
+  const double group_h = n * kBar + std::max(0.0, n - 1) * kGap;
+  const double bottom = kTop + static_cast<double>(c.groups.size()) * (group_h + kGroupGap);
+  const double top_value = max_value(c, false);
+  auto x = [&](double v) { return left + std::clamp(v / top_value, 0.0, 1.0) * (right - left); };
+
+  std::string body;
+  for (int i = 0; i <= 4; ++i) {
+    const double v = top_value * i / 4;
+    body += fmt::format(R"(<line class="grid" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", px(x(v)), px(kTop - 4),
+                        px(bottom));
+    body += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">{}</text>)", px(x(v)),
+                        px(bottom + 14), html_escape(c.format(v)));
+  }
+  double y = kTop;
+  for (const BarGroup& g : c.groups) {
+    body += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", px(left - 8), px(y + group_h / 2 + 4),
+                        html_escape(g.label));
+    for (std::size_t s = 0; s < c.series.size(); ++s) {
+      const double v = s < g.values.size() ? g.values[s] : 0;
+      const double by = y + static_cast<double>(s) * (kBar + kGap);
+      body += rect(left, by, x(v) - left, kBar, c.series[s].colour,
+                   fmt::format("{}: {} {}", g.label, c.series[s].name, c.format(v)), g.hatched);
+      body += fmt::format(R"(<text class="muted" x="{}" y="{}">{}</text>)", px(x(v) + 4), px(by + kBar - 2),
+                          html_escape(c.format(v)));
+    }
+    y += group_h + kGroupGap;
+  }
+  body += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", px(left), px(kTop - 4),
+                      px(bottom));
+  const auto [keys, keys_h] = legend(legend_items(c), bottom + 36);
+  return svg_open(c.title, c.note, bottom + 36 + keys_h) + hatch_defs() + body + keys + "</svg>";
+}
+
+// Vertical stacked bars, one per group, the total above each.
+std::string svg_stacked_bar_chart(const BarChart& c) {
+  constexpr double kTop = 56, kPlot = 220, kLeft = 100;
+  const double bottom = kTop + kPlot, right = kWidth - 24;
+  const double top_value = max_value(c, true);
+  auto y = [&](double v) { return bottom - std::clamp(v / top_value, 0.0, 1.0) * kPlot; };
+  const double slot = (right - kLeft) / static_cast<double>(std::max<std::size_t>(1, c.groups.size()));
+  const double bar_w = std::min(140.0, slot * 0.5);
+
+  std::string body;
+  for (int i = 0; i <= 4; ++i) {
+    const double v = top_value * i / 4;
+    body += fmt::format(R"(<line class="grid" x1="{0}" y1="{2}" x2="{1}" y2="{2}"/>)", px(kLeft), px(right), px(y(v)));
+    body += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="end">{}</text>)", px(kLeft - 6),
+                        px(y(v) + 4), html_escape(c.format(v)));
+  }
+  for (std::size_t i = 0; i < c.groups.size(); ++i) {
+    const BarGroup& g = c.groups[i];
+    const double cx = kLeft + slot * (static_cast<double>(i) + 0.5), bx = cx - bar_w / 2;
+    double base = 0;
+    for (std::size_t s = 0; s < c.series.size(); ++s) {
+      const double v = std::max(0.0, s < g.values.size() ? g.values[s] : 0);
+      body += rect(bx, y(base + v), bar_w, y(base) - y(base + v), c.series[s].colour,
+                   fmt::format("{}: {} {}", g.label, c.series[s].name, c.format(v)), g.hatched);
+      base += v;
+    }
+    body += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", px(cx), px(y(base) - 6),
+                        html_escape(c.format(base)));
+    body += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", px(cx), px(bottom + 16),
+                        html_escape(g.label));
+  }
+  body += fmt::format(R"(<line class="axis" x1="{0}" y1="{2}" x2="{1}" y2="{2}"/>)", px(kLeft), px(right), px(bottom));
+  const auto [keys, keys_h] = legend(legend_items(c), bottom + 42);
+  return svg_open(c.title, c.note, bottom + 42 + keys_h) + hatch_defs() + body + keys + "</svg>";
+}
+
+// ---- x/y chart -------------------------------------------------------------
+
+struct XyPoint {
+  double x = 0, y = 0;
+  bool ok = true;  // false: no value here (drawn as an x on the axis)
+  std::string tip;
+};
+
+struct XyChart {
+  std::string title, note, x_label, y_label, series_name, bad_name;
+  std::string colour = kBlue;
+  std::vector<XyPoint> points;
+  std::function<std::string(double)> x_format = [](double v) { return fmt_number(v, 2); };
+  std::function<std::string(double)> y_format = [](double v) { return fmt_number(v, 0); };
+  double x_min = 0, x_max = 1;
+  std::optional<double> reference_x;  // a vertical dashed line, e.g. the plan's own target
+  std::string reference_label;
+};
+
+// Points joined by a line (broken at points without a value), x marks for
+// points without a value.
+std::string svg_xy_chart(const XyChart& c) {
+  constexpr double kTop = 72, kPlot = 240, kLeft = 100;
+  const double bottom = kTop + kPlot, right = kWidth - 24;
+  double top_value = 0;
+  for (const XyPoint& p : c.points) {
+    if (p.ok) top_value = std::max(top_value, p.y);
+  }
+  top_value = nice_ceiling(top_value);
+  const double span = c.x_max > c.x_min ? c.x_max - c.x_min : 1;
+  auto X = [&](double v) { return kLeft + std::clamp((v - c.x_min) / span, 0.0, 1.0) * (right - kLeft); };
+  auto Y = [&](double v) { return bottom - std::clamp(v / top_value, 0.0, 1.0) * kPlot; };
+
+  std::string body;
+  for (int i = 0; i <= 4; ++i) {
+    const double v = top_value * i / 4;
+    body += fmt::format(R"(<line class="grid" x1="{0}" y1="{2}" x2="{1}" y2="{2}"/>)", px(kLeft), px(right), px(Y(v)));
+    body += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="end">{}</text>)", px(kLeft - 6),
+                        px(Y(v) + 4), html_escape(c.y_format(v)));
+  }
+  for (int i = 0; i <= 5; ++i) {
+    const double v = c.x_min + span * i / 5;
+    body += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">{}</text>)", px(X(v)),
+                        px(bottom + 16), html_escape(c.x_format(v)));
+  }
+  body += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">{}</text>)", px((kLeft + right) / 2),
+                      px(bottom + 34), html_escape(c.x_label));
+  body += fmt::format(R"(<text class="muted" x="16" y="{}">{}</text>)", px(kTop - 16), html_escape(c.y_label));
+  if (c.reference_x) {
+    body += fmt::format(R"(<line class="ref" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", px(X(*c.reference_x)),
+                        px(kTop), px(bottom));
+    body += fmt::format(R"(<text class="muted" x="{}" y="{}">{}</text>)", px(X(*c.reference_x) + 4), px(kTop + 12),
+                        html_escape(c.reference_label));
+  }
+  std::string path;
+  bool pen_down = false;
+  for (const XyPoint& p : c.points) {
+    if (!p.ok) {
+      pen_down = false;
+      continue;
+    }
+    path += fmt::format("{}{} {} ", pen_down ? "L" : "M", px(X(p.x)), px(Y(p.y)));
+    pen_down = true;
+  }
+  if (!path.empty()) {
+    body += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2.5"/>)", path, html_escape(c.colour));
+  }
+  bool any_bad = false;
+  for (const XyPoint& p : c.points) {
+    if (p.ok) {
+      body += fmt::format(R"(<circle cx="{}" cy="{}" r="4" fill="{}"><title>{}</title></circle>)", px(X(p.x)),
+                          px(Y(p.y)), html_escape(c.colour), html_escape(p.tip));
+    } else {
+      any_bad = true;
+      body += fmt::format(R"(<text class="bad" x="{}" y="{}" text-anchor="middle">&#215;<title>{}</title></text>)",
+                          px(X(p.x)), px(bottom - 4), html_escape(p.tip));
+    }
+  }
+  body += fmt::format(R"(<line class="axis" x1="{0}" y1="{2}" x2="{1}" y2="{2}"/>)", px(kLeft), px(right), px(bottom));
+  std::vector<LegendItem> items = {{c.series_name, c.colour}};
+  if (any_bad) items.push_back({c.bad_name, "", false, true});
+  const auto [keys, keys_h] = legend(items, bottom + 56);
+  return svg_open(c.title, c.note, bottom + 56 + keys_h) + body + keys + "</svg>";
+}
+
+// ---- tables and sections ---------------------------------------------------
+
+struct Cell {
+  std::string text;
+  std::string cls;  // CSS class of the cell: num, pass, miss, est
+};
+
+std::string html_table(const std::vector<std::pair<std::string, bool>>& headers,
+                       const std::vector<std::vector<Cell>>& rows) {
+  std::string out = "<div class=\"scroll\"><table>\n<thead><tr>";
+  for (const auto& [h, numeric] : headers) {
+    out += fmt::format("<th{}>{}</th>", numeric ? " class=\"num\"" : "", html_escape(h));
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows) {
+    out += "<tr>";
+    for (const Cell& c : row) {
+      out += fmt::format("<td{}>{}</td>", c.cls.empty() ? "" : " class=\"" + html_escape(c.cls) + "\"",
+                         html_escape(c.text));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table></div>\n";
+}
+
+std::string list(const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  std::string out = "<ul>\n";
+  for (const std::string& i : items) out += "<li>" + html_escape(i) + "</li>\n";
+  return out + "</ul>\n";
+}
+
+std::string origin(bool domestic) { return domestic ? "domestic" : "imported"; }
+
+Cell met(double value, double target) {
+  return value + 1e-6 >= target ? Cell{"met", "pass"} : Cell{"missed", "miss"};
+}
+
+std::string plan_label(const plan::PlanResult& r) { return r.sovereignty ? "sovereign plan" : "cost-only plan"; }
+
+std::string purchases(const plan::PlanResult& r) {
+  if (r.purchases.empty()) return "<p class=\"muted\">Nothing to buy: the existing fleet serves the demand.</p>\n";
+  std::vector<std::vector<Cell>> rows;
+  for (const plan::PurchaseLine& l : r.purchases) {
+    rows.push_back({{l.accelerator, ""},
+                    {origin(l.domestic), ""},
+                    {std::to_string(l.nodes), "num"},
+                    {std::to_string(l.devices), "num"},
+                    {usd(l.capex_usd), "num"},
+                    {format_date(l.delivery), ""},
+                    l.price_estimate ? Cell{"estimate", "est"} : Cell{"published", ""},
+                    {l.price_source, ""}});
+  }
+  std::string out = html_table({{"accelerator", false},
+                                {"origin", false},
+                                {"nodes", true},
+                                {"devices", true},
+                                {"capex", true},
+                                {"delivery", false},
+                                {"price", false},
+                                {"price source", false}},
+                               rows);
+  if (std::any_of(r.purchases.begin(), r.purchases.end(), [](const plan::PurchaseLine& l) { return l.price_estimate; })) {
+    out += "<p class=\"meta\">Prices marked \u201cestimate\u201d are not published by the vendor; the price source "
+           "column says where each figure comes from.</p>\n";
+  }
+  return out;
+}
+
+std::string devices_chart(const plan::PlanResult& r) {
+  if (r.models.empty()) return "";
+  BarChart c;
+  c.title = "Devices per accelerator model (" + plan_label(r) + ")";
+  c.note = "existing fleet, bought by the plan, and used by the allocation; imported models hatched";
+  c.series = {{"existing", kSky}, {"bought", kOrange}, {"used", kBlue}};
+  c.hatch_meaning = "imported model";
+  c.format = [](double v) { return fmt_number(v, v < 10 && v != std::floor(v) ? 1 : 0); };
+  for (const plan::ModelUse& m : r.models) {
+    c.groups.push_back({m.accelerator + (m.domestic ? " (domestic)" : " (imported)"), !m.domestic,
+                        {static_cast<double>(m.existing_devices), static_cast<double>(m.bought_devices),
+                         m.used_devices}});
+  }
+  return "<figure>" + svg_hbar_chart(c) + "</figure>\n";
+}
+
+std::string cost_section(const plan::PlanResult& r, const plan::PlanResult* cost_only) {
+  std::string out = "<h2>Cost over the horizon</h2>\n";
+  const bool both = cost_only && cost_only->status != plan::PlanStatus::Infeasible;
+  std::vector<std::pair<std::string, bool>> headers = {{"", false}, {plan_label(r), true}};
+  if (both) {
+    headers.push_back({plan_label(*cost_only), true});
+    headers.push_back({"cost of sovereignty", true});
+  }
+  std::vector<std::vector<Cell>> rows;
+  auto row = [&](const std::string& what, double a, double b) {
+    std::vector<Cell> cells = {{what, ""}, {usd(a), "num"}};
+    if (both) {
+      cells.push_back({usd(b), "num"});
+      cells.push_back({usd(a - b), "num"});
+    }
+    rows.push_back(cells);
+  };
+  row("capex", r.capex_usd, both ? cost_only->capex_usd : 0);
+  row("energy", r.energy_usd, both ? cost_only->energy_usd : 0);
+  row("total", r.total_usd, both ? cost_only->total_usd : 0);
+  out += html_table(headers, rows);
+  if (cost_only && !both) out += "<p class=\"muted\">The cost-only plan is infeasible too.</p>\n";
+
+  BarChart c;
+  c.title = both ? "Cost: sovereign plan vs cost-only plan" : "Cost of the plan";
+  c.note = "capex and energy over the horizon";
+  c.series = {{"capex", kBlue}, {"energy", kOrange}};
+  c.format = usd_short;
+  c.groups.push_back({plan_label(r), false, {r.capex_usd, r.energy_usd}});
+  if (both) c.groups.push_back({plan_label(*cost_only), false, {cost_only->capex_usd, cost_only->energy_usd}});
+  return out + "<figure>" + svg_stacked_bar_chart(c) + "</figure>\n";
+}
+
+std::string domestic_section(const plan::PlanResult& r) {
+  std::string out = "<h2>Domestic share</h2>\n";
+  out += html_table({{"measure", false}, {"share", true}, {"target", true}, {"", false}},
+                    {{{"device-hours on domestic chips", ""},
+                      {pct(r.domestic_share_devices), "num"},
+                      {pct(r.domestic_target), "num"},
+                      met(r.domestic_share_devices, r.domestic_target)},
+                     {{"BF16 compute on domestic chips", ""}, {pct(r.domestic_share_compute), "num"}, {"", ""}, {"", ""}}});
+  return out + "<p class=\"meta\">The target applies to device-hours; the compute share is shown for comparison.</p>\n";
+}
+
+std::string allocation_section(const plan::PlanResult& r) {
+  std::string out = "<h2>Allocation</h2>\n<p class=\"meta\">Share of each class's demand served on each model, and "
+                    "the devices it keeps busy.</p>\n";
+  if (r.allocations.empty()) return out + "<p class=\"muted\">No allocation.</p>\n";
+  std::vector<std::vector<Cell>> rows;
+  for (const plan::AllocationLine& a : r.allocations) {
+    rows.push_back({{a.cls, ""},
+                    {a.tenant, ""},
+                    {a.critical ? "yes" : "", ""},
+                    {a.accelerator, ""},
+                    {origin(a.domestic), ""},
+                    {pct(a.share), "num"},
+                    {fmt_number(a.devices, 1), "num"}});
+  }
+  out += html_table({{"class", false},
+                     {"tenant", false},
+                     {"critical", false},
+                     {"accelerator", false},
+                     {"origin", false},
+                     {"share", true},
+                     {"devices", true}},
+                    rows);
+  if (r.mode == plan::PlanMode::MaxServed) {
+    out += fmt::format("<p>Served demand: <strong>{}</strong> of all demand (compute-weighted); the budget does not "
+                       "buy the rest.</p>\n",
+                       pct(r.served_share));
+  }
+  return out;
+}
+
+std::string resilience_section(const plan::PlanProblem& p, const plan::PlanResult& r) {
+  std::string out = "<h2>Import cut</h2>\n<p>If every imported device were lost, domestic capacity alone would "
+                    "serve:</p>\n";
+  std::set<std::string> critical;
+  for (const plan::AllocationLine& a : r.allocations) {
+    if (a.critical) critical.insert(a.cls);
+  }
+  std::vector<std::vector<Cell>> rows = {
+      {{"all demand (compute-weighted)", ""}, {pct(r.resilience_all), "num"}, {pct(r.resilience_target), "num"},
+       met(r.resilience_all, r.resilience_target)}};
+  if (!critical.empty()) {
+    std::string names;
+    for (const std::string& c : critical) names += (names.empty() ? "" : ", ") + c;
+    const double target = p.resilience_critical ? 1.0 : 0.0;
+    rows.push_back({{"least-covered critical class (" + names + ")", ""},
+                    {pct(r.resilience_critical), "num"},
+                    {p.resilience_critical ? pct(target) : "none", "num"},
+                    p.resilience_critical ? met(r.resilience_critical, target) : Cell{"", ""}});
+  }
+  out += html_table({{"demand", false}, {"served", true}, {"target", true}, {"", false}}, rows);
+  std::vector<std::vector<Cell>> used;
+  for (const plan::ModelUse& m : r.models) {
+    if (m.domestic && m.resilience_devices > 0) {
+      used.push_back({{m.accelerator, ""},
+                      {std::to_string(m.existing_devices + m.bought_devices), "num"},
+                      {fmt_number(m.resilience_devices, 1), "num"}});
+    }
+  }
+  if (!used.empty()) {
+    out += "<h3>Domestic devices after the cut</h3>\n" +
+           html_table({{"accelerator", false}, {"devices", true}, {"busy after the cut", true}}, used);
+  }
+  if (critical.empty()) out += "<p class=\"meta\">No critical-infrastructure class in this plan.</p>\n";
+  return out;
+}
+
+std::string status_section(const plan::PlanResult& r) {
+  std::string out = "<h2>Status</h2>\n<div class=\"findings\">\n";
+  out += fmt::format("<p><strong>{}</strong>, mode {}: {}.</p>\n", html_escape(plan::name(r.status)),
+                     html_escape(plan::name(r.mode)),
+                     r.mode == plan::PlanMode::MaxServed
+                         ? "demand cannot all be met within the budget, so the plan serves as much as the budget buys"
+                         : "all demand met at least cost");
+  out += fmt::format("<p>Optimality gap {} (best bound {}); {} variables ({} integer), {} rows, solved in {} s.</p>\n",
+                     pct(r.gap), html_escape(usd(r.best_bound)), r.variables, r.integer_variables, r.rows,
+                     fmt_number(r.solve_seconds, 2));
+  out += fmt::format("<p>Total cost {} (capex {}, energy {}); {} of device-hours on domestic chips against a target "
+                     "of {}.</p>\n",
+                     html_escape(usd(r.total_usd)), html_escape(usd(r.capex_usd)), html_escape(usd(r.energy_usd)),
+                     pct(r.domestic_share_devices), pct(r.domestic_target));
+  return out + "</div>\n";
+}
+
+std::string infeasible_section(const plan::PlanResult& r) {
+  std::string out = "<h2>No plan exists</h2>\n<div class=\"conflict\">\n";
+  if (!r.unservable.empty()) out += "<p>Classes no allowed accelerator can run:</p>\n" + list(r.unservable);
+  if (!r.conflict.empty()) {
+    out += "<p>These constraints cannot all hold together (a minimal conflicting set; dropping any one of them makes "
+           "a plan possible):</p>\n" +
+           list(r.conflict);
+  }
+  if (r.unservable.empty() && r.conflict.empty()) out += "<p>The solver found no plan.</p>\n";
+  return out + "</div>\n";
+}
+
+std::string compare_section(const plan::PlanResult& r, const plan::PlanResult& c) {
+  std::string out = "<h2>Beside the cost-only plan</h2>\n<p class=\"meta\">The cost-only plan drops the sovereignty "
+                    "rules: no critical-infrastructure or gap pruning, no domestic-share target, no imported-scope "
+                    "cap, no import-cut resilience.</p>\n";
+  if (c.status == plan::PlanStatus::Infeasible) return out + infeasible_section(c);
+  if (r.status == plan::PlanStatus::Infeasible) {
+    out += fmt::format("<p>Without the sovereignty rules a plan exists: total cost {} (capex {}, energy {}).</p>\n",
+                       html_escape(usd(c.total_usd)), html_escape(usd(c.capex_usd)), html_escape(usd(c.energy_usd)));
+    return out + "<h3>Cost-only purchases</h3>\n" + purchases(c) + devices_chart(c);
+  }
+  out += html_table({{"", false}, {plan_label(r), true}, {plan_label(c), true}},
+                    {{{"status", ""}, {std::string(plan::name(r.status)), "num"}, {std::string(plan::name(c.status)), "num"}},
+                     {{"total cost", ""}, {usd(r.total_usd), "num"}, {usd(c.total_usd), "num"}},
+                     {{"domestic share of device-hours", ""}, {pct(r.domestic_share_devices), "num"},
+                      {pct(c.domestic_share_devices), "num"}},
+                     {{"import cut: all demand served", ""}, {pct(r.resilience_all), "num"}, {pct(c.resilience_all), "num"}},
+                     {{"import cut: least-covered critical class", ""}, {pct(r.resilience_critical), "num"},
+                      {pct(c.resilience_critical), "num"}}});
+  out += "<h3>Cost-only purchases</h3>\n" + purchases(c);
+  return out + devices_chart(c);
+}
+
+std::string sweep_section(const plan::PlanProblem& p, const PlanHtmlExtras& e) {
+  std::string out = "<h2>Cost of sovereignty</h2>\n<p class=\"meta\">The plan solved again at each domestic-share "
+                    "target; everything else as in the plan file.</p>\n";
+  std::vector<std::vector<Cell>> rows;
+  XyChart c;
+  c.title = "Total cost against the domestic-share target";
+  c.note = "capex + energy over the horizon; x = no plan exists at that target";
+  c.x_label = "domestic-share target (of device-hours)";
+  c.y_label = "total cost";
+  c.series_name = "total cost";
+  c.bad_name = "no plan (infeasible)";
+  c.x_format = [](double v) { return fmt_number(v * 100, 0) + "%"; };
+  c.y_format = usd_short;
+  c.x_min = 1;
+  c.x_max = 0;
+  const std::size_t n = std::min(e.sweep_targets.size(), e.sweep.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = e.sweep_targets[i];
+    const plan::PlanResult& r = e.sweep[i];
+    const bool ok = r.status != plan::PlanStatus::Infeasible;
+    c.x_min = std::min(c.x_min, t);
+    c.x_max = std::max(c.x_max, t);
+    c.points.push_back({t, r.total_usd, ok,
+                        ok ? fmt::format("target {}: {} ({})", pct(t), usd(r.total_usd), plan::name(r.mode))
+                           : fmt::format("target {}: no plan", pct(t))});
+    if (ok) {
+      rows.push_back({{pct(t), "num"},
+                      {std::string(plan::name(r.status)), ""},
+                      {std::string(plan::name(r.mode)), ""},
+                      {usd(r.capex_usd), "num"},
+                      {usd(r.energy_usd), "num"},
+                      {usd(r.total_usd), "num"},
+                      {pct(r.domestic_share_devices), "num"}});
+    } else {
+      rows.push_back({{pct(t), "num"}, {"no plan", "miss"}, {"", ""}, {"", ""}, {"", ""}, {"", ""}, {"", ""}});
+    }
+  }
+  out += html_table({{"target", true},
+                     {"status", false},
+                     {"mode", false},
+                     {"capex", true},
+                     {"energy", true},
+                     {"total", true},
+                     {"domestic share", true}},
+                    rows);
+  if (n == 0) return out;
+  if (c.x_max <= c.x_min) {
+    c.x_min = std::max(0.0, c.x_min - 0.1);
+    c.x_max = std::min(1.0, c.x_max + 0.1);
+  }
+  if (p.domestic_share_target >= c.x_min && p.domestic_share_target <= c.x_max) {
+    c.reference_x = p.domestic_share_target;
+    c.reference_label = "plan file's target";
+  }
+  return out + "<figure>" + svg_xy_chart(c) + "</figure>\n";
+}
+
+}  // namespace
+
+std::string plan_html(const plan::PlanProblem& p, const plan::PlanResult& r, const PlanHtmlExtras& e) {
+  const std::string title = "suanli plan: " + (!p.name.empty() ? p.name : r.name);
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n"
+      "</head>\n<body>\n<h1>{}</h1>\n",
+      html_escape(title), kStyle, html_escape(title));
+  if (!p.description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(p.description));
+  std::string meta = fmt::format("{} from {}, horizon {}", plan_label(r), format_date(p.purchase_date),
+                                 format_duration(p.horizon));
+  if (!p.source.empty()) meta += "; source " + p.source;
+  out += fmt::format("<p class=\"meta\">{}</p>\n", html_escape(meta));
+  if (!r.notes.empty()) out += "<h2>Notes</h2>\n" + list(r.notes);
+
+  if (r.status == plan::PlanStatus::Infeasible) {
+    out += infeasible_section(r);
+  } else {
+    out += status_section(r);
+    out += "<h2>Purchases</h2>\n" + purchases(r) + devices_chart(r);
+    out += cost_section(r, e.cost_only);
+    out += domestic_section(r);
+    out += allocation_section(r);
+    out += resilience_section(p, r);
+    out += "<h2>What binds</h2>\n";
+    out += r.binding.empty() ? "<p class=\"muted\">No constraint binds beyond the demand itself.</p>\n" : list(r.binding);
+  }
+  if (e.cost_only) out += compare_section(r, *e.cost_only);
+  if (!e.sweep.empty()) out += sweep_section(p, e);
+  return out + "</body>\n</html>\n";
+}
+
+}  // namespace suanli::report
