@@ -331,6 +331,32 @@ TEST(PlanLoader, BadShareIsLocated) {
   EXPECT_NE(e.find("between 0 and 1"), std::string::npos) << e;
 }
 
+// A price file may price devices and the host apart: node = devices x device + host.
+TEST(PlanLoader, PerDevicePricesMakeTheNodePrice) {
+  const fs::path dir = fs::temp_directory_path() / ("suanli_price_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // The shipped price file, with its 910C entry replaced by a later one priced per device.
+  std::ifstream shipped(repo() / "data/prices.yaml");
+  const std::string base((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
+  auto write_prices = [&](const std::string& entry) { std::ofstream(dir / "prices.yaml") << base << entry; };
+  write_prices("  - {accelerator: ascend-910c, devices_per_node: 8, usd_per_device: 25000, usd_per_host: 30000,"
+               " estimate: true, source: test, node_power_w: 6000, power_source: test}\n");
+  std::ofstream(dir / "plan.yaml") << kHead << "prices: prices.yaml\n"
+                                   << "candidates:\n  - {accelerator: ascend-910c}\n"
+                                   << "demand:\n  - {class: grid-dispatch-serve, tokens_per_s: 100}\n";
+  const plan::PlanProblem p = config::load_plan(catalog(), (dir / "plan.yaml").string());
+  ASSERT_EQ(p.candidates.size(), 1u);
+  EXPECT_DOUBLE_EQ(p.candidates[0].usd_per_node, 8 * 25000.0 + 30000.0);
+  write_prices("  - {accelerator: ascend-910c, usd_per_node: 1, usd_per_device: 2, estimate: true, source: test}\n");
+  try {
+    config::load_plan(catalog(), (dir / "plan.yaml").string());
+    ADD_FAILURE() << "both prices given: expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("exactly one of usd_per_node or usd_per_device"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
 // --- the HTML report ----------------------------------------------------------
 
 std::size_t count(const std::string& text, const std::string& what) {

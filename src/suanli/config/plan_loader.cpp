@@ -84,13 +84,28 @@ std::map<std::string, Price> read_prices(const Catalog& catalog, const std::stri
   r.expect_sequence(list, "prices");
   for (const YAML::Node& e : list) {
     r.expect_map(e, "price");
-    r.check_keys(e, {"accelerator", "devices_per_node", "usd_per_node", "node_power_w", "power_source", "estimate",
-                     "source", "note"});
+    r.check_keys(e, {"accelerator", "devices_per_node", "usd_per_node", "usd_per_device", "usd_per_host",
+                     "node_power_w", "power_source", "estimate", "source", "note"});
     const Accelerator& a = accelerator_at(r, catalog, e);
     Price p;
-    p.usd_per_node = r.number(e, "usd_per_node");
-    if (p.usd_per_node <= 0) r.fail(e["usd_per_node"], "usd_per_node: expected a price above zero");
     p.devices_per_node = r.optional_integer(e, "devices_per_node").value_or(a.node_devices);
+    if (p.devices_per_node <= 0) r.fail(e, "devices_per_node: expected a positive integer");
+    // A node is priced whole (usd_per_node) or per device plus the host around them.
+    const auto per_node = r.optional_number(e, "usd_per_node");
+    const auto per_device = r.optional_number(e, "usd_per_device");
+    if (per_node.has_value() == per_device.has_value()) {
+      r.fail(e, "expected exactly one of usd_per_node or usd_per_device (with optional usd_per_host)");
+    }
+    if (per_device) {
+      if (*per_device <= 0) r.fail(e["usd_per_device"], "usd_per_device: expected a price above zero");
+      const double host = r.optional_number(e, "usd_per_host").value_or(0.0);
+      if (host < 0) r.fail(e["usd_per_host"], "usd_per_host: expected a non-negative price");
+      p.usd_per_node = *per_device * p.devices_per_node + host;
+    } else {
+      if (e["usd_per_host"]) r.fail(e["usd_per_host"], "usd_per_host goes with usd_per_device, not usd_per_node");
+      p.usd_per_node = *per_node;
+    }
+    if (p.usd_per_node <= 0) r.fail(e["usd_per_node"], "usd_per_node: expected a price above zero");
     const auto est = r.optional_bool(e, "estimate");
     if (!est) r.fail(e, "missing required field 'estimate' (true unless the vendor publishes the price)");
     p.estimate = *est;
