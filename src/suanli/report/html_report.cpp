@@ -1,4 +1,5 @@
 #include "suanli/report/html_report.h"
+#include "suanli/report/svg.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,9 +17,14 @@
 namespace suanli::report {
 namespace {
 
+using svg::kCharWidth;
+using svg::nice_ceiling;
+using svg::pct;
+using svg::px;
+using svg::text_width;
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kWidth = 900;      // SVG user units; the page scales charts to fit
-constexpr double kCharWidth = 6.8;  // rough width of a 12px character, for layout
 constexpr double kPlotHeight = 220;
 
 // Okabe-Ito: distinguishable under the common colour-vision deficiencies.
@@ -29,9 +35,7 @@ constexpr const char* kImportedDash = "7 4";
 
 std::string colour(std::size_t i) { return kPalette[i % std::size(kPalette)]; }
 
-std::string px(double v) { return fmt::format("{:.1f}", v); }
 
-std::string pct(double fraction) { return fmt_number(fraction * 100.0, 1) + "%"; }
 
 // Cuts UTF-8 text after `max_chars` characters, marking the cut.
 std::string shorten(const std::string& s, std::size_t max_chars) {
@@ -44,17 +48,7 @@ std::string shorten(const std::string& s, std::size_t max_chars) {
   return s;
 }
 
-double text_width(const std::string& s) { return static_cast<double>(display_width(s)) * kCharWidth; }
 
-// A "nice" axis top at or above v: 1, 2, 2.5 or 5 times a power of ten.
-double nice_ceiling(double v) {
-  if (!(v > 0)) return 1.0;
-  const double p = std::pow(10.0, std::floor(std::log10(v)));
-  for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (v <= f * p * (1 + 1e-9)) return f * p;
-  }
-  return 10.0 * p;
-}
 
 // An <svg> element `height` units tall with its accessible name and visible title.
 std::string svg_open(const std::string& title, double height) {

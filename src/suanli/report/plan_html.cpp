@@ -11,13 +11,19 @@
 
 #include "suanli/model/time.h"
 #include "suanli/report/html_report.h"
+#include "suanli/report/svg.h"
 #include "suanli/report/table.h"
 
 namespace suanli::report {
 namespace {
 
+using svg::kCharWidth;
+using svg::nice_ceiling;
+using svg::pct;
+using svg::px;
+using svg::text_width;
+
 constexpr double kWidth = 900;      // SVG user units; the page scales charts to fit
-constexpr double kCharWidth = 6.8;  // rough width of a 12px character, for layout
 
 // Okabe-Ito, as in html_report.cpp.
 constexpr const char* kBlue = "#0072B2";
@@ -48,8 +54,6 @@ svg .grid{stroke:#e5e7eb}svg .axis{stroke:#57606a}svg .ref{stroke:#1f2328;stroke
 svg .note,svg .muted{fill:#57606a;font-size:12px}svg .bad{fill:#b42318;font-weight:600}
 )";
 
-std::string px(double v) { return fmt::format("{:.1f}", v); }
-std::string pct(double fraction) { return fmt_number(fraction * 100.0, 1) + "%"; }
 std::string usd(double v) { return "USD " + fmt_number(v, 0); }
 
 // Money on an axis: USD 1.2M, USD 350k.
@@ -61,17 +65,7 @@ std::string usd_short(double v) {
   return "USD " + fmt_number(v, 0);
 }
 
-double text_width(const std::string& s) { return static_cast<double>(display_width(s)) * kCharWidth; }
 
-// A "nice" axis top at or above v: 1, 2, 2.5 or 5 times a power of ten.
-double nice_ceiling(double v) {
-  if (!(v > 0)) return 1.0;
-  const double p = std::pow(10.0, std::floor(std::log10(v)));
-  for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (v <= f * p * (1 + 1e-9)) return f * p;
-  }
-  return 10.0 * p;
-}
 
 // An <svg> element with its accessible name, visible title and optional note.
 std::string svg_open(const std::string& title, const std::string& note, double height) {
