@@ -283,46 +283,29 @@ void append(std::vector<std::string>& row, std::vector<std::string> more) {
   for (std::string& c : more) row.push_back(std::move(c));
 }
 
-Table csv_table(std::initializer_list<const char*> headers) {
+// Column names matching stats_cells(): "<what>_mean_h", "_p50_h", "_p99_h", "_max_h".
+std::vector<std::string> stats_columns(const std::string& what) {
+  return {what + "_mean_h", what + "_p50_h", what + "_p99_h", what + "_max_h"};
+}
+
+Table csv_table(const std::vector<std::string>& headers) {
   std::vector<Table::Column> cols;
-  for (const char* h : headers) cols.push_back({h});
+  for (const std::string& h : headers) cols.push_back({h});
   return Table(std::move(cols));
 }
 
 Table summary_csv(const std::vector<SimResult>& runs, const std::vector<std::string>& labels) {
-  Table t = csv_table({"label",
-                       "scenario",
-                       "scheduler",
-                       "seed",
-                       "start",
-                       "end",
-                       "submitted",
-                       "completed",
-                       "rejected",
-                       "unfinished",
-                       "jct_mean_h",
-                       "jct_p50_h",
-                       "jct_p99_h",
-                       "jct_max_h",
-                       "wait_mean_h",
-                       "wait_p50_h",
-                       "wait_p99_h",
-                       "wait_max_h",
-                       "utilisation_domestic",
-                       "utilisation_imported",
-                       "domestic_share_device_hours",
-                       "domestic_share_compute",
-                       "domestic_target",
-                       "meets_target",
-                       "tenants_with_target",
-                       "tenants_meeting_target",
-                       "imported_peak_share",
-                       "imported_cap",
-                       "imported_device_hours_share",
-                       "violations",
-                       "slo_attainment",
-                       "events",
-                       "decisions"});
+  Table t = [&] {
+    std::vector<std::string> h = {"label", "scenario",  "scheduler", "seed",     "start",
+                                  "end",   "submitted", "completed", "rejected", "unfinished"};
+    append(h, stats_columns("jct"));
+    append(h, stats_columns("wait"));
+    append(h,
+           {"utilisation_domestic", "utilisation_imported", "domestic_share_device_hours", "domestic_share_compute",
+            "domestic_target", "meets_target", "tenants_with_target", "tenants_meeting_target", "imported_peak_share",
+            "imported_cap", "imported_device_hours_share", "violations", "slo_attainment", "events", "decisions"});
+    return csv_table(h);
+  }();
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const SimResult& r = runs[i];
     const GroupStats& f = r.fleet;
@@ -351,30 +334,26 @@ Table summary_csv(const std::vector<SimResult>& runs, const std::vector<std::str
 
 Table groups_csv(const std::vector<SimResult>& runs, const std::vector<std::string>& labels,
                  std::vector<GroupStats> SimResult::*member, const char* what) {
-  Table t = csv_table({"scheduler",
-                       what,
-                       "submitted",
-                       "completed",
-                       "rejected",
-                       "unfinished",
-                       "device_hours_domestic",
-                       "device_hours_imported",
-                       "compute_domestic",
-                       "compute_imported",
-                       "share_device_hours",
-                       "share_compute",
-                       "target",
-                       "meets_target",
-                       "jct_mean_h",
-                       "jct_p50_h",
-                       "jct_p99_h",
-                       "jct_max_h",
-                       "wait_mean_h",
-                       "wait_p50_h",
-                       "wait_p99_h",
-                       "wait_max_h",
-                       "slo_attainment",
-                       "violations"});
+  Table t = [&] {
+    std::vector<std::string> h = {"scheduler",
+                                  what,
+                                  "submitted",
+                                  "completed",
+                                  "rejected",
+                                  "unfinished",
+                                  "device_hours_domestic",
+                                  "device_hours_imported",
+                                  "compute_domestic",
+                                  "compute_imported",
+                                  "share_device_hours",
+                                  "share_compute",
+                                  "target",
+                                  "meets_target"};
+    append(h, stats_columns("jct"));
+    append(h, stats_columns("wait"));
+    append(h, {"slo_attainment", "violations"});
+    return csv_table(h);
+  }();
   for (std::size_t i = 0; i < runs.size(); ++i) {
     for (const GroupStats& g : runs[i].*member) {
       const ShareStat& s = g.share;
@@ -599,9 +578,8 @@ Grid headline_grid(const std::vector<SimResult>& runs) {
   row("imported peak share", [](const SimResult& r) { return pct(r.imported_peak_share); });
   row("imported cap", [](const SimResult& r) { return r.imported_cap < 1.0 ? pct(r.imported_cap) : "none"; });
   row("imported share of device-hours", [](const SimResult& r) { return pct(r.imported_device_hours_share); });
-  row("imported share of capacity, worst window", [](const SimResult& r) {
-    return fmt::format("{} ({}d)", pct(r.imported_window_share), r.imported_window_days);
-  });
+  row("imported share of capacity, worst window",
+      [](const SimResult& r) { return fmt::format("{} ({}d)", pct(r.imported_window_share), r.imported_window_days); });
   row("policy violations", [](const SimResult& r) { return count(r.violations); });
   row("SLO attainment (serving)", [](const SimResult& r) { return slo_cell(r.fleet.slo_attainment); });
   row("events", [](const SimResult& r) { return fmt_number(static_cast<double>(r.events), 0); });
