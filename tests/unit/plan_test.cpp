@@ -13,7 +13,7 @@
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/plan_loader.h"
 #include "suanli/model/error.h"
-#include "suanli/plan/milp.h"
+#include "suanli/solver/milp.h"
 #include "suanli/plan/planner.h"
 #include "suanli/policy/capability.h"
 #include "suanli/report/plan_html.h"
@@ -91,15 +91,15 @@ int nodes_of(const plan::PlanResult& r, const std::string& id) {
 TEST(Milp, SolvesASmallKnapsackToProvenOptimality) {
   // max 5a + 4b + 3c  s.t. 2a + 3b + c <= 5, 4a + b + 2c <= 11, 3a + 4b + 2c <= 8, integer >= 0
   // optimum 13 at (2, 0, 1).
-  plan::MilpModel m;
+  solver::MilpModel m;
   const int a = m.add_var({.name = "a", .lower = 0, .upper = 10, .integer = true, .cost = -5});
   const int b = m.add_var({.name = "b", .lower = 0, .upper = 10, .integer = true, .cost = -4});
   const int c = m.add_var({.name = "c", .lower = 0, .upper = 10, .integer = true, .cost = -3});
-  m.add_row({.name = "r1", .group = "g", .terms = {{a, 2}, {b, 3}, {c, 1}}, .sense = plan::Sense::LessEqual, .rhs = 5});
-  m.add_row({.name = "r2", .group = "g", .terms = {{a, 4}, {b, 1}, {c, 2}}, .sense = plan::Sense::LessEqual, .rhs = 11});
-  m.add_row({.name = "r3", .group = "g", .terms = {{a, 3}, {b, 4}, {c, 2}}, .sense = plan::Sense::LessEqual, .rhs = 8});
-  const plan::Solution s = plan::solve(m);
-  ASSERT_EQ(s.status, plan::Solution::Status::Optimal);
+  m.add_row({.name = "r1", .group = "g", .terms = {{a, 2}, {b, 3}, {c, 1}}, .sense = solver::Sense::LessEqual, .rhs = 5});
+  m.add_row({.name = "r2", .group = "g", .terms = {{a, 4}, {b, 1}, {c, 2}}, .sense = solver::Sense::LessEqual, .rhs = 11});
+  m.add_row({.name = "r3", .group = "g", .terms = {{a, 3}, {b, 4}, {c, 2}}, .sense = solver::Sense::LessEqual, .rhs = 8});
+  const solver::Solution s = solver::solve(m);
+  ASSERT_EQ(s.status, solver::Solution::Status::Optimal);
   EXPECT_NEAR(s.objective, -13, 1e-6);
   EXPECT_EQ(s.values[static_cast<std::size_t>(a)], 2);
   EXPECT_EQ(s.values[static_cast<std::size_t>(c)], 1);
@@ -107,10 +107,10 @@ TEST(Milp, SolvesASmallKnapsackToProvenOptimality) {
 }
 
 TEST(Milp, InfeasibleIsAStatusNotAnError) {
-  plan::MilpModel m;
+  solver::MilpModel m;
   const int x = m.add_var({.name = "x", .lower = 0, .upper = 1, .integer = true, .cost = 1});
-  m.add_row({.name = "r", .group = "g", .terms = {{x, 1}}, .sense = plan::Sense::GreaterEqual, .rhs = 2});
-  EXPECT_EQ(plan::solve(m).status, plan::Solution::Status::Infeasible);
+  m.add_row({.name = "r", .group = "g", .terms = {{x, 1}}, .sense = solver::Sense::GreaterEqual, .rhs = 2});
+  EXPECT_EQ(solver::solve(m).status, solver::Solution::Status::Infeasible);
 }
 
 TEST(Plan, BuysTheCheaperModelThatFitsInTheExactNumber) {

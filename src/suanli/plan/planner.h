@@ -25,10 +25,19 @@
 #include <vector>
 
 #include "suanli/catalog/catalog.h"
-#include "suanli/plan/milp.h"
+#include "suanli/solver/milp.h"
 #include "suanli/plan/problem.h"
 
 namespace suanli::plan {
+
+using solver::kInfinity;
+using solver::MilpModel;
+using solver::MilpRow;
+using solver::MilpTerm;
+using solver::MilpVar;
+using solver::Sense;
+using solver::Solution;
+using solver::SolveOptions;
 
 struct PlanOptions {
   SolveOptions solve;

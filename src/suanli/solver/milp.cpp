@@ -1,6 +1,6 @@
-#include "suanli/plan/milp.h"
+#include "suanli/solver/milp.h"
 
-namespace suanli::plan {
+namespace suanli::solver {
 
 MilpModel MilpModel::without(const std::string& group) const {
   MilpModel out;
@@ -11,4 +11,4 @@ MilpModel MilpModel::without(const std::string& group) const {
   return out;
 }
 
-}  // namespace suanli::plan
+}  // namespace suanli::solver

@@ -7,9 +7,9 @@
 
 #include <coin/Cbc_C_Interface.h>
 
-#include "suanli/plan/milp.h"
+#include "suanli/solver/milp.h"
 
-namespace suanli::plan {
+namespace suanli::solver {
 
 namespace {
 
@@ -102,4 +102,4 @@ Solution solve(const MilpModel& m, const SolveOptions& options) {
   return s;
 }
 
-}  // namespace suanli::plan
+}  // namespace suanli::solver

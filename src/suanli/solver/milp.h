@@ -1,8 +1,9 @@
-// A mixed-integer linear program as plain data, and the narrow adapter that
+// A (mixed-integer) linear program as plain data, and the narrow adapter that
 // solves it (DESIGN.md section 3: the model stays readable apart from the
-// solver). The planner builds a MilpModel with named variables and named rows
-// tagged with a constraint group; solve() hands it to CBC. No solver header
-// is visible outside milp_cbc.cpp.
+// solver). Callers (the capacity planner, the max-min fairness policy of the
+// round-based trace replay) build a MilpModel with named variables and named
+// rows tagged with a constraint group; solve() hands it to COIN-OR. No solver
+// header is visible outside milp_cbc.cpp.
 //
 // Thread-safety: MilpModel is a value type; solve() is reentrant (each call
 // owns its own solver instance).
@@ -12,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace suanli::plan {
+namespace suanli::solver {
 
 inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
@@ -81,4 +82,4 @@ struct Solution {
 // exception; an exception means the solver itself broke.
 Solution solve(const MilpModel& model, const SolveOptions& options = {});
 
-}  // namespace suanli::plan
+}  // namespace suanli::solver
