@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "suanli/config/catalog_loader.h"
+#include "suanli/config/openb_reader.h"
 #include "suanli/model/error.h"
 
 namespace suanli {
@@ -30,6 +31,24 @@ TEST(Catalog, HasEveryChipTheFoundationIssueNames) {
                          "mlu590", "br100", "br104", "mtt-s4000", "mtt-s5000", "k100-ai", "p800", "c500", "bi-v150"}) {
     EXPECT_NE(defaults().find_accelerator(id), nullptr) << id;
   }
+}
+
+// Replaying public traces needs their GPUs in the catalog: openb's codes
+// (G1-G3 are undisclosed and stay opaque) and Gavel's worker types.
+TEST(Catalog, HasTheGpusOfTheReplayedTraces) {
+  int mapped = 0;
+  for (const auto& m : config::openb_gpu_models()) {
+    if (m.accelerator.empty()) continue;
+    ++mapped;
+    const Accelerator* a = defaults().find_accelerator(std::string(m.accelerator));
+    ASSERT_NE(a, nullptr) << m.code << " -> " << m.accelerator;
+    EXPECT_EQ(a->origin, Origin::Imported) << a->id;
+    EXPECT_TRUE(a->mem_gb.known()) << a->id;
+  }
+  EXPECT_EQ(mapped, 5);  // T4, P100, V100M16, V100M32, A10
+  for (const char* id : {"v100-16gb", "p100", "k80"}) EXPECT_NE(defaults().find_accelerator(id), nullptr) << id;
+  EXPECT_EQ(defaults().accelerator("v100-32gb").mem_gb.value, 32);
+  EXPECT_TRUE(defaults().accelerator("k80").bf16_tflops.unsupported());
 }
 
 TEST(Catalog, EveryKnownFigureHasAGradeAndADefinedSource) {

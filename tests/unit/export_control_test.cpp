@@ -36,6 +36,19 @@ TEST_F(ExportControl, H20IsOutside3A090ByTppAndDensity) {
   EXPECT_EQ(x.rule_2022, ExportClass::NotControlled);
 }
 
+// The older GPUs of the replayed traces are far below the 4,800 TPP line.
+TEST_F(ExportControl, OlderTraceGpusAreNotControlled) {
+  const std::pair<const char*, double> expected[] = {{"t4", 1040}, {"p100", 299.2}, {"v100-16gb", 2000}, {"a10", 2000}};
+  for (const auto& [id, tpp] : expected) {
+    const auto x = of(id);
+    ASSERT_TRUE(x.tpp.has_value()) << id;
+    EXPECT_NEAR(*x.tpp, tpp, 0.01) << id;
+    EXPECT_EQ(x.rule_2023, ExportClass::NotControlled) << id;
+  }
+  // K80 publishes no FP16/BF16/INT8 rate (the catalog records no FP32 rate): stays unknown.
+  EXPECT_FALSE(of("k80").tpp.has_value());
+}
+
 TEST_F(ExportControl, A800LegalIn2022ButControlledIn2023) {
   const auto x = of("a800");
   EXPECT_EQ(x.rule_2022, ExportClass::NotControlled);

@@ -174,13 +174,13 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path) { return parse_
 std::vector<OpenbPod> read_openb_pods(const std::string& path) { return parse_openb_pods(read_file(path), path); }
 
 const std::vector<TraceGpuModel>& openb_gpu_models() {
-  // Proposed catalog ids; the entries themselves are to be added to
-  // data/accelerators.yaml with sources (see the trace README).
+  // Catalog ids (data/accelerators.yaml, with sources). Which variant a trace
+  // server used (SXM or PCIe) is not published; the entries say which they describe.
   static const std::vector<TraceGpuModel> models = {
       {"T4", "t4", "NVIDIA Tesla T4 16 GB (Turing)"},
-      {"P100", "p100", "NVIDIA Tesla P100 (Pascal), 16 GB variant assumed"},
-      {"V100M16", "v100-16gb", "NVIDIA Tesla V100 16 GB (Volta)"},
-      {"V100M32", "v100-32gb", "NVIDIA Tesla V100 32 GB (Volta)"},
+      {"P100", "p100", "NVIDIA Tesla P100 16 GB (Pascal; PCIe variant assumed)"},
+      {"V100M16", "v100-16gb", "NVIDIA Tesla V100 16 GB (Volta; SXM2 assumed)"},
+      {"V100M32", "v100-32gb", "NVIDIA Tesla V100 32 GB (Volta; SXM2 assumed)"},
       {"A10", "a10", "NVIDIA A10 24 GB (Ampere)"},
       {"G1", "", "undisclosed Alibaba GPU code"},
       {"G2", "", "undisclosed Alibaba GPU code"},

@@ -37,9 +37,9 @@ struct OpenbPod {
 };
 
 // The trace's GPU model codes and the catalog accelerator each stands for.
-// The catalog (data/accelerators.yaml) has no entries for these yet, so the
-// mapping is kept here as names only; G1/G2/G3 are undisclosed by Alibaba and
-// map to nothing (opaque devices known by count only).
+// The mapping names catalog ids (data/accelerators.yaml holds their figures
+// and sources); G1/G2/G3 are undisclosed by Alibaba and map to nothing
+// (opaque devices known by count only).
 struct TraceGpuModel {
   std::string_view code;        // as in the trace
   std::string_view accelerator; // intended catalog id; empty = undisclosed
