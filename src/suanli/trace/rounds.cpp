@@ -24,7 +24,7 @@ std::size_t u(int i) { return static_cast<std::size_t>(i); }
 // A job that has not run on a pool yet gets X x this, as in Gavel (not
 // infinity, so larger allocations still come first).
 constexpr double kNewJobPriority = 1e9;
-constexpr double kMinShare = 1e-9;  // LP values below this are zero
+constexpr double kShareGrid = 1e-5;  // LP time fractions are rounded to this
 
 }  // namespace
 
@@ -209,8 +209,9 @@ RoundEngine::Allocation RoundEngine::max_min_allocation(const std::vector<int>& 
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < k; ++j) {
       if (var[i][j] < 0) continue;
-      const double x = best.values[u(var[i][j])];
-      out.x[i][j] = x < kMinShare ? 0.0 : std::min(1.0, x);
+      // Snapped to a grid: the second LP leaves t 1e-6 of slack, and noise
+      // below that must not decide priority ties between equal jobs.
+      out.x[i][j] = std::clamp(std::round(best.values[u(var[i][j])] / kShareGrid) * kShareGrid, 0.0, 1.0);
     }
   }
   out.seconds = first.seconds + second.seconds;
@@ -386,6 +387,19 @@ RoundResult RoundEngine::run(RoundPolicy policy) const {
     (!o ? res.unknown_origin_device_s : *o == Origin::Imported ? res.imported_device_s : res.domestic_device_s) +=
         res.device_s[j];
   }
+  for (std::size_t m = 0; m < n; ++m) {
+    auto it = std::find_if(res.tenants.begin(), res.tenants.end(),
+                           [&](const GavelTenantResult& t) { return t.tenant == jobs_[m].tenant; });
+    if (it == res.tenants.end()) {
+      res.tenants.push_back({.tenant = jobs_[m].tenant, .critical = critical_[m]});
+      it = res.tenants.end() - 1;
+    }
+    ++it->jobs;
+    it->avg_jct_s += res.jobs[m].jct_s;  // a sum until divided below
+    it->device_s += job_device[m];
+    it->imported_device_s += job_imported[m];
+  }
+  for (GavelTenantResult& t : res.tenants) t.avg_jct_s /= t.jobs;
   return res;
 }
 

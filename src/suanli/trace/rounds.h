@@ -46,7 +46,8 @@
 //    jobs' normalised throughputs. Both LPs are recomputed when the set of
 //    active jobs changes. Rounds follow Gavel's scheduler: priority[m][j] =
 //    X[m][j] / (share of the rounds since the last recompute that m ran on j),
-//    X x 1e9 if it has not run there yet; per pool in cluster order, jobs by
+//    X x 1e9 if it has not run there yet (X rounded to 1e-5 so that solver
+//    noise does not break ties); per pool in cluster order, jobs by
 //    priority (ties: larger X, then arrival order) are placed while workers
 //    remain, skipping jobs already placed this round or too large for what is
 //    left.
@@ -80,13 +81,13 @@ const std::vector<RoundPolicy>& all_round_policies();
 struct WorkerPool {
   std::string type;              // as in the throughput table: "v100", or a catalog id
   int count = 0;                 // workers (devices), > 0
-  std::optional<Origin> origin;  // nullopt = unknown (never domestic for a critical tenant)
+  std::optional<Origin> origin = std::nullopt;  // nullopt = unknown (never domestic for a critical tenant)
 };
 
 struct RoundOptions {
   double round_s = 360;                     // Gavel's --time_per_iteration
   std::uint64_t seed = 0;                   // fifo's random pool choice
-  std::vector<std::string> critical_tenants;
+  std::vector<std::string> critical_tenants = {};
 };
 
 struct GavelJobResult {
