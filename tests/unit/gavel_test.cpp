@@ -253,6 +253,10 @@ TEST(RoundEngine, RejectsBadClustersUnknownTypesAndUnplaceableJobs) {
             std::string::npos);
   EXPECT_EQ(error_of([&] { RoundEngine({job("A", 10)}, t, {{"fast", 1, {}}}, {.round_s = 0}); }),
             "--round: found 0, expected a round length in seconds > 0");
+  // 10^9 steps at 1 step/s (slowest allowed pool) in rounds of 10 s: 10^8 rounds.
+  EXPECT_EQ(error_of([&] { RoundEngine({job("A", 1000000000)}, t, {{"fast", 1, {}}, {"slow", 1, {}}}, {.round_s = 10}); }),
+            "--trace: the jobs would need up to 1e+08 rounds of 10 s, expected at most 1e+07 (a longer --round, or fewer "
+            "steps)");
 }
 
 // --- engine: the max-min LP on hand-solved clusters -------------------------------------

@@ -24,6 +24,7 @@ std::size_t u(int i) { return static_cast<std::size_t>(i); }
 // A job that has not run on a pool yet gets X x this, as in Gavel (not
 // infinity, so larger allocations still come first).
 constexpr double kNewJobPriority = 1e9;
+constexpr double kMaxRounds = 1e7;  // refuse replays longer than this (see the constructor)
 constexpr double kShareGrid = 1e-5;  // LP time fractions are rounded to this
 
 }  // namespace
@@ -103,6 +104,19 @@ RoundEngine::RoundEngine(std::vector<GavelJob> jobs, const ThroughputTable& tabl
       }
     }
     if (!any) throw InputError("--trace", fmt::format("{} can run on no worker pool: {}", what, fmt::join(why, "; ")));
+  }
+  // Every round runs some job at no less than its slowest allowed rate, so
+  // this bounds the rounds of any policy; refuse inputs that would not finish.
+  double bound = 0;
+  for (std::size_t m = 0; m < jobs_.size(); ++m) {
+    double slowest = 0;
+    for (double x : tput_[m]) slowest = x > 0 && (slowest == 0 || x < slowest) ? x : slowest;
+    bound += std::ceil(static_cast<double>(jobs_[m].total_steps) / (slowest * options_.round_s));
+  }
+  if (!(bound <= kMaxRounds)) {
+    throw InputError("--trace", fmt::format("the jobs would need up to {:.3g} rounds of {:g} s, expected at most {:g} "
+                                            "(a longer --round, or fewer steps)",
+                                            bound, options_.round_s, kMaxRounds));
   }
   arrival_order_.resize(jobs_.size());
   std::iota(arrival_order_.begin(), arrival_order_.end(), 0);

@@ -119,8 +119,10 @@ struct RoundResult {
 class RoundEngine {
  public:
   // Throws InputError: an empty or malformed cluster ("--cluster"), round_s
-  // <= 0 ("--round"), a job type absent from the table, or a job that can run
-  // on no pool (the message says why for each pool).
+  // <= 0 ("--round"), a job type absent from the table, a job that can run on
+  // no pool (the message says why for each pool), or a replay that could need
+  // more than 10^7 rounds (sum over jobs of their rounds on the slowest
+  // allowed pool: every round advances some job at least that fast).
   RoundEngine(std::vector<GavelJob> jobs, const ThroughputTable& table, std::vector<WorkerPool> cluster,
               RoundOptions options = {});
 
