@@ -225,6 +225,17 @@ void add_gavel_command(CLI::App& replay, Context& ctx) {
         p.origin = a->origin;
       }
     }
+    if (!o->critical.empty()) {
+      std::vector<std::string> unknown;
+      for (const trace::WorkerPool& p : cluster) {
+        if (!p.origin) unknown.push_back(p.type);
+      }
+      if (!unknown.empty()) {
+        throw InputError("--critical", fmt::format("the origin of {} is unknown (no catalog entry), so critical tenants "
+                                                   "could not use them; say which types are imported with --imported",
+                                                   fmt::join(unknown, ", ")));
+      }
+    }
     for (const std::string& t : o->tenants) {
       if (t.empty()) throw InputError("--tenants", "an empty tenant name");
     }
