@@ -1,5 +1,7 @@
 // `suanli replay openb`: the FGD paper's packing experiment on the Alibaba
 // openb trace (trace/packing.h), one or more policies and seeds.
+// `suanli replay gavel`: Gavel's round-based replay (trace/rounds.h) of a
+// Gavel trace on a heterogeneous cluster, with sovereignty rules.
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -11,20 +13,23 @@
 
 #include "suanli/cli/command.h"
 #include "suanli/model/error.h"
+#include "suanli/report/gavel_report.h"
 #include "suanli/report/trace_report.h"
+#include "suanli/config/gavel_reader.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/trace/packing.h"
+#include "suanli/trace/rounds.h"
 
 namespace suanli::cli {
 namespace {
 
-// $SUANLI_SHARED_DATA/traces, else ../shared/data/traces from the working
-// directory (the layout of a checkout beside the shared data).
-std::string default_trace_dir() {
+// $SUANLI_SHARED_DATA, else ../shared/data from the working directory (the
+// layout of a checkout beside the shared data).
+std::string shared_data_dir() {
   const char* env = std::getenv("SUANLI_SHARED_DATA");
-  const std::string root = env != nullptr && *env != '\0' ? env : "../shared/data";
-  return root + "/traces";
+  return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
+std::string default_trace_dir() { return shared_data_dir() + "/traces"; }
 
 // A file, or a pod-list family name ("cpu050" -> openb_pod_list_cpu050.csv in
 // the default trace folder).
@@ -92,9 +97,176 @@ std::vector<trace::PackPolicy> parse_policies(const std::vector<std::string>& na
   return out;
 }
 
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// "v100=36,p100=36,k80=36"
+std::vector<trace::WorkerPool> parse_cluster(const std::string& text) {
+  std::vector<trace::WorkerPool> out;
+  for (const std::string& item : split_list(text)) {
+    const std::size_t eq = item.find('=');
+    int count = 0;
+    const char* first = item.data() + (eq == std::string::npos ? 0 : eq + 1);
+    const char* last = item.data() + item.size();
+    const auto [ptr, ec] = std::from_chars(first, last, count);
+    if (eq == std::string::npos || eq == 0 || first == last || ec != std::errc() || ptr != last || count <= 0) {
+      throw InputError("--cluster", fmt::format("found '{}', expected TYPE=COUNT[,TYPE=COUNT...] with a count > 0, "
+                                                "e.g. v100=36,p100=36,k80=36",
+                                                item));
+    }
+    out.push_back({item.substr(0, eq), count, std::nullopt});
+  }
+  return out;
+}
+
+std::vector<trace::RoundPolicy> parse_round_policies(const std::vector<std::string>& names) {
+  std::vector<trace::RoundPolicy> out;
+  for (const std::string& n : names) {
+    if (n == "all") return trace::all_round_policies();
+    const auto p = trace::parse_round_policy(n);
+    if (!p) {
+      std::vector<std::string> known;
+      for (trace::RoundPolicy k : trace::all_round_policies()) known.emplace_back(trace::round_policy_name(k));
+      throw InputError("--policy", fmt::format("found '{}', expected one of {} or all", n, fmt::join(known, ", ")));
+    }
+    if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
+  }
+  return out;
+}
+
+// The catalog id a worker type stands for: Gavel's names map through
+// gavel_worker_types(); any other name is taken as a catalog id itself.
+std::string catalog_id_of(const std::string& type) {
+  for (const trace::GavelWorkerType& w : config::gavel_worker_types()) {
+    if (type == w.name) return w.accelerator;
+  }
+  return type;
+}
+
+void add_gavel_command(CLI::App& replay, Context& ctx) {
+  auto* gavel = replay.add_subcommand(
+      "gavel", "Gavel trace (OSDI'20): round-based replay on a heterogeneous cluster, FIFO vs heterogeneity-aware "
+               "policies, with sovereignty rules");
+  gavel->footer(
+      "Examples:\n"
+      "  suanli replay gavel --trace ../shared/data/peers/gavel/traces/physical_cluster/small_test.trace\n"
+      "  suanli replay gavel --trace T --cluster v100=36,p100=36,k80=36 --policy fifo,max-min --json\n"
+      "  suanli replay gavel --trace T --tenants bank,lab --critical bank --imported v100 --csv out/\n"
+      "Policies: fifo (Gavel's FIFO: random type, non-preemptive), fifo-hetero (fastest free type),\n"
+      "max-min (Gavel's heterogeneity-aware max-min fairness LP). Default: all.\n"
+      "Throughputs: Gavel's simulation_throughputs.json (default, from the shared data folder) or a CSV\n"
+      "job_type,accelerator,devices,steps_per_s,source of your own measurements.\n"
+      "Tenants: --tenants a,b,c gives job i the tenant i mod 3 (trace order); --critical names the tenants\n"
+      "whose jobs may use only domestic types. Origins: --imported lists the imported types (the others are\n"
+      "domestic); without it each type's origin comes from the catalog, else it is unknown (never domestic).");
+  struct Opts {
+    std::string trace, throughputs, cluster = "v100=36,p100=36,k80=36", csv;
+    std::vector<std::string> policies{"all"}, imported, critical, tenants;
+    double round_s = 360;
+    std::uint64_t seed = 0;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  gavel->add_option("--trace", o->trace, "Gavel trace file (10 tab-separated fields per job)")->required();
+  gavel->add_option("--throughputs", o->throughputs,
+                    "Throughput table: Gavel JSON or measurement CSV (default: peers/gavel/simulation_throughputs.json)");
+  gavel->add_option("--cluster", o->cluster, "Worker pools TYPE=COUNT,...")->capture_default_str();
+  gavel->add_option("--policy,-p", o->policies, "Policies, comma-separated, or all")->delimiter(',');
+  gavel->add_option("--round", o->round_s, "Round length in seconds")->capture_default_str();
+  gavel->add_option("--seed", o->seed, "Seed of fifo's random type choice")->capture_default_str();
+  auto* imported = gavel->add_option("--imported", o->imported, "Imported worker types (others domestic)")->delimiter(',');
+  gavel->add_option("--critical", o->critical, "Critical tenants: domestic types only")->delimiter(',');
+  gavel->add_option("--tenants", o->tenants, "Tenants assigned round-robin to jobs in trace order")->delimiter(',');
+  gavel->add_option("--csv", o->csv, "Write summary.csv, tenants.csv and jobs.csv into DIR");
+  gavel->add_flag("--json", o->json, "Print JSON (summary per policy, tenants, every job) instead of the table");
+  gavel->callback([o, imported, &ctx] {
+    const auto policies = parse_round_policies(o->policies);
+    auto cluster = parse_cluster(o->cluster);
+    std::string tput_path = o->throughputs;
+    if (tput_path.empty()) {
+      tput_path = shared_data_dir() + "/peers/gavel/simulation_throughputs.json";
+      if (!std::filesystem::exists(tput_path)) {
+        throw InputError("--throughputs", fmt::format("not given, and the default {} is missing; pass --throughputs "
+                                                      "FILE or set SUANLI_SHARED_DATA to the shared data folder",
+                                                      tput_path));
+      }
+    }
+    const trace::ThroughputTable table = config::read_throughputs(tput_path);
+    auto jobs = config::read_gavel_trace(o->trace);
+    if (jobs.empty()) throw InputError(o->trace, "no jobs in the trace");
+
+    const auto known_workers = table.workers();
+    for (const trace::WorkerPool& p : cluster) {
+      if (std::find(known_workers.begin(), known_workers.end(), p.type) == known_workers.end()) {
+        throw InputError("--cluster", fmt::format("worker type '{}' has no throughput in {}; known: {}", p.type,
+                                                  tput_path, fmt::join(known_workers, ", ")));
+      }
+    }
+    for (const std::string& t : o->imported) {
+      if (std::none_of(cluster.begin(), cluster.end(), [&](const trace::WorkerPool& p) { return p.type == t; })) {
+        throw InputError("--imported", fmt::format("found '{}', expected a worker type of --cluster", t));
+      }
+    }
+    for (trace::WorkerPool& p : cluster) {
+      if (imported->count() > 0) {
+        p.origin = std::find(o->imported.begin(), o->imported.end(), p.type) != o->imported.end()
+                       ? Origin::Imported
+                       : Origin::Domestic;
+      } else if (const Accelerator* a = ctx.catalog().find_accelerator(catalog_id_of(p.type))) {
+        p.origin = a->origin;
+      }
+    }
+    if (!o->critical.empty()) {
+      std::vector<std::string> unknown;
+      for (const trace::WorkerPool& p : cluster) {
+        if (!p.origin) unknown.push_back(p.type);
+      }
+      if (!unknown.empty()) {
+        throw InputError("--critical", fmt::format("the origin of {} is unknown (no catalog entry), so critical tenants "
+                                                   "could not use them; say which types are imported with --imported",
+                                                   fmt::join(unknown, ", ")));
+      }
+    }
+    for (const std::string& t : o->tenants) {
+      if (t.empty()) throw InputError("--tenants", "an empty tenant name");
+    }
+    for (std::size_t i = 0; i < jobs.size() && !o->tenants.empty(); ++i) jobs[i].tenant = o->tenants[i % o->tenants.size()];
+    for (const std::string& c : o->critical) {
+      if (std::none_of(jobs.begin(), jobs.end(), [&](const trace::GavelJob& j) { return j.tenant == c; })) {
+        throw InputError("--critical", fmt::format("found '{}', expected a tenant of the trace (see --tenants)", c));
+      }
+    }
+    const trace::RoundEngine engine(std::move(jobs), table, std::move(cluster),
+                                    {.round_s = o->round_s, .seed = o->seed, .critical_tenants = o->critical});
+    std::vector<trace::RoundResult> runs;
+    for (trace::RoundPolicy p : policies) runs.push_back(engine.run(p));
+    if (o->json) {
+      write_output(report::gavel_json(engine, runs), "");
+    } else {
+      write_output(fmt::format("gavel round-based replay: {} jobs ({}), throughputs {}, rounds of {:g} s\n\n",
+                               engine.jobs().size(), o->trace, tput_path, o->round_s),
+                   "");
+      write_output(report::gavel_summary_text(engine, runs), "");
+    }
+    if (!o->csv.empty()) {
+      report::write_gavel_csv(engine, runs, o->csv);
+      std::fprintf(stderr, "wrote CSV files: %s\n", o->csv.c_str());
+    }
+  });
+}
+
 }  // namespace
 
-void add_replay_command(CLI::App& app, Context& /*ctx*/) {
+void add_replay_command(CLI::App& app, Context& ctx) {
   auto* replay = app.add_subcommand("replay", "Replay a real cluster trace");
   replay->require_subcommand(1);
   auto* openb = replay->add_subcommand(
@@ -162,6 +334,7 @@ void add_replay_command(CLI::App& app, Context& /*ctx*/) {
       std::fprintf(stderr, "wrote CSV files: %s\n", o->csv.c_str());
     }
   });
+  add_gavel_command(*replay, ctx);
 }
 
 }  // namespace suanli::cli
