@@ -168,7 +168,7 @@ std::vector<Tick> x_ticks(Seconds from, Seconds to, XAxis kind) {
 }
 
 std::string y_tick_label(double v, bool percent) {
-  if (percent) return fmt::format("{:.0f}%", v * 100.0);
+  if (percent) return fmt::format("{:g}%", std::round(v * 1e4) / 100);  // 20%, 0.4%
   return std::abs(v) >= 10000 ? fmt_si(v) : fmt::format("{:g}", v);
 }
 
