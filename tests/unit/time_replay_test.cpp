@@ -256,7 +256,8 @@ TEST(TraceHtml, TimePageHasOneSeriesPerPolicyAndTheWaitTable) {
     EXPECT_EQ(count(html, "data-series=\"" + std::string(policy_name(p)) + "\""), 2U) << policy_name(p);
   }
   EXPECT_NE(html.find("Waiting time and placement"), std::string::npos);
-  EXPECT_NE(html.find("<td class=\"num\">20s</td>"), std::string::npos);  // mean wait of the hand trace
+  EXPECT_NE(html.find("<td class=\"num\">20</td><td class=\"num\">0</td><td class=\"num\">90</td>"),
+            std::string::npos);  // mean, p50 and p95 wait of the hand trace
 }
 
 TEST(TraceReport, TimeJsonAndCsv) {

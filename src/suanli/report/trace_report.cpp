@@ -79,16 +79,22 @@ std::vector<PackSummary> summarise_packing(const std::vector<trace::PackResult>&
   return out;
 }
 
-std::string packing_summary_text(const std::vector<trace::PackResult>& runs) {
-  Table t({{"policy"}, {"seeds", true}, {"arrived %", true}, {"allocated %", true}, {"sd", true}, {"min", true},
-           {"max", true}, {"fragmented %", true}, {"GPU pods failed", true}});
+Grid packing_summary_grid(const std::vector<trace::PackResult>& runs) {
+  Grid g{.columns = {{"policy"}, {"seeds", true}, {"arrived %", true}, {"allocated %", true}, {"sd", true},
+                     {"min", true}, {"max", true}, {"fragmented %", true}, {"GPU pods failed", true}},
+         .rows = {}};
   for (const PackSummary& s : summarise_packing(runs)) {
-    t.add_row({std::string(trace::policy_name(s.policy)), std::to_string(s.runs), fmt::format("{:.1f}", s.arrived_mean),
-               fmt::format("{:.2f}", s.alloc_mean), fmt::format("{:.2f}", s.alloc_sd), fmt::format("{:.2f}", s.alloc_min),
-               fmt::format("{:.2f}", s.alloc_max), fmt::format("{:.2f}", s.frag_mean),
-               fmt::format("{:.0f}", s.gpu_failed_mean)});
+    g.rows.push_back({std::string(trace::policy_name(s.policy)), std::to_string(s.runs),
+                      fmt::format("{:.1f}", s.arrived_mean), fmt::format("{:.2f}", s.alloc_mean),
+                      fmt::format("{:.2f}", s.alloc_sd), fmt::format("{:.2f}", s.alloc_min),
+                      fmt::format("{:.2f}", s.alloc_max), fmt::format("{:.2f}", s.frag_mean),
+                      fmt::format("{:.0f}", s.gpu_failed_mean)});
   }
-  return t.render();
+  return g;
+}
+
+std::string packing_summary_text(const std::vector<trace::PackResult>& runs) {
+  return packing_summary_grid(runs).table().render();
 }
 
 std::string packing_summary_csv(const std::vector<trace::PackResult>& runs) {
@@ -195,17 +201,23 @@ std::vector<TimeSummary> summarise_time(const std::vector<trace::TimeResult>& ru
   return out;
 }
 
-std::string time_summary_text(const std::vector<trace::TimeResult>& runs) {
-  Table t({{"policy"}, {"seeds", true}, {"placed", true}, {"failed", true}, {"unplaced", true}, {"waited", true},
-           {"mean wait s", true}, {"p50 s", true}, {"p95 s", true}, {"max wait s", true}, {"peak alloc %", true},
-           {"mean alloc %", true}});
+Grid time_summary_grid(const std::vector<trace::TimeResult>& runs) {
+  Grid g{.columns = {{"policy"}, {"seeds", true}, {"placed", true}, {"failed", true}, {"unplaced", true},
+                     {"waited", true}, {"mean wait s", true}, {"p50 s", true}, {"p95 s", true}, {"max wait s", true},
+                     {"peak alloc %", true}, {"mean alloc %", true}},
+         .rows = {}};
   for (const TimeSummary& s : summarise_time(runs)) {
-    t.add_row({s.policy, std::to_string(s.runs), fmt::format("{:.0f}", s.placed), fmt::format("{:.0f}", s.failed),
-               fmt::format("{:.0f}", s.unplaced), fmt::format("{:.0f}", s.waited), fmt::format("{:.0f}", s.wait_mean),
-               fmt::format("{:.0f}", s.wait_p50), fmt::format("{:.0f}", s.wait_p95), fmt::format("{:.0f}", s.wait_max),
-               fmt::format("{:.2f}", s.peak_alloc), fmt::format("{:.2f}", s.mean_alloc)});
+    g.rows.push_back({s.policy, std::to_string(s.runs), fmt::format("{:.0f}", s.placed), fmt::format("{:.0f}", s.failed),
+                      fmt::format("{:.0f}", s.unplaced), fmt::format("{:.0f}", s.waited),
+                      fmt::format("{:.0f}", s.wait_mean), fmt::format("{:.0f}", s.wait_p50),
+                      fmt::format("{:.0f}", s.wait_p95), fmt::format("{:.0f}", s.wait_max),
+                      fmt::format("{:.2f}", s.peak_alloc), fmt::format("{:.2f}", s.mean_alloc)});
   }
-  return t.render();
+  return g;
+}
+
+std::string time_summary_text(const std::vector<trace::TimeResult>& runs) {
+  return time_summary_grid(runs).table().render();
 }
 
 std::string time_summary_csv(const std::vector<trace::TimeResult>& runs) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "suanli/report/sim_report.h"
 #include "suanli/trace/packing.h"
 #include "suanli/trace/time_replay.h"
 
@@ -27,6 +28,8 @@ struct PackSummary {
 
 std::vector<PackSummary> summarise_packing(const std::vector<trace::PackResult>& runs);
 
+// The summary as rows, one per policy (the terminal table and the HTML page).
+Grid packing_summary_grid(const std::vector<trace::PackResult>& runs);
 // An aligned table, one row per policy.
 std::string packing_summary_text(const std::vector<trace::PackResult>& runs);
 // CSV: policy,runs,alloc_mean_pct,alloc_sd_pct,alloc_min_pct,alloc_max_pct,frag_mean_pct,frag_sd_pct,...
@@ -53,6 +56,8 @@ struct TimeSummary {
 
 std::vector<TimeSummary> summarise_time(const std::vector<trace::TimeResult>& runs);
 
+// The summary as rows, one per policy (the terminal table and the HTML page); waits in seconds.
+Grid time_summary_grid(const std::vector<trace::TimeResult>& runs);
 std::string time_summary_text(const std::vector<trace::TimeResult>& runs);
 // CSV: policy,runs,placed_mean,failed_mean,unplaced_mean,waited_mean,wait_mean_s,wait_p50_s,wait_p95_s,wait_max_s,
 // peak_alloc_pct,mean_alloc_pct
