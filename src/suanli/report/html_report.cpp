@@ -251,6 +251,17 @@ std::vector<LegendItem> marker_key(const std::vector<ChartMarker>& marks) {
   return items;
 }
 
+std::string band_svg(const Frame& f, const ChartBand& b, const std::string& colour) {
+  if (b.points.empty()) return "";
+  std::string upper, lower;
+  for (const auto& [t, lo, hi] : b.points) upper += px(f.x(t)) + "," + px(f.y(hi)) + " ";
+  for (auto it = b.points.rbegin(); it != b.points.rend(); ++it) {
+    lower += px(f.x(std::get<0>(*it))) + "," + px(f.y(std::get<1>(*it))) + " ";
+  }
+  return fmt::format(R"(<polygon points="{}" fill="{}" fill-opacity="0.18" stroke="none"/>)", upper + lower,
+                     html_escape(colour));
+}
+
 std::string series_svg(const Frame& f, const ChartSeries& s) {
   const std::string stroke = html_escape(s.colour);
   std::string out = fmt::format(R"(<g class="series" data-series="{2}" fill="none" stroke="{0}" stroke-width="2"{1}>)"
@@ -258,14 +269,6 @@ std::string series_svg(const Frame& f, const ChartSeries& s) {
                                 stroke,
                                 s.dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", html_escape(s.dash)),
                                 html_escape(s.name));
-  if (!s.band.empty()) {
-    std::string upper, lower;
-    for (const auto& [t, lo, hi] : s.band) upper += px(f.x(t)) + "," + px(f.y(hi)) + " ";
-    for (auto it = s.band.rbegin(); it != s.band.rend(); ++it) {
-      lower += px(f.x(std::get<0>(*it))) + "," + px(f.y(std::get<1>(*it))) + " ";
-    }
-    out += fmt::format(R"(<polygon points="{}" fill="{}" fill-opacity="0.18" stroke="none"/>)", upper + lower, stroke);
-  }
   std::vector<std::pair<double, double>> segment;
   auto flush = [&] {
     if (segment.size() == 1) {
@@ -365,7 +368,7 @@ using SampleValue = std::function<double(const Sample&)>;
 // (NaN if none) at the bucket's middle.
 ChartSeries series_of(const Context& ctx, const SimResult& r, std::string name, std::string colour_, std::string dash,
                       const SampleValue& value) {
-  ChartSeries s{std::move(name), std::move(colour_), std::move(dash), {}, {}};
+  ChartSeries s{std::move(name), std::move(colour_), std::move(dash), {}};
   for (std::size_t i = 0; i < r.samples.size(); i += ctx.bucket) {
     const std::size_t end = std::min(r.samples.size(), i + ctx.bucket);
     double sum = 0;
@@ -849,6 +852,9 @@ std::string svg_line_chart(const LineChart& c) {
     out += fmt::format(R"(<text class="note" x="{}" y="38">{}</text>)", px(f.left), html_escape(c.note));
   }
   out += legend_svg + axes(f, c) + references(f, c.references) + markers(f, c.markers) + key_svg;
+  for (const ChartBand& b : c.bands) {
+    if (b.series < c.series.size()) out += band_svg(f, b, c.series[b.series].colour);
+  }
   for (const ChartSeries& s : c.series) out += series_svg(f, s);
   if (!has_points(c)) {
     out += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">no samples</text>)",

@@ -52,8 +52,11 @@ struct ChartSeries {
   std::string colour;                              // CSS colour
   std::string dash;                                // SVG stroke-dasharray, empty = solid
   std::vector<std::pair<Seconds, double>> points;  // NaN values break the line
-  // Optional spread drawn as a translucent area under the line: (x, low, high).
-  std::vector<std::tuple<Seconds, double, double>> band;
+};
+
+struct ChartBand {  // a spread drawn as a translucent area in a series' colour, under the lines
+  std::size_t series = 0;                                   // index into LineChart::series
+  std::vector<std::tuple<Seconds, double, double>> points;  // (x, low, high)
 };
 
 struct ChartMarker {  // a vertical line at a moment, e.g. a shock, tagged S1, S2 ... with a key below
@@ -74,8 +77,6 @@ enum class XAxis {
 };
 
 struct LineChart {
-  XAxis x_axis = XAxis::Dates;
-  std::string x_label;  // under the x axis; empty = none
   std::string title;
   std::string note;  // a line under the title, e.g. how points were averaged
   std::string y_label;
@@ -85,6 +86,9 @@ struct LineChart {
   std::vector<ChartSeries> series;
   std::vector<ChartMarker> markers;
   std::vector<ChartReference> references;
+  std::vector<ChartBand> bands;
+  XAxis x_axis = XAxis::Dates;
+  std::string x_label;  // under the x axis; empty = none
 };
 
 std::string svg_line_chart(const LineChart& chart);

@@ -51,6 +51,8 @@ LineChart pack_chart(const std::vector<trace::PackResult>& runs, const std::stri
     ChartSeries s;
     s.name = trace::policy_name(order[k]);
     s.colour = chart_colour(k);
+    ChartBand band;
+    band.series = k;
     for (std::size_t i = 0; i < points; ++i) {
       double sum = 0, arrived = 0, lo = 1e300, hi = -1e300;
       for (const trace::PackResult* r : mine) {
@@ -63,10 +65,11 @@ LineChart pack_chart(const std::vector<trace::PackResult>& runs, const std::stri
       const auto n = static_cast<double>(mine.size());
       const Seconds x = arrived_x(arrived / n);
       s.points.emplace_back(x, sum / n);
-      if (mine.size() > 1) s.band.emplace_back(x, lo, hi);
+      if (mine.size() > 1) band.points.emplace_back(x, lo, hi);
     }
     c.to = std::max(c.to, s.points.empty() ? 0 : s.points.back().first);
     c.series.push_back(std::move(s));
+    if (!band.points.empty()) c.bands.push_back(std::move(band));
   }
   return c;
 }

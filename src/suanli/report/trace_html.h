@@ -10,7 +10,7 @@
 // - Time mode: GPU allocation over time per policy (first seed of each
 //   policy; the peak inside each sampling bucket), the wait queue over time,
 //   and the waiting-time / placement table.
-// Each policy gets one <g class="series" data-policy="NAME"> per chart.
+// Each policy is one <g class="series" data-series="NAME"> in each chart.
 // Pure functions of their inputs; thread-safe. Cost O(total curve points).
 #pragma once
 

@@ -63,6 +63,7 @@ class Placement {
   std::int64_t allocated_milli() const { return allocated_milli_; }
   // sum_n F_n(M) as a fraction of cluster GPU capacity.
   double fragmented() const;
+  // The run's RNG (seeded from the run's seed), for a ReplayPolicy's own draws.
   std::mt19937_64& rng() { return rng_; }
 
  private:

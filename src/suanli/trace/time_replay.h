@@ -48,7 +48,7 @@
 // Complexity: O(E log E) for the event heap (E <= 2 P events) plus, per
 // placement try, the policy's cost (placement.h: O(N G) or FGD's cached
 // probes); at most P arrival tries and `lookahead` failed retries per instant.
-// Memory O(P + N G + max_points).
+// Memory O(P + N G + max_points), plus O(N S) for FGD's cache (S pod shapes).
 //
 // TimeReplay is immutable after construction; run() is const and may be
 // called from several threads at once (a ReplayPolicy object is not shared).
