@@ -74,6 +74,19 @@ LineChart pack_chart(const std::vector<trace::PackResult>& runs, const std::stri
   return c;
 }
 
+// A percent chart whose values stay low reads better with the axis just above
+// its highest value (band included) than on 0-100%.
+void fit_y(LineChart& c) {
+  double top = 0;
+  for (const ChartSeries& a : c.series) {
+    for (const auto& [t, v] : a.points) top = std::max(top, v);
+  }
+  for (const ChartBand& b : c.bands) {
+    for (const auto& [t, lo, hi] : b.points) top = std::max(top, hi);
+  }
+  c.y_max = std::min(1.0, svg::nice_ceiling(std::max(top, 0.001)));
+}
+
 std::string figure(const LineChart& c) { return "<figure>" + svg_line_chart(c) + "</figure>\n"; }
 
 }  // namespace
@@ -93,8 +106,10 @@ std::string packing_html(const std::vector<trace::PackResult>& runs, const Trace
   out += figure(pack_chart(runs, "GPU allocation ratio as the request arrives", note, "allocated, % of GPU capacity",
                            [](const trace::PackPoint& p) { return p.allocated; }));
   out += "<h2>Fragmentation</h2>\n";
-  out += figure(pack_chart(runs, "Fragmented GPU capacity as the request arrives", note,
-                           "fragmented, % of GPU capacity", [](const trace::PackPoint& p) { return p.fragmented; }));
+  LineChart frag = pack_chart(runs, "Fragmented GPU capacity as the request arrives", note,
+                              "fragmented, % of GPU capacity", [](const trace::PackPoint& p) { return p.fragmented; });
+  fit_y(frag);
+  out += figure(frag);
   out += "<p class=\"meta\">Fragmentation is the paper's measure: idle GPU capacity that the target workload's pod "
          "shapes, weighted by their share of the pod list, cannot use.</p>\n";
   out += "<h2>At the target</h2>\n" + html_table(packing_summary_grid(runs), "No runs.");
@@ -143,12 +158,7 @@ std::string time_replay_html(const std::vector<trace::TimeResult>& runs, const T
     alloc.series.push_back(std::move(a));
     queue.series.push_back(std::move(q));
   }
-  // A lightly loaded replay stays readable: the axis ends just above the highest peak.
-  double top = 0;
-  for (const ChartSeries& a : alloc.series) {
-    for (const auto& [t, v] : a.points) top = std::max(top, v);
-  }
-  alloc.y_max = std::min(1.0, svg::nice_ceiling(std::max(top, 0.001)));
+  fit_y(alloc);
   out += "<h2>Allocation</h2>\n" + figure(alloc);
   out += "<h2>Waiting</h2>\n" + figure(queue);
   out += "<h2>Waiting time and placement</h2>\n" + html_table(time_summary_grid(runs), "No runs.");
