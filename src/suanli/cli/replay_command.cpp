@@ -1,5 +1,6 @@
 // `suanli replay openb`: the FGD paper's packing experiment on the Alibaba
-// openb trace (trace/packing.h), one or more policies and seeds.
+// openb trace (trace/packing.h), or a time replay of it (trace/time_replay.h),
+// one or more policies and seeds.
 // `suanli replay gavel`: Gavel's round-based replay (trace/rounds.h) of a
 // Gavel trace on a heterogeneous cluster, with sovereignty rules.
 #include <algorithm>
@@ -14,11 +15,13 @@
 #include "suanli/cli/command.h"
 #include "suanli/model/error.h"
 #include "suanli/report/gavel_report.h"
+#include "suanli/report/trace_html.h"
 #include "suanli/report/trace_report.h"
 #include "suanli/config/gavel_reader.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/trace/packing.h"
 #include "suanli/trace/rounds.h"
+#include "suanli/trace/time_replay.h"
 
 namespace suanli::cli {
 namespace {
@@ -270,30 +273,39 @@ void add_replay_command(CLI::App& app, Context& ctx) {
   auto* replay = app.add_subcommand("replay", "Replay a real cluster trace");
   replay->require_subcommand(1);
   auto* openb = replay->add_subcommand(
-      "openb", "Alibaba openb trace (FGD paper, ATC'23): pack an inflated workload under six placement policies");
+      "openb", "Alibaba openb trace (FGD paper, ATC'23): pack an inflated workload, or replay it in time, under six "
+               "placement policies");
   openb->footer(
       "Examples:\n"
       "  suanli replay openb                                    default lists from ../shared/data/traces\n"
       "  suanli replay openb --pods cpu050 --seeds 42..51       the paper's published point, 10 seeds\n"
       "  suanli replay openb --policy fgd,random --load 1.3 --csv out/ --json\n"
+      "  suanli replay openb --mode time --html replay.html    pods arrive and leave at their trace times\n"
       "Policies: random, dotprod, clustering, packing, bestfit, fgd (default: all).\n"
       "Packing mode (the paper's): pods are resampled until the GPU request reaches --load x capacity,\n"
-      "shuffled, placed one at a time and never removed; time columns are ignored.");
+      "shuffled, placed one at a time and never removed; time columns are ignored.\n"
+      "Time mode: every pod arrives at creation_time and runs for deletion_time - creation_time from its\n"
+      "start; a pod that fits nowhere waits (FIFO, retried when pods leave, --lookahead failed tries per\n"
+      "retry); one that cannot fit the empty cluster fails; pods waiting at the trace end are unplaced.\n"
+      "Pods without a valid deletion_time run to the end. Needs the full pod-list layout (with times).");
   struct Opts {
-    std::string nodes, pods, mode = "pack", seeds = "42", csv;
+    std::string nodes, pods, mode = "pack", seeds = "42", csv, html;
     std::vector<std::string> policies{"all"};
     double load = 1.3;
     double target_share = 1.0;
     int fgd_levels = 100;
+    int lookahead = trace::TimeOptions{}.lookahead;
     bool json = false;
     unsigned threads = 0;
   };
   auto o = std::make_shared<Opts>();
   openb->add_option("--nodes", o->nodes, "Node list CSV (default: openb_node_list_gpu_node.csv)");
   openb->add_option("--pods", o->pods, "Pod list CSV, or a list name such as cpu050 (default: openb_pod_list_default.csv)");
-  openb->add_option("--mode", o->mode, "pack (time replay is not implemented yet)")->capture_default_str();
+  openb->add_option("--mode", o->mode, "pack (the paper's packing experiment) or time (trace times)")
+      ->capture_default_str();
   openb->add_option("--policy,-p", o->policies, "Policies, comma-separated, or all")->delimiter(',');
-  openb->add_option("--load", o->load, "Target arrived GPU request / cluster GPU capacity")->capture_default_str();
+  openb->add_option("--load", o->load, "Pack mode: target arrived GPU request / cluster GPU capacity")
+      ->capture_default_str();
   openb->add_option("--seeds", o->seeds, "Seed, range A..B or list A,B,C")->capture_default_str();
   openb->add_option("--target-share", o->target_share,
                     "FGD target workload: most popular pod shapes covering this share of pods")
@@ -301,12 +313,16 @@ void add_replay_command(CLI::App& app, Context& ctx) {
   openb->add_option("--fgd-levels", o->fgd_levels,
                     "FGD score levels as in the authors' simulator (0 = exact argmin of the fragmentation increase)")
       ->capture_default_str();
+  openb->add_option("--lookahead", o->lookahead,
+                    "Time mode: failed tries per retry pass of the wait queue before it stops")
+      ->capture_default_str();
   openb->add_option("--threads", o->threads, "Worker threads (default: all cores)");
   openb->add_option("--csv", o->csv, "Write summary.csv and curves.csv into DIR");
+  openb->add_option("--html", o->html, "Write a self-contained HTML report with charts to FILE");
   openb->add_flag("--json", o->json, "Print JSON (summary, every run and its curve) instead of the table");
   openb->callback([o] {
-    if (o->mode != "pack") {
-      throw InputError("--mode", fmt::format("found '{}', expected pack (time replay is not implemented yet)", o->mode));
+    if (o->mode != "pack" && o->mode != "time") {
+      throw InputError("--mode", fmt::format("found '{}', expected pack or time", o->mode));
     }
     if (!(o->target_share > 0 && o->target_share <= 1)) {
       throw InputError("--target-share", fmt::format("found {}, expected a share in (0, 1]", o->target_share));
@@ -319,6 +335,39 @@ void add_replay_command(CLI::App& app, Context& ctx) {
     const std::size_t pod_rows = pods.size();
     const trace::PackingEngine engine(config::read_openb_nodes(nodes_path), std::move(pods),
                                       {.load = o->load, .typical_share = o->target_share, .fgd_levels = o->fgd_levels});
+    const report::TraceHtmlInfo info{.nodes_path = nodes_path,
+                                     .pods_path = pods_path,
+                                     .seeds = o->seeds,
+                                     .nodes = engine.node_count(),
+                                     .gpus = engine.gpu_count(),
+                                     .pod_rows = pod_rows,
+                                     .load = o->load};
+    if (o->mode == "time") {
+      const trace::TimeReplay time_replay(engine, {.lookahead = o->lookahead});
+      const auto runs = trace::run_all_time(time_replay, policies, seeds, o->threads);
+      if (o->json) {
+        write_output(report::time_json(runs), "");
+      } else {
+        write_output(fmt::format("openb time replay: {} nodes, {} GPUs ({}); {} pods ({}); {} to {} s ({:.1f} days); "
+                                 "{} seed(s) {}\n\n",
+                                 engine.node_count(), engine.gpu_count(), nodes_path, pod_rows, pods_path,
+                                 time_replay.start_time(), time_replay.end_time(),
+                                 static_cast<double>(time_replay.end_time() - time_replay.start_time()) / 86400.0,
+                                 seeds.size(),
+                                 o->seeds),
+                     "");
+        write_output(report::time_summary_text(runs), "");
+      }
+      if (!o->csv.empty()) {
+        report::write_time_csv(runs, o->csv);
+        std::fprintf(stderr, "wrote CSV files: %s\n", o->csv.c_str());
+      }
+      if (!o->html.empty()) {
+        write_output(report::time_replay_html(runs, info), o->html);
+        if (o->html != "-") std::fprintf(stderr, "wrote HTML report: %s\n", o->html.c_str());
+      }
+      return;
+    }
     const auto runs = trace::run_all(engine, policies, seeds, o->threads);
     if (o->json) {
       write_output(report::packing_json(runs), "");
@@ -332,6 +381,10 @@ void add_replay_command(CLI::App& app, Context& ctx) {
     if (!o->csv.empty()) {
       report::write_packing_csv(runs, o->csv);
       std::fprintf(stderr, "wrote CSV files: %s\n", o->csv.c_str());
+    }
+    if (!o->html.empty()) {
+      write_output(report::packing_html(runs, info), o->html);
+      if (o->html != "-") std::fprintf(stderr, "wrote HTML report: %s\n", o->html.c_str());
     }
   });
   add_gavel_command(*replay, ctx);

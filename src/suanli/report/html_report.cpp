@@ -37,6 +37,7 @@ std::string colour(std::size_t i) { return kPalette[i % std::size(kPalette)]; }
 
 
 
+
 // Cuts UTF-8 text after `max_chars` characters, marking the cut.
 std::string shorten(const std::string& s, std::size_t max_chars) {
   std::size_t chars = 0;
@@ -142,8 +143,32 @@ std::vector<Tick> time_ticks(Seconds from, Seconds to) {
   return month_ticks(from, to, 12 * static_cast<int>(1 + (to - from) / (month * 12 * 7)));
 }
 
+// At most about 8 intervals of `unit`, at 1, 2, 2.5 or 5 times a power of ten
+// of it, counted from `from`; labels by `label(count of units)`.
+std::vector<Tick> counted_ticks(Seconds from, Seconds to, Seconds unit, const std::function<std::string(double)>& label) {
+  const double span = static_cast<double>(to - from) / static_cast<double>(unit);
+  const double step = nice_ceiling(span / 8);
+  std::vector<Tick> ticks;
+  for (double k = 0; k <= span * (1 + 1e-9); k += step) {
+    ticks.push_back({from + static_cast<Seconds>(std::llround(k * static_cast<double>(unit))), label(k)});
+  }
+  return ticks;
+}
+
+std::vector<Tick> x_ticks(Seconds from, Seconds to, XAxis kind) {
+  switch (kind) {
+    case XAxis::Days:
+      return counted_ticks(from, to, kDay, [](double d) { return fmt::format("day {:g}", d); });
+    case XAxis::Fraction:
+      return counted_ticks(0, to, 100, [](double p) { return fmt::format("{:g}%", p); });
+    case XAxis::Dates:
+      break;
+  }
+  return time_ticks(from, to);
+}
+
 std::string y_tick_label(double v, bool percent) {
-  if (percent) return fmt::format("{:.0f}%", v * 100.0);
+  if (percent) return fmt::format("{:g}%", std::round(v * 1e4) / 100);  // 20%, 0.4%
   return std::abs(v) >= 10000 ? fmt_si(v) : fmt::format("{:g}", v);
 }
 
@@ -158,7 +183,8 @@ std::string axes(const Frame& f, const LineChart& c) {
                        y_tick_label(v, c.percent));
   }
   double label_end = -1e9;  // right edge of the last label drawn; labels that would overlap it are left out
-  for (const Tick& tick : time_ticks(f.from, f.to)) {
+  for (const Tick& tick : x_ticks(f.from, f.to, c.x_axis)) {
+    if (tick.t < f.from) continue;
     const double x = f.x(tick.t);
     const double w = text_width(tick.label);
     const double start = std::clamp(x - w / 2, 0.0, kWidth - w);
@@ -172,6 +198,10 @@ std::string axes(const Frame& f, const LineChart& c) {
       fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{2}" y2="{1}"/>)", px(f.left), px(f.bottom), px(f.right));
   out +=
       fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", px(f.left), px(f.top), px(f.bottom));
+  if (!c.x_label.empty()) {
+    out += fmt::format(R"(<text class="note" x="{}" y="{}" text-anchor="middle">{}</text>)", px((f.left + f.right) / 2),
+                       px(f.bottom + 34), html_escape(c.x_label));
+  }
   const double mid = (f.top + f.bottom) / 2;
   out += fmt::format(R"~(<text x="16" y="{0}" text-anchor="middle" transform="rotate(-90 16 {0})">{1}</text>)~",
                      px(mid), html_escape(c.y_label));
@@ -221,9 +251,22 @@ std::vector<LegendItem> marker_key(const std::vector<ChartMarker>& marks) {
   return items;
 }
 
+std::string band_svg(const Frame& f, const ChartBand& b, const std::string& colour) {
+  if (b.points.empty()) return "";
+  std::string upper, lower;
+  for (const auto& [t, lo, hi] : b.points) upper += px(f.x(t)) + "," + px(f.y(hi)) + " ";
+  for (auto it = b.points.rbegin(); it != b.points.rend(); ++it) {
+    lower += px(f.x(std::get<0>(*it))) + "," + px(f.y(std::get<1>(*it))) + " ";
+  }
+  return fmt::format(R"(<polygon points="{}" fill="{}" fill-opacity="0.18" stroke="none"/>)", upper + lower,
+                     html_escape(colour));
+}
+
 std::string series_svg(const Frame& f, const ChartSeries& s) {
   const std::string stroke = html_escape(s.colour);
-  std::string out = fmt::format(R"(<g fill="none" stroke="{}" stroke-width="2"{}><title>{}</title>)", stroke,
+  std::string out = fmt::format(R"(<g class="series" data-series="{2}" fill="none" stroke="{0}" stroke-width="2"{1}>)"
+                                R"(<title>{2}</title>)",
+                                stroke,
                                 s.dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", html_escape(s.dash)),
                                 html_escape(s.name));
   std::vector<std::pair<double, double>> segment;
@@ -512,25 +555,6 @@ std::string tenant_share_chart(const Context& ctx) {
 
 // ---- page pieces -----------------------------------------------------------
 
-std::string html_table(const Grid& g, const char* empty_text) {
-  if (g.rows.empty()) return fmt::format("<p class=\"muted\">{}</p>\n", html_escape(empty_text));
-  std::string out = "<div class=\"scroll\"><table>\n<thead><tr>";
-  for (const Table::Column& c : g.columns) {
-    out += fmt::format("<th{}>{}</th>", c.numeric ? " class=\"num\"" : "", html_escape(c.header));
-  }
-  out += "</tr></thead>\n<tbody>\n";
-  for (const auto& row : g.rows) {
-    out += "<tr>";
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      std::string cls = g.columns[i].numeric ? "num" : "";
-      if (row[i] == "PASS") cls = "pass";
-      if (row[i] == "MISS") cls = "miss";
-      out += fmt::format("<td{}>{}</td>", cls.empty() ? "" : " class=\"" + cls + "\"", html_escape(row[i]));
-    }
-    out += "</tr>\n";
-  }
-  return out + "</tbody></table></div>\n";
-}
 
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;
@@ -558,11 +582,7 @@ std::string page_header(const Context& ctx) {
   const std::string scenario_name =
       !ctx.scenario.name.empty() ? ctx.scenario.name : (ctx.runs.empty() ? "simulation" : ctx.runs[0].scenario);
   const std::string title = "suanli simulation: " + scenario_name;
-  std::string out = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n"
-      "</head>\n<body>\n<h1>{}</h1>\n",
-      html_escape(title), kStyle, html_escape(title));
+  std::string out = html_page_start(title);
   if (!ctx.scenario.description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(ctx.scenario.description));
   std::string meta = fmt::format("Period {} to {}", format_date(ctx.from), format_date(ctx.to));
   if (!ctx.scenario.policy.name.empty()) meta += "; policy \u201c" + ctx.scenario.policy.name + "\u201d";
@@ -825,12 +845,16 @@ std::string svg_line_chart(const LineChart& c) {
   f.top = legend_y + legend_h + (c.markers.empty() ? 4 : 26);
   f.bottom = f.top + kPlotHeight;
   f.y_max = c.y_max > 0 ? c.y_max : (c.percent ? std::max(1.0, nice_ceiling(data_max(c))) : nice_ceiling(data_max(c)));
-  const auto [key_svg, key_h] = legend(marker_key(c.markers), f.bottom + 46, 110);
-  std::string out = svg_open(c.title, f.bottom + 32 + key_h);
+  const double below = c.x_label.empty() ? 0 : 18;  // room for the x label
+  const auto [key_svg, key_h] = legend(marker_key(c.markers), f.bottom + 46 + below, 110);
+  std::string out = svg_open(c.title, f.bottom + 32 + below + key_h);
   if (!c.note.empty()) {
     out += fmt::format(R"(<text class="note" x="{}" y="38">{}</text>)", px(f.left), html_escape(c.note));
   }
   out += legend_svg + axes(f, c) + references(f, c.references) + markers(f, c.markers) + key_svg;
+  for (const ChartBand& b : c.bands) {
+    if (b.series < c.series.size()) out += band_svg(f, b, c.series[b.series].colour);
+  }
   for (const ChartSeries& s : c.series) out += series_svg(f, s);
   if (!has_points(c)) {
     out += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">no samples</text>)",
@@ -869,5 +893,35 @@ std::string simulation_html(const Scenario& scenario, const std::vector<SimResul
       "dense BF16 rate. Times are UTC.</p>\n";
   return out + "</body>\n</html>\n";
 }
+
+std::string html_table(const Grid& g, const char* empty_text) {
+  if (g.rows.empty()) return fmt::format("<p class=\"muted\">{}</p>\n", html_escape(empty_text));
+  std::string out = "<div class=\"scroll\"><table>\n<thead><tr>";
+  for (const Table::Column& c : g.columns) {
+    out += fmt::format("<th{}>{}</th>", c.numeric ? " class=\"num\"" : "", html_escape(c.header));
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : g.rows) {
+    out += "<tr>";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      std::string cls = g.columns[i].numeric ? "num" : "";
+      if (row[i] == "PASS") cls = "pass";
+      if (row[i] == "MISS") cls = "miss";
+      out += fmt::format("<td{}>{}</td>", cls.empty() ? "" : " class=\"" + cls + "\"", html_escape(row[i]));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table></div>\n";
+}
+
+std::string html_page_start(const std::string& title) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n"
+      "</head>\n<body>\n<h1>{}</h1>\n",
+      html_escape(title), kStyle, html_escape(title));
+}
+
+std::string chart_colour(std::size_t i) { return colour(i); }
 
 }  // namespace suanli::report

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -34,12 +35,28 @@ std::vector<std::string> simulation_findings(const std::vector<SimResult>& runs)
 // Escapes & < > " ' so that text is safe in HTML content and attribute values.
 std::string html_escape(std::string_view text);
 
+// Pieces shared by the house-style pages (this one, trace_html.h):
+// "<!DOCTYPE html>" through the opening <body> and an <h1> of `title`, with the
+// inline style sheet.
+std::string html_page_start(const std::string& title);
+// A table of a Grid (sim_report.h), numeric columns right-aligned; `empty_text`
+// in a paragraph when it has no rows.
+struct Grid;
+std::string html_table(const Grid& g, const char* empty_text);
+// The i-th series colour (Okabe-Ito, cycling).
+std::string chart_colour(std::size_t i);
+
 // One time chart as inline SVG; every time chart in the report uses it.
 struct ChartSeries {
   std::string name;
   std::string colour;                              // CSS colour
   std::string dash;                                // SVG stroke-dasharray, empty = solid
   std::vector<std::pair<Seconds, double>> points;  // NaN values break the line
+};
+
+struct ChartBand {  // a spread drawn as a translucent area in a series' colour, under the lines
+  std::size_t series = 0;                                   // index into LineChart::series
+  std::vector<std::tuple<Seconds, double, double>> points;  // (x, low, high)
 };
 
 struct ChartMarker {  // a vertical line at a moment, e.g. a shock, tagged S1, S2 ... with a key below
@@ -52,6 +69,13 @@ struct ChartReference {  // a horizontal line, e.g. a target
   std::string label;
 };
 
+// How the x values of a LineChart are labelled.
+enum class XAxis {
+  Dates,     // Seconds since the epoch: hours, days or calendar months (UTC)
+  Days,      // Seconds from a start: "day N" counted from `from`
+  Fraction,  // not time: parts per 10,000 of a whole, labelled as percentages
+};
+
 struct LineChart {
   std::string title;
   std::string note;  // a line under the title, e.g. how points were averaged
@@ -62,6 +86,9 @@ struct LineChart {
   std::vector<ChartSeries> series;
   std::vector<ChartMarker> markers;
   std::vector<ChartReference> references;
+  std::vector<ChartBand> bands;
+  XAxis x_axis = XAxis::Dates;
+  std::string x_label;  // under the x axis; empty = none
 };
 
 std::string svg_line_chart(const LineChart& chart);

@@ -1,5 +1,5 @@
-// Rendering openb packing results (trace/packing.h): a terminal summary, CSV
-// and JSON.
+// Rendering openb replay results, pack mode (trace/packing.h) and time mode
+// (trace/time_replay.h): a terminal summary, CSV and JSON.
 //
 // Runs are grouped by policy, in the order given; a policy run with several
 // seeds is summarised at the end of each run (the target load) by the mean,
@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "suanli/report/sim_report.h"
 #include "suanli/trace/packing.h"
+#include "suanli/trace/time_replay.h"
 
 namespace suanli::report {
 
@@ -26,6 +28,8 @@ struct PackSummary {
 
 std::vector<PackSummary> summarise_packing(const std::vector<trace::PackResult>& runs);
 
+// The summary as rows, one per policy (the terminal table and the HTML page).
+Grid packing_summary_grid(const std::vector<trace::PackResult>& runs);
 // An aligned table, one row per policy.
 std::string packing_summary_text(const std::vector<trace::PackResult>& runs);
 // CSV: policy,runs,alloc_mean_pct,alloc_sd_pct,alloc_min_pct,alloc_max_pct,frag_mean_pct,frag_sd_pct,...
@@ -36,5 +40,34 @@ std::string packing_curves_csv(const std::vector<trace::PackResult>& runs);
 std::string packing_json(const std::vector<trace::PackResult>& runs);
 // Writes summary.csv and curves.csv into `dir` (created if needed); InputError if it cannot.
 void write_packing_csv(const std::vector<trace::PackResult>& runs, const std::string& dir);
+
+// ---- time mode -------------------------------------------------------------
+
+struct TimeSummary {
+  std::string policy;
+  int runs = 0;
+  // Means over the policy's runs (seeds).
+  double placed = 0, failed = 0, unplaced = 0, waited = 0;
+  double wait_mean = 0, wait_p50 = 0, wait_p95 = 0;  // seconds
+  double wait_max = 0;                               // seconds, the largest over runs
+  double peak_alloc = 0, peak_alloc_min = 0, peak_alloc_max = 0;  // % of GPU capacity
+  double mean_alloc = 0;                                          // time-weighted, %
+};
+
+std::vector<TimeSummary> summarise_time(const std::vector<trace::TimeResult>& runs);
+
+// The summary as rows, one per policy (the terminal table and the HTML page); waits in seconds.
+Grid time_summary_grid(const std::vector<trace::TimeResult>& runs);
+std::string time_summary_text(const std::vector<trace::TimeResult>& runs);
+// CSV: policy,runs,placed_mean,failed_mean,unplaced_mean,waited_mean,wait_mean_s,wait_p50_s,wait_p95_s,wait_max_s,
+// peak_alloc_pct,mean_alloc_pct
+std::string time_summary_csv(const std::vector<trace::TimeResult>& runs);
+// CSV: policy,seed,time_s,allocated_pct,peak_pct,fragmented_pct,running,waiting
+std::string time_curves_csv(const std::vector<trace::TimeResult>& runs);
+// JSON: {"mode": "time", "summary": [...], "runs": [{policy, seed, pods, placed, failed, unplaced, waited,
+// no_lifetime, wait_*_s, peak_allocation_pct, peak_time_s, mean_allocation_pct, curve}]}
+std::string time_json(const std::vector<trace::TimeResult>& runs);
+// Writes summary.csv and curves.csv into `dir` (created if needed); InputError if it cannot.
+void write_time_csv(const std::vector<trace::TimeResult>& runs, const std::string& dir);
 
 }  // namespace suanli::report

@@ -1,9 +1,7 @@
-// Packing engine. Why it is fast: F_n(M) of every node is kept up to date
-// incrementally (only the node a pod lands on changes), and FGD's per-node
-// answer for a pod shape is cached until that node changes, so most pods cost
-// one cache probe per node. Candidate GPUs with equal free capacity give the
-// same F, so only distinct free values are tried.
+// Packing engine: compiles nodes and pods into integer shapes once; each run
+// places pods through placement.h (where the speed tricks are explained).
 #include "suanli/trace/packing.h"
+#include "suanli/trace/placement.h"
 
 #include <algorithm>
 #include <array>
@@ -23,9 +21,7 @@
 namespace suanli::trace {
 namespace {
 
-constexpr int kMaxGpusPerNode = 64;
 constexpr std::uint64_t kAnyModel = ~std::uint64_t{0};
-constexpr std::int64_t kInfeasible = std::numeric_limits<std::int64_t>::max();
 
 struct PolicyName {
   PackPolicy policy;
@@ -40,31 +36,6 @@ constexpr std::array<PolicyName, 6> kPolicies = {{
     {PackPolicy::BestFit, "bestfit", "best-fit"},
     {PackPolicy::Fgd, "fgd", "fragmentation"},
 }};
-
-// Uniform choice among equal-best candidates, one pass (reservoir of one).
-// Modulo bias over a 64-bit draw is negligible for a few thousand ties.
-struct TieBreak {
-  std::mt19937_64& rng;
-  int count = 0;
-  bool take() {
-    ++count;
-    return count == 1 || rng() % static_cast<std::uint64_t>(count) == 0;
-  }
-};
-
-// Per-run mutable state, sized once.
-struct State {
-  std::vector<std::int64_t> cpu_left, mem_left, frag;
-  std::vector<std::int32_t> gpu_free;
-  std::vector<std::uint32_t> version;
-  std::vector<std::uint8_t> hosts;  // node x GPU shape: hosts a pod of that shape
-  struct Cached {
-    std::uint32_t version = std::numeric_limits<std::uint32_t>::max();
-    std::int32_t gpu = -1;
-    std::int64_t key = kInfeasible;  // fgd_key() of the best candidate; smaller is better
-  };
-  std::vector<Cached> cache;  // node x pod shape, FGD only
-};
 
 }  // namespace
 
@@ -236,26 +207,7 @@ PackResult PackingEngine::run(PackPolicy policy, std::uint64_t seed) const {
 }
 
 PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const std::vector<int>& order) const {
-  const int n_nodes = static_cast<int>(nodes_.size());
-  const int n_shapes = static_cast<int>(shapes_.size());
-  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ULL);  // tie-breaks and Random
-
-  State st;
-  st.cpu_left.resize(n_nodes);
-  st.mem_left.resize(n_nodes);
-  st.frag.resize(n_nodes);
-  st.version.assign(n_nodes, 0);
-  st.gpu_free.assign(total_gpus_, static_cast<std::int32_t>(kMilliPerGpu));
-  st.hosts.assign(static_cast<std::size_t>(n_nodes) * gpu_shapes_, 0);
-  if (policy == PackPolicy::Fgd) st.cache.resize(static_cast<std::size_t>(n_nodes) * n_shapes);
-  std::int64_t frag_total = 0;
-  for (int i = 0; i < n_nodes; ++i) {
-    st.cpu_left[i] = nodes_[i].cpu;
-    st.mem_left[i] = nodes_[i].mem;
-    st.frag[i] = node_frag(nodes_[i], nodes_[i].cpu, &st.gpu_free[nodes_[i].first_gpu]);
-    frag_total += st.frag[i];
-  }
-
+  Placement cluster(*this, seed);
   PackResult r;
   r.policy = policy;
   r.seed = seed;
@@ -265,7 +217,7 @@ PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const
   auto point = [&](double arrived) {
     return PackPoint{.arrived = arrived,
                      .allocated = static_cast<double>(r.allocated_milli) / cap,
-                     .fragmented = static_cast<double>(frag_total) / static_cast<double>(weight_sum_) / cap,
+                     .fragmented = cluster.fragmented(),
                      .idle = static_cast<double>(capacity_milli_ - r.allocated_milli) / cap};
   };
   r.node_of.reserve(order.size());
@@ -273,176 +225,20 @@ PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const
   r.curve.push_back(point(0));
   int next_sample = 1;
 
-  auto fits = [&](int i, const Shape& s) {
-    const NodeSpec& n = nodes_[i];
-    if (st.cpu_left[i] < s.cpu || st.mem_left[i] < s.mem) return false;
-    if (s.gpus == 0) return true;
-    if (n.gpus < s.gpus || ((s.models >> n.model) & 1U) == 0) return false;
-    const std::int32_t* free = &st.gpu_free[n.first_gpu];
-    int count = 0;
-    for (int g = 0; g < n.gpus; ++g) count += free[g] >= s.milli ? 1 : 0;
-    return count >= s.gpus;
-  };
-  // The fitting GPU with the least free capacity (first on ties).
-  auto tightest_gpu = [&](int i, const Shape& s) {
-    const NodeSpec& n = nodes_[i];
-    const std::int32_t* free = &st.gpu_free[n.first_gpu];
-    int best = -1;
-    for (int g = 0; g < n.gpus; ++g) {
-      if (free[g] >= s.milli && (best < 0 || free[g] < free[best])) best = g;
-    }
-    return best;
-  };
-  // FGD's answer for (node, shape): the best key and its GPU (fractions) or -1.
-  auto fgd_eval = [&](int i, const Shape& s) -> State::Cached {
-    State::Cached c{.version = st.version[i], .gpu = -1, .key = kInfeasible};
-    if (!fits(i, s)) return c;
-    const NodeSpec& n = nodes_[i];
-    const std::int32_t* free = &st.gpu_free[n.first_gpu];
-    std::array<std::int32_t, kMaxGpusPerNode> tmp{};
-    std::copy(free, free + n.gpus, tmp.begin());
-    const std::int64_t cpu_after = st.cpu_left[i] - s.cpu;
-    const auto milli = static_cast<std::int32_t>(s.milli);
-    if (s.gpus == 1 && s.milli < kMilliPerGpu) {
-      for (int g = 0; g < n.gpus; ++g) {
-        if (free[g] < milli || std::find(free, free + g, free[g]) != free + g) continue;
-        tmp[g] -= milli;
-        const std::int64_t k = fgd_key(node_frag(n, cpu_after, tmp.data()) - st.frag[i]);
-        tmp[g] += milli;
-        if (k < c.key) {
-          c.key = k;
-          c.gpu = g;
-        }
-      }
-    } else {
-      for (int g = 0, left = s.gpus; g < n.gpus && left > 0; ++g) {
-        if (tmp[g] >= milli) {
-          tmp[g] -= milli;
-          --left;
-        }
-      }
-      c.key = fgd_key(node_frag(n, cpu_after, tmp.data()) - st.frag[i]);
-    }
-    return c;
-  };
-
   for (const int pod : order) {
     SUANLI_ASSERT(pod >= 0 && pod < static_cast<int>(pods_.size()));
-    const Shape& s = shapes_[pod_shape_[pod]];
-    const int shape_id = pod_shape_[pod];
-    int chosen = -1, gpu = -1;
-    TieBreak tie{rng};
-    switch (policy) {
-      case PackPolicy::Fgd: {
-        std::int64_t best = kInfeasible;
-        for (int i = 0; i < n_nodes; ++i) {
-          State::Cached& c = st.cache[static_cast<std::size_t>(i) * n_shapes + shape_id];
-          if (c.version != st.version[i]) c = fgd_eval(i, s);
-          if (c.key == kInfeasible || c.key > best) continue;
-          if (c.key < best) {
-            best = c.key;
-            tie.count = 0;
-          }
-          if (tie.take()) {
-            chosen = i;
-            gpu = c.gpu;
-          }
-        }
-        break;
-      }
-      case PackPolicy::Random: {
-        for (int i = 0; i < n_nodes; ++i) {
-          if (fits(i, s) && tie.take()) chosen = i;
-        }
-        if (chosen >= 0 && s.gpus == 1 && s.milli < kMilliPerGpu) {
-          const std::int32_t* free = &st.gpu_free[nodes_[chosen].first_gpu];
-          TieBreak g_tie{rng};
-          for (int g = 0; g < nodes_[chosen].gpus; ++g) {
-            if (free[g] >= s.milli && g_tie.take()) gpu = g;
-          }
-        }
-        break;
-      }
-      default: {
-        double best = -std::numeric_limits<double>::infinity();
-        for (int i = 0; i < n_nodes; ++i) {
-          if (!fits(i, s)) continue;
-          const NodeSpec& n = nodes_[i];
-          const std::int32_t* free = &st.gpu_free[n.first_gpu];
-          std::int64_t idle = 0;
-          bool partial = false;
-          for (int g = 0; g < n.gpus; ++g) {
-            idle += free[g];
-            partial = partial || free[g] < kMilliPerGpu;
-          }
-          const double gpu_cap = static_cast<double>(n.gpus * kMilliPerGpu);
-          const double cpu_cap = static_cast<double>(std::max<std::int64_t>(n.cpu, 1));
-          const double mem_cap = static_cast<double>(std::max<std::int64_t>(n.mem, 1));
-          const auto req_gpu = static_cast<double>(s.gpus * s.milli);
-          double score = 0;
-          if (policy == PackPolicy::DotProd) {
-            score = (static_cast<double>(st.cpu_left[i]) / cpu_cap) * (static_cast<double>(s.cpu) / cpu_cap) +
-                    (static_cast<double>(st.mem_left[i]) / mem_cap) * (static_cast<double>(s.mem) / mem_cap);
-            if (n.gpus > 0) score += (static_cast<double>(idle) / gpu_cap) * (req_gpu / gpu_cap);
-          } else if (policy == PackPolicy::BestFit) {
-            score = -(static_cast<double>(st.cpu_left[i] - s.cpu) / cpu_cap +
-                      static_cast<double>(st.mem_left[i] - s.mem) / mem_cap);
-            if (n.gpus > 0) score -= (static_cast<double>(idle) - req_gpu) / gpu_cap;
-          } else if (policy == PackPolicy::GpuPacking) {
-            score = partial ? 2 : 1;
-            if (s.gpus == 1 && s.milli < kMilliPerGpu && partial) {
-              const int g = tightest_gpu(i, s);
-              if (free[g] < kMilliPerGpu) score = 3;  // a partially used GPU takes it
-            }
-          } else {  // GpuClustering
-            score = st.hosts[static_cast<std::size_t>(i) * gpu_shapes_ + s.gpu_shape] ? 2 : (partial ? 0 : 1);
-          }
-          if (score < best) continue;
-          if (score > best) {
-            best = score;
-            tie.count = 0;
-          }
-          if (tie.take()) chosen = i;
-        }
-        break;
-      }
-    }
-
-    // Bind.
-    r.arrived_milli += s.gpus * s.milli;
+    const Placement::Choice c = cluster.choose(policy, pod);
+    const std::int64_t request = pods_[static_cast<std::size_t>(pod)].gpu_request_milli();
+    r.arrived_milli += request;
     ++r.pods;
-    r.node_of.push_back(chosen);
-    if (chosen < 0) {
+    r.node_of.push_back(c.node);
+    if (c.node < 0) {
       r.gpu_of.push_back(-1);
       ++r.failed;
-      if (s.gpus > 0) ++r.gpu_pods_failed;
+      if (pods_[static_cast<std::size_t>(pod)].num_gpu > 0) ++r.gpu_pods_failed;
     } else {
-      const NodeSpec& n = nodes_[chosen];
-      std::int32_t* free = &st.gpu_free[n.first_gpu];
-      const auto milli = static_cast<std::int32_t>(s.milli);
-      if (s.gpus == 1 && s.milli < kMilliPerGpu) {
-        if (gpu < 0) gpu = tightest_gpu(chosen, s);
-        SUANLI_ASSERT(gpu >= 0 && free[gpu] >= milli);
-        free[gpu] -= milli;
-      } else {
-        for (int g = 0, left = s.gpus; g < n.gpus && left > 0; ++g) {
-          if (free[g] >= milli) {
-            if (gpu < 0) gpu = g;
-            free[g] -= milli;
-            --left;
-          }
-        }
-      }
-      r.gpu_of.push_back(gpu);
-      st.cpu_left[chosen] -= s.cpu;
-      st.mem_left[chosen] -= s.mem;
-      SUANLI_ASSERT(st.cpu_left[chosen] >= 0 && st.mem_left[chosen] >= 0);
-      st.hosts[static_cast<std::size_t>(chosen) * gpu_shapes_ + s.gpu_shape] = 1;
-      ++st.version[chosen];
-      frag_total -= st.frag[chosen];
-      st.frag[chosen] = node_frag(n, st.cpu_left[chosen], free);
-      frag_total += st.frag[chosen];
-      r.allocated_milli += s.gpus * s.milli;
+      r.gpu_of.push_back(cluster.bind(pod, c).first_gpu);
+      r.allocated_milli += request;
       ++r.placed;
     }
     while (next_sample * options_.sample_step * cap <= static_cast<double>(r.arrived_milli) &&
@@ -455,6 +251,20 @@ PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const
   return r;
 }
 
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn) {
+  if (n == 0) return;
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
 std::vector<PackResult> run_all(const PackingEngine& engine, const std::vector<PackPolicy>& policies,
                                 const std::vector<std::uint64_t>& seeds, unsigned threads) {
   std::vector<std::pair<PackPolicy, std::uint64_t>> jobs;
@@ -462,16 +272,7 @@ std::vector<PackResult> run_all(const PackingEngine& engine, const std::vector<P
     for (std::uint64_t s : seeds) jobs.emplace_back(p, s);
   }
   std::vector<PackResult> out(jobs.size());
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(jobs.size()));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) out[i] = engine.run(jobs[i].first, jobs[i].second);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  parallel_for(jobs.size(), threads, [&](std::size_t i) { out[i] = engine.run(jobs[i].first, jobs[i].second); });
   return out;
 }
 

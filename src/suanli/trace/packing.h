@@ -52,11 +52,14 @@
 // (P pods, S distinct pod shapes), in practice far fewer. The placement loop
 // allocates nothing: all state is sized once per run.
 //
-// PackingEngine is immutable after construction; run() is const and may be
+// The per-pod choice and binding live in placement.h, shared with time mode
+// (time_replay.h). PackingEngine is immutable after construction; run() is const and may be
 // called from several threads at once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,8 +107,12 @@ struct PackResult {
   const PackPoint& final_point() const { return curve.back(); }
 };
 
+class Placement;
+
 class PackingEngine {
  public:
+  static constexpr int kMaxGpusPerNode = 64;
+
   // REQUIRES nothing of the inputs; throws InputError if the cluster has no
   // GPU, the pod list asks for no GPU, or options are out of range.
   PackingEngine(std::vector<OpenbNode> nodes, std::vector<OpenbPod> pods, PackOptions options = {});
@@ -116,6 +123,7 @@ class PackingEngine {
   // REQUIRES: every index < the number of pods.
   PackResult run_order(PackPolicy policy, std::uint64_t seed, const std::vector<int>& order) const;
 
+  const std::vector<OpenbPod>& pods() const { return pods_; }
   std::int64_t capacity_milli() const { return capacity_milli_; }
   int node_count() const { return static_cast<int>(nodes_.size()); }
   int gpu_count() const { return static_cast<int>(capacity_milli_ / kMilliPerGpu); }
@@ -144,6 +152,7 @@ class PackingEngine {
   std::int64_t fgd_key(std::int64_t delta) const;
 
  private:
+  friend class Placement;  // placement.h: the per-run state and the policies' choice
   std::vector<OpenbPod> pods_;
   PackOptions options_;
   std::vector<NodeSpec> nodes_;
@@ -157,6 +166,10 @@ class PackingEngine {
   int gpu_shapes_ = 0;
   std::vector<std::int64_t> fgd_thresholds_;  // ascending
 };
+
+// Calls fn(0) .. fn(n-1) on up to `threads` threads (0 = hardware), each index
+// once; returns when all are done. fn must be safe to call concurrently.
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn);
 
 // Runs each (policy, seed) pair on up to `threads` threads (0 = hardware).
 // Results are ordered by policy, then seed.
