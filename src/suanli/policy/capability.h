@@ -40,6 +40,8 @@ struct Capability {
 
   // What it holds in milli-units of devices: devices x 1000, or the fraction.
   std::int64_t milli_units() const { return milli > 0 ? milli : std::int64_t{devices} * 1000; }
+  // The same in devices (a fraction as milli/1000): for device-hour and sizing arithmetic.
+  double device_units() const { return static_cast<double>(milli_units()) / 1000.0; }
 };
 
 // REQUIRES: shape.model names a model in `catalog`.

@@ -275,8 +275,7 @@ void Scheduler::prepare(JobState& j) {
   }
   auto energy = [&](const Option& o) {
     const Figure& tdp = pools[o.pool].accelerator->tdp_w;
-    const double devices = static_cast<double>(o.cap->milli_units()) / 1000.0;
-    return tdp.known() ? tdp.value * devices * static_cast<double>(o.runtime) : 1e300;
+    return tdp.known() ? tdp.value * o.cap->device_units() * static_cast<double>(o.runtime) : 1e300;
   };
   auto faster = [&](const Option& a, const Option& b) {
     if (a.runtime != b.runtime) return a.runtime < b.runtime;
