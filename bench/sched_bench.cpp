@@ -4,8 +4,15 @@
 //
 // - BM_ClusterFindBind: raw placement index on a 10,000-node, 80,000-device
 //   fleet of five accelerator models: find + bind of mixed-size requests.
+// - BM_ClusterFindBindFraction: find_fraction + bind of shares of one device
+//   (0.1 to 0.75, proportional memory) on that fleet.
+// - BM_ClusterFindBindAmidFractions: BM_ClusterFindBind's whole-device
+//   requests on a fleet where a tenth of the devices host fractions (whole
+//   placement must be as fast as without them).
 // - BM_SchedulerPlacements: the whole scheduler (policy verdicts, candidate
 //   ranking, index, decision records) placing a mixed queue on that fleet.
+// - BM_SchedulerFractionPlacements: the same with services on shares of one
+//   device (0.125 to 0.75).
 // - BM_Simulate100kJobs: a 100,000-job scenario through the simulator.
 #include <benchmark/benchmark.h>
 
@@ -69,6 +76,73 @@ void BM_ClusterFindBind(benchmark::State& state) {
 }
 BENCHMARK(BM_ClusterFindBind);
 
+ClusterState big_cluster() {
+  ClusterState c;
+  int gi = 0;
+  for (const NodeGroup& g : big_fleet()) c.add_nodes(g, catalog().accelerator(g.accelerator), gi++);
+  return c;
+}
+
+const int kShares[] = {100, 125, 250, 250, 300, 500, 500, 750};
+
+void BM_ClusterFindBindFraction(benchmark::State& state) {
+  ClusterState c = big_cluster();
+  std::mt19937 rng(1);
+  std::vector<NodeShare> held;
+  std::int64_t placements = 0;
+  for (auto _ : state) {
+    const int pool = static_cast<int>(rng() % c.pools().size());
+    const int milli = kShares[rng() % 8];
+    const auto fit = c.find_fraction(pool, milli, c.pools()[static_cast<std::size_t>(pool)].device_mem_mib * milli / 1000);
+    if (!fit) {
+      state.PauseTiming();
+      c.release(held);
+      held.clear();
+      state.ResumeTiming();
+      continue;
+    }
+    c.bind({fit->share});
+    held.push_back(fit->share);
+    ++placements;
+  }
+  state.counters["placements/s"] = benchmark::Counter(static_cast<double>(placements), benchmark::Counter::kIsRate);
+  state.counters["shared"] = c.pools()[0].shared_devices;
+}
+BENCHMARK(BM_ClusterFindBindFraction);
+
+void BM_ClusterFindBindAmidFractions(benchmark::State& state) {
+  ClusterState c = big_cluster();
+  std::mt19937 rng(1);
+  // A tenth of each pool's devices host fractions for the whole run.
+  for (std::size_t p = 0; p < c.pools().size(); ++p) {
+    while (c.pools()[p].shared_devices * 10 < c.pools()[p].total_devices) {
+      const auto fit = c.find_fraction(static_cast<int>(p), kShares[rng() % 8], 0);
+      if (!fit) break;
+      c.bind({fit->share});
+    }
+  }
+  const int sizes[] = {1, 1, 2, 4, 8, 8, 16, 32};
+  std::vector<std::vector<NodeShare>> held;
+  std::int64_t placements = 0;
+  for (auto _ : state) {
+    const int pool = static_cast<int>(rng() % c.pools().size());
+    auto shares = c.find(pool, sizes[rng() % 8]);
+    if (shares.empty()) {
+      state.PauseTiming();
+      for (const auto& h : held) c.release(h);
+      held.clear();
+      state.ResumeTiming();
+      continue;
+    }
+    c.bind(shares);
+    held.push_back(std::move(shares));
+    ++placements;
+  }
+  state.counters["placements/s"] = benchmark::Counter(static_cast<double>(placements), benchmark::Counter::kIsRate);
+  state.counters["shared"] = c.pools()[0].shared_devices;
+}
+BENCHMARK(BM_ClusterFindBindAmidFractions);
+
 std::vector<JobClass> mixed_classes() {
   std::vector<JobClass> classes;
   auto add = [&](std::string name, std::string tenant, JobKind kind, std::string model, int devices,
@@ -103,7 +177,28 @@ std::vector<Tenant> tenants() {
   return {t("grid", "energy", 10), t("bank", "finance", 10), t("web", "internet", 0), t("lab", "education", 0)};
 }
 
-void BM_SchedulerPlacements(benchmark::State& state) {
+// Fractional services: shares of one device on every model that runs them.
+std::vector<JobClass> fractional_classes() {
+  std::vector<JobClass> classes;
+  const int shares[] = {250, 500, 125, 300, 750};
+  for (int milli : shares) {
+    JobClass c;
+    c.name = "svc-" + std::to_string(milli);
+    c.tenant = milli % 250 == 0 ? "web" : "lab";
+    c.kind = JobKind::Serve;
+    c.model = "qwen2.5-7b";
+    c.share_milli = milli;
+    c.share_memory_mib = 30000;  // weights and KV fit on every model's share
+    c.batch = 8;
+    c.duration = 7 * kDay;
+    c.stacks = {"cann", "cuda", "neuware"};
+    classes.push_back(c);
+  }
+  return classes;
+}
+
+// Batches of arrivals from `classes`, one scheduling pass, then everything finishes.
+void scheduler_placements(benchmark::State& state, const std::vector<JobClass>& classes) {
   const int batch = static_cast<int>(state.range(0));
   Scheduler s(catalog(), PolicySpec{}, tenants(), SchedulerOptions{});
   for (const NodeGroup& g : big_fleet()) {
@@ -112,7 +207,6 @@ void BM_SchedulerPlacements(benchmark::State& state) {
     e.group = g;
     s.on(e, 0);
   }
-  const auto classes = mixed_classes();
   std::int64_t next = 1, placements = 0;
   Seconds now = 0;
   std::vector<std::pair<std::int64_t, int>> placed;
@@ -122,7 +216,7 @@ void BM_SchedulerPlacements(benchmark::State& state) {
       Event a;
       a.kind = Event::Kind::JobArrival;
       a.job.id = next;
-      a.job.shape = classes[static_cast<std::size_t>(next % 5)];
+      a.job.shape = classes[static_cast<std::size_t>(next) % classes.size()];
       a.job.arrival = now;
       ++next;
       s.on(a, now);
@@ -146,7 +240,12 @@ void BM_SchedulerPlacements(benchmark::State& state) {
   state.counters["placements/s"] = benchmark::Counter(static_cast<double>(placements), benchmark::Counter::kIsRate);
   state.counters["pending"] = static_cast<double>(s.pending());
 }
+
+void BM_SchedulerPlacements(benchmark::State& state) { scheduler_placements(state, mixed_classes()); }
 BENCHMARK(BM_SchedulerPlacements)->Arg(100)->Arg(1000);
+
+void BM_SchedulerFractionPlacements(benchmark::State& state) { scheduler_placements(state, fractional_classes()); }
+BENCHMARK(BM_SchedulerFractionPlacements)->Arg(100)->Arg(1000);
 
 void BM_Simulate100kJobs(benchmark::State& state) {
   Scenario sc;

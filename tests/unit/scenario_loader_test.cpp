@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "suanli/config/catalog_loader.h"
+#include "suanli/model/accelerator.h"
 #include "suanli/model/error.h"
 
 namespace suanli {
@@ -358,6 +359,33 @@ TEST(ScenarioLoader, UnknownSector) {
 TEST(ScenarioLoader, ShareOutsideZeroToOne) {
   expect_input_error([] { parse(with(4, "  - {name: grid, sector: energy, domestic_target: 1.5}")); },
                      {"t.yaml:4", "domestic_target: found 1.5, expected a share between 0 and 1"});
+}
+
+TEST(ScenarioLoader, ShareOfOneDevice) {
+  const std::string svc = "  - {name: c1, tenant: grid, kind: serve, model: qwen2.5-7b, duration: 1h, stacks: [cann], ";
+  const Scenario s = parse(with(8, svc + "share: 0.25, share_memory_gb: 24}"));
+  const JobClass& c = class_named(s, "c1");
+  EXPECT_EQ(c.share_milli, 250);
+  EXPECT_EQ(c.share_memory_mib, mib_from_gb(24));
+  EXPECT_EQ(c.devices, 0);
+  // A job may override the share.
+  auto lines = with(8, svc + "share: 0.25}");
+  lines.at(9) = "  - {class: c1, arrival: 2026-02-01, share: 0.125, devices: 1}";
+  const Scenario j = parse(lines);
+  EXPECT_EQ(j.jobs.at(0).shape.share_milli, 125);
+  EXPECT_EQ(j.jobs.at(0).shape.devices, 1);
+
+  expect_input_error([&] { parse(with(8, svc + "share: 1.0}")); },
+                     {"t.yaml:8", "share: found 1", "above 0 and below 1"});
+  expect_input_error([&] { parse(with(8, svc + "share: 0.2505}")); }, {"t.yaml:8", "share: found 0.2505", "0.001"});
+  expect_input_error([&] { parse(with(8, svc + "share: 0.25, devices: 8}")); },
+                     {"t.yaml:8", "devices: found 8 with share 0.25", "expected 1 or no devices"});
+  expect_input_error([&] { parse(with(8, svc + "devices: 1, share_memory_gb: 24}")); },
+                     {"t.yaml:8", "share_memory_gb: found without 'share'"});
+  expect_input_error([&] { parse(with(8, svc + "share: 0.5, share_memory_gb: 0}")); },
+                     {"t.yaml:8", "share_memory_gb: found 0", "above zero"});
+  lines.at(9) = "  - {class: c1, arrival: 2026-02-01, devices: 2}";
+  expect_input_error([&] { parse(lines); }, {"t.yaml:10", "devices: found 2 with share 0.25"});
 }
 
 TEST(ScenarioLoader, MalformedDate) {

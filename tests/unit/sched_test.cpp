@@ -259,6 +259,132 @@ TEST(Scheduler, MultiNodeJobPacksIntoOneDomain) {
   for (const NodeShare& s : p->nodes) EXPECT_EQ(h.s.cluster().nodes()[s.node].name.substr(0, 2), "b-");
 }
 
+// A small service on a share of one device.
+JobClass shared_serve(std::string tenant_name, int milli, std::vector<std::string> stacks = {"cuda"}) {
+  JobClass c;
+  c.name = "svc";
+  c.tenant = std::move(tenant_name);
+  c.kind = JobKind::Serve;
+  c.model = "qwen2.5-7b";
+  c.share_milli = milli;
+  c.duration = kHour;
+  c.batch = 8;
+  c.stacks = std::move(stacks);
+  return c;
+}
+
+TEST(Scheduler, FractionalJobsShareADeviceAtTheirShareOfItsThroughput) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("gpu", "h200", 1));
+  auto d1 = h.step(arrival(1, shared_serve("web", 500)));
+  auto d2 = h.step(arrival(2, shared_serve("web", 500)));
+  const Decision* p1 = find(d1, Decision::Kind::Place, 1);
+  const Decision* p2 = find(d2, Decision::Kind::Place, 2);
+  ASSERT_NE(p1, nullptr);
+  ASSERT_NE(p2, nullptr);
+  ASSERT_EQ(p1->nodes.size(), 1u);
+  ASSERT_EQ(p2->nodes.size(), 1u);
+  EXPECT_EQ(p1->nodes[0].node, p2->nodes[0].node);
+  EXPECT_EQ(p1->nodes[0].device, p2->nodes[0].device) << "two halves share one device";
+  EXPECT_EQ(p1->nodes[0].milli, 500);
+  EXPECT_NE(p1->reason.find("0.5 share"), std::string::npos) << p1->reason;
+  EXPECT_EQ(h.s.cluster().free_devices(), 7);
+  // Throughput: half of one device's at half its memory.
+  const Accelerator& a = cat().accelerator("h200");
+  JobClass one = shared_serve("web", 0);
+  one.devices = 1;
+  Accelerator half = a;
+  half.mem_gb.value = gb_from_mib(a.mem_mib() / 2);
+  const Capability whole_at_half_memory = assess(one, half, cat());
+  ASSERT_TRUE(whole_at_half_memory.feasible) << whole_at_half_memory.why;
+  EXPECT_NEAR(p1->tokens_per_s, 0.5 * whole_at_half_memory.tokens_per_s, 1e-9 * whole_at_half_memory.tokens_per_s);
+  // A third half opens another device.
+  auto d3 = h.step(arrival(3, shared_serve("web", 500)));
+  const Decision* p3 = find(d3, Decision::Kind::Place, 3);
+  ASSERT_NE(p3, nullptr);
+  EXPECT_NE(p3->nodes[0].device, p1->nodes[0].device);
+  EXPECT_EQ(h.s.cluster().free_devices(), 6);
+  // Finishing gives the devices back whole.
+  for (const Decision* p : {p1, p2, p3}) h.step(finish(p->job, p->epoch), 10);
+  EXPECT_EQ(h.s.cluster().free_devices(), 8);
+  EXPECT_EQ(h.s.running(), 0u);
+}
+
+TEST(Scheduler, FractionWhoseMemoryShareCannotHoldTheModelIsRejectedWithTheReason) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("gpu", "h200", 1));
+  JobClass big = shared_serve("web", 100);
+  big.model = "llama-3.1-70b";  // ~140 GB of BF16 weights in a 14 GB share
+  auto d = h.step(arrival(1, big));
+  const Decision* r = find(d, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->reason.find("0.1 share"), std::string::npos) << r->reason;
+  // An explicit memory share bigger than the device cannot fit either.
+  JobClass greedy = shared_serve("web", 500);
+  greedy.share_memory_mib = cat().accelerator("h200").mem_mib() + 1;
+  auto d2 = h.step(arrival(2, greedy));
+  const Decision* r2 = find(d2, Decision::Kind::Reject, 2);
+  ASSERT_NE(r2, nullptr);
+  EXPECT_NE(r2->reason.find("exceeds the device"), std::string::npos) << r2->reason;
+}
+
+TEST(Scheduler, ImportedCapCountsAFractionAsItsShareOfADevice) {
+  PolicySpec policy;
+  policy.imported_cap_fleet = 0.25;  // of 16 devices: 4 imported devices at most
+  Harness h({tenant("lab", "education")}, policy);
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 1));
+  int placed = 0;
+  for (int i = 1; i <= 9; ++i) {
+    for (const Decision& d : h.step(arrival(i, shared_serve("lab", 500)))) placed += d.kind == Decision::Kind::Place;
+  }
+  EXPECT_EQ(placed, 8) << "eight halves are four devices";
+  EXPECT_DOUBLE_EQ(h.s.imported_in_use(), 4.0);
+  EXPECT_NE(h.s.why_pending(9).find("imported-cap"), std::string::npos) << h.s.why_pending(9);
+}
+
+TEST(Scheduler, LosingANodeDisplacesTheFractionsOnIt) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("a", "h200", 1, "d1"));
+  h.step(join("b", "h200", 1, "d2"));
+  for (int i = 1; i <= 3; ++i) h.step(arrival(i, shared_serve("web", 300)));
+  const int node = h.s.jobs().at(1).shares[0].node;
+  for (int i = 2; i <= 3; ++i) ASSERT_EQ(h.s.jobs().at(i).shares[0].node, node) << "best fit packs one device";
+  Event leave;
+  leave.kind = Event::Kind::NodesLeave;
+  leave.group.id = h.s.cluster().nodes()[node].name.substr(0, 1);
+  leave.group.count = 1;
+  auto d = h.step(leave, 50);
+  int preempted = 0, placed = 0;
+  for (const Decision& x : d) {
+    preempted += x.kind == Decision::Kind::Preempt;
+    placed += x.kind == Decision::Kind::Place;
+  }
+  EXPECT_EQ(preempted, 3);
+  EXPECT_EQ(placed, 3) << "the other node takes them back, sharing one device";
+  EXPECT_EQ(h.s.cluster().free_devices(), 7);
+}
+
+TEST(Scheduler, WholeDeviceJobsPlaceTheSameWithFractionsOnAnotherModel) {
+  auto run = [](bool fractions) {
+    Harness h({tenant("web", "internet"), tenant("lab", "education")});
+    h.step(join("asc", "ascend-910c", 3));
+    h.step(join("gpu", "h200", 2));
+    std::vector<Decision> places;
+    std::int64_t id = 1;
+    for (int i = 0; i < 6; ++i) {
+      if (fractions) h.step(arrival(100 + i, shared_serve("lab", 300)));
+      for (const Decision& d : h.step(arrival(id++, finetune("web", {"cann"}, i % 2 ? 8 : 4)), i)) {
+        if (d.kind == Decision::Kind::Place && d.job < 100) places.push_back(d);
+      }
+    }
+    return places;
+  };
+  const auto plain = run(false), mixed = run(true);
+  ASSERT_EQ(plain.size(), mixed.size());
+  for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(plain[i], mixed[i]) << "placement " << i;
+}
+
 TEST(ClusterState, RandomOperationsKeepTheIndexConsistent) {
   ClusterState c;
   NodeGroup g;

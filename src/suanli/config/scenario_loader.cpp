@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/yaml_reader.h"
+#include "suanli/model/accelerator.h"
 #include "suanli/data/embedded.h"
 
 namespace suanli::config {
@@ -390,6 +392,21 @@ void read_shape(const Context& c, const YamlReader& r, const YAML::Node& node, J
     }
     jc.devices = *v;
   }
+  // A share of one device: `share` in (0, 1) in steps of 0.001 (milli-units),
+  // `share_memory_gb` its device memory (default: the same share of it).
+  if (const auto v = r.optional_number(node, "share")) {
+    const double milli = *v * 1000.0;
+    if (!(*v > 0 && *v < 1) || std::abs(milli - std::round(milli)) > 1e-6) {
+      r.fail(node["share"], fmt::format("share: found {}, expected a fraction of one device above 0 and below 1, in "
+                                        "steps of 0.001 (e.g. 0.25)",
+                                        *v));
+    }
+    jc.share_milli = static_cast<int>(std::lround(milli));
+  }
+  if (const auto v = r.optional_number(node, "share_memory_gb")) {
+    if (*v <= 0) r.fail(node["share_memory_gb"], fmt::format("share_memory_gb: found {}, expected a number above zero", *v));
+    jc.share_memory_mib = mib_from_gb(*v);
+  }
   if (const YAML::Node slo = node["slo"]) {
     r.expect_map(slo, "slo");
     r.check_keys(slo, {"min_tokens_per_s", "max_tpot_ms"});
@@ -451,7 +468,15 @@ void check_shape(const Context& c, const YamlReader& r, const YAML::Node& node, 
                                          "work is done)",
                                          name(jc.kind)));
   }
-  if (jc.devices <= 0 && jc.slo.min_tokens_per_s <= 0 && jc.slo.max_tpot_ms <= 0) {
+  if (jc.fractional() && jc.devices > 1) {
+    r.fail(at("devices"), fmt::format("devices: found {} with share {:g}, expected 1 or no devices (a share is a "
+                                      "fraction of one device)",
+                                      jc.devices, jc.share_milli / 1000.0));
+  }
+  if (!jc.fractional() && jc.share_memory_mib > 0) {
+    r.fail(at("share_memory_gb"), "share_memory_gb: found without 'share', expected it only with a share of one device");
+  }
+  if (jc.devices <= 0 && !jc.fractional() && jc.slo.min_tokens_per_s <= 0 && jc.slo.max_tpot_ms <= 0) {
     r.fail(node, fmt::format("{}: found neither 'devices' nor 'slo', expected one (devices to request, or a "
                              "service-level objective the performance model sizes the job for)",
                              what));
@@ -508,8 +533,8 @@ void read_arrivals(Context& c, const YamlReader& r, const YAML::Node& node, int 
 
 void read_class(Context& c, const YamlReader& r, const YAML::Node& node) {
   r.expect_map(node, "job class");
-  r.check_keys(node, {"name", "tenant", "kind", "model", "precision", "devices", "slo", "work_tokens", "duration",
-                      "stacks", "priority", "preemptible", "batch", "input_tokens", "output_tokens", "seq_len",
+  r.check_keys(node, {"name", "tenant", "kind", "model", "precision", "devices", "share", "share_memory_gb", "slo",
+                      "work_tokens", "duration", "stacks", "priority", "preemptible", "batch", "input_tokens", "output_tokens", "seq_len",
                       "global_batch", "arrivals", "note"});
   JobClass jc;
   jc.name = r.text(node, "name");
@@ -530,7 +555,8 @@ void read_class(Context& c, const YamlReader& r, const YAML::Node& node) {
 void read_job(Context& c, const YamlReader& r, const YAML::Node& node) {
   r.expect_map(node, "job");
   r.check_keys(
-      node, {"class", "arrival", "model", "precision", "devices", "slo", "work_tokens", "duration", "stacks",
+      node, {"class", "arrival", "model", "precision", "devices", "share", "share_memory_gb", "slo", "work_tokens",
+             "duration", "stacks",
              "priority", "preemptible", "batch", "input_tokens", "output_tokens", "seq_len", "global_batch", "note"});
   const std::string cls_name = r.text(node, "class");
   int cls = -1;

@@ -1,6 +1,7 @@
 #include "suanli/model/accelerator.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace suanli {
 
@@ -13,6 +14,19 @@ const Figure& Accelerator::rate(Precision p) const {
   }
   return bf16_tflops;
 }
+
+namespace {
+constexpr double kBytesPerGB = 1e9;
+constexpr double kBytesPerMiB = 1048576.0;
+}  // namespace
+
+int Accelerator::mem_mib() const {
+  return mem_gb.known() ? static_cast<int>(std::floor(mem_gb.value * kBytesPerGB / kBytesPerMiB)) : 0;
+}
+
+int mib_from_gb(double gb) { return static_cast<int>(std::ceil(gb * kBytesPerGB / kBytesPerMiB - 1e-9)); }
+
+double gb_from_mib(int mib) { return static_cast<double>(mib) * kBytesPerMiB / kBytesPerGB; }
 
 std::optional<double> Accelerator::link_gbps_per_direction() const {
   if (!link_gbps.known()) return std::nullopt;

@@ -85,6 +85,10 @@ struct Accelerator {
   // is unknown.
   Grade lowest_grade() const;
 
+  // Device memory in MiB (the catalog's GB are decimal): floor(mem_gb x 10^9 /
+  // 2^20); 0 when unknown. Shared-device accounting counts memory in MiB.
+  int mem_mib() const;
+
   // All figures with their field names, for listing and validation.
   struct NamedFigure {
     const char* field;
@@ -92,5 +96,9 @@ struct Accelerator {
   };
   std::vector<NamedFigure> figures() const;
 };
+
+// Decimal GB <-> MiB (resource quantities are integer MiB; rates stay doubles).
+int mib_from_gb(double gb);  // rounded up: a request never shrinks
+double gb_from_mib(int mib);
 
 }  // namespace suanli

@@ -21,10 +21,20 @@ struct Verdict {
   std::string reason;  // the rule's human reason, or why it is allowed
 };
 
+// Devices taken on one node: `devices` whole devices, or (milli > 0) a
+// fraction of the one shared device `device` of that node. Whole devices are
+// counted, not named; device indices name shared devices only.
 struct NodeShare {
-  int node = 0;     // node index in the cluster state
-  int devices = 0;  // devices taken on that node
+  int node = 0;      // node index in the cluster state
+  int devices = 0;   // whole devices taken on that node (0 for a fraction)
+  int device = -1;   // fraction: index of the shared device on the node
+  int milli = 0;     // fraction: milli-units of its compute (1..999)
+  int mem_mib = 0;   // fraction: MiB of its memory
   bool operator==(const NodeShare&) const = default;
+
+  bool fractional() const { return milli > 0; }
+  // Devices held, a fraction counted as milli/1000 (device-hours, imported cap).
+  double device_units() const { return milli > 0 ? milli / 1000.0 : devices; }
 };
 
 struct Decision {

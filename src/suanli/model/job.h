@@ -34,6 +34,12 @@ struct JobClass {
   std::string model;                // model zoo id
   Precision precision = Precision::BF16;
   int devices = 0;                  // devices requested; 0 = sized by the performance model
+  // A share of one device instead of whole devices (then devices is 0 or 1).
+  // Real-world sources: HAMi vGPU (gpucores %, gpumem MiB), Ascend vNPU
+  // templates (e.g. vir05_1c_16g / vir10_3c_32g on a 910B: a slice of the AI
+  // cores and of the HBM), openb pods (gpu_milli).
+  int share_milli = 0;              // 1..999 milli-units of one device's compute; 0 = whole devices
+  int share_memory_mib = 0;         // device memory of the share; 0 = proportional (share_milli/1000 x device memory)
   Slo slo;
   double work_tokens = 0;           // tokens to train or process (train, finetune, batch-infer)
   Seconds duration = 0;             // how long a service runs (serve)
@@ -47,6 +53,8 @@ struct JobClass {
   int seq_len = 4096;               // training sequence length
   int global_batch = 512;           // training sequences per step
   std::string note;
+
+  bool fractional() const { return share_milli > 0; }
 };
 
 // One job instance. `id` is unique within a run; `cls` indexes the scenario's

@@ -157,7 +157,7 @@ Build build(const PlanProblem& p, const Catalog& catalog, bool sovereignty) {
         why.push_back(fmt::format("{}: not in the fleet and cannot be bought", mi.a->id));
         continue;
       }
-      const double devices = rate / cap.tokens_per_s * cap.devices;
+      const double devices = rate / cap.tokens_per_s * cap.device_units();
       const double w = devices * mi.tflops / 1000.0;
       if (best_weight < 0 || w < best_weight) best_weight = w;
       if (mi.domestic) domestic_can = true;
@@ -177,7 +177,7 @@ Build build(const PlanProblem& p, const Catalog& catalog, bool sovereignty) {
       Pair pair;
       pair.c = static_cast<int>(c);
       pair.m = static_cast<int>(m);
-      pair.devices = rate / cap.tokens_per_s * cap.devices;
+      pair.devices = rate / cap.tokens_per_s * cap.device_units();  // a share counts milli/1000
       b.pairs.push_back(pair);
     }
     const bool any = std::any_of(b.pairs.begin(), b.pairs.end(), [&](const Pair& x) { return x.c == static_cast<int>(c); });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -43,21 +44,46 @@ Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& ca
   const ModelSpec& m = catalog.model(shape.model);
   Workload w = workload_of(shape);
   // Services without a fixed size are sized by replicas of the smallest layout that fits.
-  const bool replicate = shape.kind == JobKind::Serve && shape.devices == 0;
+  const bool replicate = shape.kind == JobKind::Serve && shape.devices == 0 && !shape.fractional();
   if (replicate) w.devices = 0;
-  const Estimate e = estimate(w, m, a, catalog.perf);
+  // A fraction runs on one device whose memory is the share (see the header).
+  const Accelerator* on = &a;
+  Accelerator slice;
+  double share = 1.0;
+  if (shape.fractional()) {
+    const int device_mib = a.mem_mib();
+    cap.milli = shape.share_milli;
+    cap.mem_mib = shape.share_memory_mib > 0 ? shape.share_memory_mib
+                                             : static_cast<int>(static_cast<std::int64_t>(device_mib) * cap.milli / 1000);
+    if (!a.mem_gb.known()) {
+      cap.why = fmt::format("{}'s device memory is unknown, so a share of it cannot be judged", a.id);
+      return cap;
+    }
+    if (cap.mem_mib > device_mib) {
+      cap.why = fmt::format("a share of {:.1f} GB exceeds the device's {:.0f} GB", gb_from_mib(cap.mem_mib), a.mem_gb.value);
+      return cap;
+    }
+    slice = a;
+    slice.mem_gb.value = gb_from_mib(cap.mem_mib);
+    on = &slice;
+    w.devices = 1;
+    share = cap.milli / 1000.0;
+  }
+  const Estimate e = estimate(w, m, *on, catalog.perf);
   if (!e.ok()) {
-    cap.why = e.why;
+    cap.why = shape.fractional() ? fmt::format("on a {:g} share with {:.1f} GB: {}", share, gb_from_mib(cap.mem_mib), e.why)
+                                 : e.why;
     return cap;
   }
+  const double rate = e.tokens_per_s * share;
   cap.devices = e.devices;
-  cap.tpot_ms = e.tpot_s * 1000.0;
+  cap.tpot_ms = e.tpot_s * 1000.0 / share;
   cap.bf16_tflops = a.bf16_tflops.value;
   if (shape.kind == JobKind::BatchInfer) {
     // Work counts prompt and generated tokens.
-    cap.tokens_per_s = e.tokens_per_s * (shape.input_tokens + shape.output_tokens) / shape.output_tokens;
+    cap.tokens_per_s = rate * (shape.input_tokens + shape.output_tokens) / shape.output_tokens;
   } else {
-    cap.tokens_per_s = e.tokens_per_s;
+    cap.tokens_per_s = rate;
   }
   if (shape.slo.max_tpot_ms > 0 && cap.tpot_ms > shape.slo.max_tpot_ms) {
     cap.why = fmt::format("TPOT {:.1f} ms exceeds the SLO of {:.0f} ms", cap.tpot_ms, shape.slo.max_tpot_ms);
@@ -68,8 +94,8 @@ Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& ca
       const double replicas = std::ceil(shape.slo.min_tokens_per_s / e.tokens_per_s);
       cap.devices = static_cast<int>(replicas) * e.devices;
       cap.tokens_per_s = replicas * e.tokens_per_s;
-    } else if (e.tokens_per_s < shape.slo.min_tokens_per_s) {
-      cap.why = fmt::format("{:.0f} tokens/s on {} devices, below the SLO of {:.0f}", e.tokens_per_s, e.devices,
+    } else if (rate < shape.slo.min_tokens_per_s) {
+      cap.why = fmt::format("{:.0f} tokens/s on {} devices, below the SLO of {:.0f}", rate, e.devices,
                             shape.slo.min_tokens_per_s);
       return cap;
     }
@@ -85,9 +111,10 @@ Seconds runtime(const JobClass& shape, const Capability& cap, double work_tokens
 }
 
 const Capability& CapabilityCache::get(const JobClass& s, const Accelerator& a) {
-  std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|", a.id, s.model, static_cast<int>(s.kind),
+  std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|", a.id, s.model, static_cast<int>(s.kind),
                                 static_cast<int>(s.precision), s.devices, s.batch, s.input_tokens, s.output_tokens,
-                                s.seq_len, s.global_batch, s.slo.min_tokens_per_s, s.slo.max_tpot_ms);
+                                s.seq_len, s.global_batch, s.slo.min_tokens_per_s, s.slo.max_tpot_ms, s.share_milli,
+                                s.share_memory_mib);
   for (const std::string& st : s.stacks) key += st + ",";
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;

@@ -6,10 +6,19 @@
 // needs are known, and its SLO is met. Judged by the performance model; this
 // is the physics the sovereignty policy's gap test and the scheduler share.
 //
+// A fractional job (JobClass::share_milli > 0) is judged on one device whose
+// memory is its share (share_memory_mib, or share_milli/1000 of the device's):
+// the perf model's memory fit on that device says whether the weights and KV
+// cache fit the share, and its throughput there times share_milli/1000 is the
+// job's (the compute share, like HAMi's gpucores or a vNPU's AI cores, bounds
+// the time the job gets on the device's compute and memory bandwidth; TPOT
+// grows by the inverse).
+//
 // Pure; thread-safe. CapabilityCache memoises by (shape, accelerator) and is
 // thread-compatible (one per scheduler).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -22,10 +31,17 @@ namespace suanli {
 struct Capability {
   bool feasible = false;
   std::string why;           // when not feasible: one line, e.g. "not ported to cann"
-  int devices = 0;           // devices the job takes on this model
+  int devices = 0;           // devices the job takes on this model (1 for a fraction)
+  int milli = 0;             // a fraction: milli-units of that one device (0 = whole devices)
+  int mem_mib = 0;           // a fraction: MiB of the device's memory it takes
   double tokens_per_s = 0;   // the job's throughput there (work tokens per second)
   double tpot_ms = 0;        // serving: time per output token
   double bf16_tflops = 0;    // per device, for delivered-compute accounting
+
+  // What it holds in milli-units of devices: devices x 1000, or the fraction.
+  std::int64_t milli_units() const { return milli > 0 ? milli : std::int64_t{devices} * 1000; }
+  // The same in devices (a fraction as milli/1000): for device-hour and sizing arithmetic.
+  double device_units() const { return static_cast<double>(milli_units()) / 1000.0; }
 };
 
 // REQUIRES: shape.model names a model in `catalog`.

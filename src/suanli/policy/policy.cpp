@@ -59,7 +59,7 @@ double tenant_cap_base(const ImportedUse& use) { return use.tenant_quota > 0 ? u
 
 }  // namespace
 
-bool Policy::cap_exceeded(int devices, const ImportedUse& use) const {
+bool Policy::cap_exceeded(double devices, const ImportedUse& use) const {
   if (spec_.imported_cap_fleet < 1.0 &&
       use.fleet_imported_in_use + devices > spec_.imported_cap_fleet * use.fleet_devices + 1e-9) {
     return true;
@@ -68,7 +68,7 @@ bool Policy::cap_exceeded(int devices, const ImportedUse& use) const {
          use.tenant_imported_in_use + devices > spec_.imported_cap_tenant * tenant_cap_base(use) + 1e-9;
 }
 
-Verdict Policy::judge_cap(const Accelerator& a, const std::string& tenant, int devices, const ImportedUse& use) const {
+Verdict Policy::judge_cap(const Accelerator& a, const std::string& tenant, double devices, const ImportedUse& use) const {
   Verdict v;
   v.accelerator = a.id;
   if (a.origin == Origin::Domestic || !cap_exceeded(devices, use)) {
@@ -89,7 +89,7 @@ Verdict Policy::judge_cap(const Accelerator& a, const std::string& tenant, int d
   return v;
 }
 
-Verdict Policy::judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, int devices,
+Verdict Policy::judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, double devices,
                       const ImportedUse& use) const {
   Verdict v = judge_rules(tenant, a, gap);
   if (!v.allowed || a.origin == Origin::Domestic) return v;

@@ -10,6 +10,8 @@
 //                      cap_tenant x the tenant's quota (or the fleet). Holding
 //                      the cap at every moment bounds the imported share of
 //                      device-hours over any window by the same fraction.
+//                      A fraction of a device (a shared device) counts as
+//                      milli/1000 devices, so device counts here are doubles.
 //
 // Pure: same inputs, same verdict; no I/O, no clock; thread-safe.
 #pragma once
@@ -32,11 +34,11 @@ struct GapAnalysis {
   std::vector<std::string> domestic_why;   // "ascend-910c: not ported to cann", ...
 };
 
-// Imported devices in use, for the cap rule.
+// Imported devices in use, for the cap rule (fractions as milli/1000).
 struct ImportedUse {
   int fleet_devices = 0;           // all devices in the fleet now
-  int fleet_imported_in_use = 0;
-  int tenant_imported_in_use = 0;
+  double fleet_imported_in_use = 0;
+  double tenant_imported_in_use = 0;
   int tenant_quota = 0;            // 0 = none: the tenant cap applies to the fleet size
 };
 
@@ -59,14 +61,14 @@ class Policy {
   // The verdict on running a job of `tenant` on accelerator `a`, taking
   // `devices` devices, for a job whose gap status is `gap`: judge_rules then
   // judge_cap.
-  Verdict judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, int devices,
+  Verdict judge(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap, double devices,
                 const ImportedUse& use) const;
   // The rules that do not depend on load: cii-domestic-only, gap-only.
   Verdict judge_rules(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap) const;
   // Whether `devices` more imported devices would break the imported cap (cheap; no strings).
-  bool cap_exceeded(int devices, const ImportedUse& use) const;
+  bool cap_exceeded(double devices, const ImportedUse& use) const;
   // The imported-cap verdict, with its reason (allowed when within the cap).
-  Verdict judge_cap(const Accelerator& a, const std::string& tenant, int devices, const ImportedUse& use) const;
+  Verdict judge_cap(const Accelerator& a, const std::string& tenant, double devices, const ImportedUse& use) const;
 
  private:
   PolicySpec spec_;

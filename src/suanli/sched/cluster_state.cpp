@@ -1,10 +1,26 @@
 #include "suanli/sched/cluster_state.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "suanli/model/error.h"
 
 namespace suanli {
+namespace {
+
+constexpr int kWhole = 1000;  // milli-units in one device
+
+// The lowest set bit >= from in `mask`, or kWhole if none.
+int next_bit(const std::array<std::uint64_t, 16>& mask, int from) {
+  for (int w = from >> 6; w < 16; ++w) {
+    std::uint64_t word = mask[static_cast<std::size_t>(w)];
+    if (w == from >> 6) word &= ~std::uint64_t{0} << (from & 63);
+    if (word != 0) return std::min(kWhole, w * 64 + std::countr_zero(word));
+  }
+  return kWhole;
+}
+
+}  // namespace
 
 int ClusterState::pool_of(const Accelerator* a, int devices_per_node) const {
   for (std::size_t i = 0; i < pools_.size(); ++i) {
@@ -28,6 +44,8 @@ std::vector<int> ClusterState::add_nodes(const NodeGroup& group, const Accelerat
     Pool pool;
     pool.accelerator = &accelerator;
     pool.devices_per_node = group.devices_per_node;
+    pool.device_mem_mib = accelerator.mem_mib();
+    pool.shared.resize(kWhole);
     pools_.push_back(std::move(pool));
     p = static_cast<int>(pools_.size() - 1);
   }
@@ -40,6 +58,8 @@ std::vector<int> ClusterState::add_nodes(const NodeGroup& group, const Accelerat
     n.domain = domain;
     n.group = group_index;
     n.devices = n.free = group.devices_per_node;
+    n.first_device = static_cast<int>(shared_of_.size());
+    shared_of_.insert(shared_of_.end(), static_cast<std::size_t>(n.devices), -1);
     nodes_.push_back(std::move(n));
     const int index = static_cast<int>(nodes_.size() - 1);
     bucket_insert(index);
@@ -56,6 +76,11 @@ std::vector<int> ClusterState::add_nodes(const NodeGroup& group, const Accelerat
 void ClusterState::remove_node(int index) {
   Node& n = nodes_[index];
   if (!n.alive) return;
+  // Its shared devices leave with it (their fractions' jobs are the caller's).
+  for (int d = 0; d < n.devices; ++d) {
+    const int id = shared_of_[static_cast<std::size_t>(n.first_device + d)];
+    if (id >= 0) close_shared(id);
+  }
   bucket_erase(index);
   Pool& pool = pools_[n.pool];
   pool.total_devices -= n.devices;
@@ -83,21 +108,24 @@ void ClusterState::bucket_erase(int index) {
   bucket.pop_back();
 }
 
+int ClusterState::best_fit_node(const Pool& pool, int devices) const {
+  // The fullest node that still has room; ties to the lower domain.
+  for (int k = devices; k <= pool.devices_per_node; ++k) {
+    for (const auto& domain : pool.buckets) {
+      if (!domain[k].empty()) return domain[k].front();
+    }
+  }
+  return -1;
+}
+
 std::vector<NodeShare> ClusterState::find(int p, int devices) const {
   const Pool& pool = pools_[p];
   std::vector<NodeShare> out;
   if (devices <= 0 || devices > pool.free_devices) return out;
   const int per_node = pool.devices_per_node;
   if (devices <= per_node) {
-    // Best fit: the fullest node that still has room; ties to the lower domain.
-    for (int k = devices; k <= per_node; ++k) {
-      for (const auto& domain : pool.buckets) {
-        if (!domain[k].empty()) {
-          out.push_back({domain[k].front(), devices});
-          return out;
-        }
-      }
-    }
+    const int node = best_fit_node(pool, devices);
+    if (node >= 0) out.push_back({node, devices});
     return out;
   }
   // Whole free nodes, fewest possible, preferring one domain.
@@ -139,43 +167,208 @@ std::vector<NodeShare> ClusterState::find(int p, int devices) const {
   return out;
 }
 
+void ClusterState::move_free(int index, int delta) {
+  Node& n = nodes_[index];
+  bucket_erase(index);
+  n.free += delta;
+  bucket_insert(index);
+  pools_[n.pool].free_devices += delta;
+  free_devices_ += delta;
+}
+
 void ClusterState::bind(const std::vector<NodeShare>& shares) {
   for (const NodeShare& s : shares) {
-    Node& n = nodes_[s.node];
-    SUANLI_ASSERT(n.alive && s.devices <= n.free);
-    bucket_erase(s.node);
-    n.free -= s.devices;
-    bucket_insert(s.node);
-    pools_[n.pool].free_devices -= s.devices;
-    free_devices_ -= s.devices;
+    if (s.fractional()) {
+      bind_fraction(s);
+      continue;
+    }
+    SUANLI_ASSERT(nodes_[s.node].alive && s.devices <= nodes_[s.node].free);
+    move_free(s.node, -s.devices);
   }
 }
 
 void ClusterState::release(const std::vector<NodeShare>& shares) {
   for (const NodeShare& s : shares) {
-    Node& n = nodes_[s.node];
+    const Node& n = nodes_[s.node];
     if (!n.alive) continue;  // the node left; its devices left with it
+    if (s.fractional()) {
+      release_fraction(s);
+      continue;
+    }
     SUANLI_ASSERT(n.free + s.devices <= n.devices);
-    bucket_erase(s.node);
-    n.free += s.devices;
-    bucket_insert(s.node);
-    pools_[n.pool].free_devices += s.devices;
-    free_devices_ += s.devices;
+    move_free(s.node, s.devices);
   }
+}
+
+// --- shared devices -------------------------------------------------------------
+
+const SharedDevice* ClusterState::shared_device(int node, int device) const {
+  const Node& n = nodes_[node];
+  if (device < 0 || device >= n.devices) return nullptr;
+  const int id = shared_of_[static_cast<std::size_t>(n.first_device + device)];
+  return id >= 0 ? &shared_[static_cast<std::size_t>(id)] : nullptr;
+}
+
+std::optional<FractionFit> ClusterState::find_fraction(int p, int milli, int mem_mib) const {
+  const Pool& pool = pools_[p];
+  if (milli <= 0 || milli >= kWhole || mem_mib < 0 || mem_mib > pool.device_mem_mib) return std::nullopt;
+  // Tightest shared device by free milli whose free memory also fits.
+  for (int m = next_bit(pool.shared_mask, milli); m < kWhole; m = next_bit(pool.shared_mask, m + 1)) {
+    for (int id : pool.shared[static_cast<std::size_t>(m)]) {
+      const SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+      if (d.free_mem_mib >= mem_mib) return FractionFit{NodeShare{d.node, 0, d.device, milli, mem_mib}, false};
+    }
+  }
+  // Else open a whole-free device where a one-device request would go.
+  if (pool.free_devices == 0) return std::nullopt;
+  const int node = best_fit_node(pool, 1);
+  if (node < 0) return std::nullopt;
+  const Node& n = nodes_[node];
+  int device = 0;
+  while (shared_of_[static_cast<std::size_t>(n.first_device + device)] >= 0) ++device;  // n.free > 0: one is not shared
+  return FractionFit{NodeShare{node, 0, device, milli, mem_mib}, true};
+}
+
+void ClusterState::bind_fraction(const NodeShare& s) {
+  Node& n = nodes_[s.node];
+  SUANLI_ASSERT(n.alive && s.milli > 0 && s.milli < kWhole && s.mem_mib >= 0 && s.device >= 0 &&
+                s.device < n.devices);
+  int& slot = shared_of_[static_cast<std::size_t>(n.first_device + s.device)];
+  if (slot < 0) {
+    // Open a whole-free device: it leaves the node's free count.
+    SUANLI_ASSERT(n.free > 0);
+    move_free(s.node, -1);
+    if (unused_shared_.empty()) {
+      slot = static_cast<int>(shared_.size());
+      shared_.emplace_back();
+    } else {
+      slot = unused_shared_.back();
+      unused_shared_.pop_back();
+    }
+    Pool& pool = pools_[n.pool];
+    shared_[static_cast<std::size_t>(slot)] = SharedDevice{s.node, s.device, kWhole, pool.device_mem_mib, 0, -1};
+    pool.shared_devices += 1;
+  } else {
+    shared_erase(slot);
+  }
+  const int id = slot;
+  SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+  SUANLI_ASSERT(d.free_milli >= s.milli && d.free_mem_mib >= s.mem_mib);
+  d.free_milli -= s.milli;
+  d.free_mem_mib -= s.mem_mib;
+  d.fractions += 1;
+  shared_insert(id);
+}
+
+void ClusterState::release_fraction(const NodeShare& s) {
+  const Node& n = nodes_[s.node];
+  const int id = shared_of_[static_cast<std::size_t>(n.first_device + s.device)];
+  SUANLI_ASSERT(id >= 0);
+  SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+  SUANLI_ASSERT(d.fractions > 0 && d.free_milli + s.milli <= kWhole &&
+                d.free_mem_mib + s.mem_mib <= pools_[n.pool].device_mem_mib);
+  shared_erase(id);
+  d.free_milli += s.milli;
+  d.free_mem_mib += s.mem_mib;
+  d.fractions -= 1;
+  if (d.fractions > 0) {
+    shared_insert(id);
+    return;
+  }
+  // The last fraction left: the device is whole-free again.
+  close_shared(id);
+  move_free(s.node, 1);
+}
+
+void ClusterState::shared_insert(int id) {
+  SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+  if (d.free_milli <= 0 || d.free_milli >= kWhole) return;  // full devices are not indexed
+  Pool& pool = pools_[nodes_[d.node].pool];
+  auto& bucket = pool.shared[static_cast<std::size_t>(d.free_milli)];
+  d.slot = static_cast<int>(bucket.size());
+  bucket.push_back(id);
+  pool.shared_mask[static_cast<std::size_t>(d.free_milli >> 6)] |= std::uint64_t{1} << (d.free_milli & 63);
+  shared_with_room_ += 1;
+}
+
+void ClusterState::shared_erase(int id) {
+  SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+  if (d.slot < 0) return;
+  Pool& pool = pools_[nodes_[d.node].pool];
+  auto& bucket = pool.shared[static_cast<std::size_t>(d.free_milli)];
+  const int last = bucket.back();
+  bucket[static_cast<std::size_t>(d.slot)] = last;
+  shared_[static_cast<std::size_t>(last)].slot = d.slot;
+  bucket.pop_back();
+  if (bucket.empty()) {
+    pool.shared_mask[static_cast<std::size_t>(d.free_milli >> 6)] &= ~(std::uint64_t{1} << (d.free_milli & 63));
+  }
+  d.slot = -1;
+  shared_with_room_ -= 1;
+}
+
+void ClusterState::close_shared(int id) {
+  shared_erase(id);
+  SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+  const Node& n = nodes_[d.node];
+  shared_of_[static_cast<std::size_t>(n.first_device + d.device)] = -1;
+  pools_[n.pool].shared_devices -= 1;
+  d = SharedDevice{};
+  unused_shared_.push_back(id);
 }
 
 void ClusterState::check_invariants() const {
   int total = 0, free = 0;
+  std::vector<int> shared_per_pool(pools_.size(), 0);
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = nodes_[i];
+    int shared = 0;
+    for (int d = 0; d < n.devices; ++d) {
+      const int id = shared_of_[static_cast<std::size_t>(n.first_device + d)];
+      if (id < 0) continue;
+      SUANLI_ASSERT(n.alive);
+      const SharedDevice& s = shared_[static_cast<std::size_t>(id)];
+      SUANLI_ASSERT(s.node == static_cast<int>(i) && s.device == d);
+      ++shared;
+    }
     if (!n.alive) continue;
-    SUANLI_ASSERT(n.free >= 0 && n.free <= n.devices);
+    SUANLI_ASSERT(n.free >= 0 && n.free + shared <= n.devices);
     const auto& bucket = pools_[n.pool].buckets[n.domain][n.free];
     SUANLI_ASSERT(n.slot < static_cast<int>(bucket.size()) && bucket[n.slot] == static_cast<int>(i));
     total += n.devices;
     free += n.free;
+    shared_per_pool[static_cast<std::size_t>(n.pool)] += shared;
   }
   SUANLI_ASSERT(total == total_devices_ && free == free_devices_);
+  int with_room = 0, live = 0;
+  for (std::size_t id = 0; id < shared_.size(); ++id) {
+    const SharedDevice& s = shared_[id];
+    if (s.node < 0) continue;
+    ++live;
+    const Node& n = nodes_[s.node];
+    const Pool& pool = pools_[n.pool];
+    SUANLI_ASSERT(n.alive && shared_of_[static_cast<std::size_t>(n.first_device + s.device)] == static_cast<int>(id));
+    SUANLI_ASSERT(s.fractions > 0 && s.free_milli >= 0 && s.free_milli < kWhole && s.free_mem_mib >= 0 &&
+                  s.free_mem_mib <= pool.device_mem_mib);
+    if (s.free_milli > 0) {
+      const auto& bucket = pool.shared[static_cast<std::size_t>(s.free_milli)];
+      SUANLI_ASSERT(s.slot >= 0 && s.slot < static_cast<int>(bucket.size()) &&
+                    bucket[static_cast<std::size_t>(s.slot)] == static_cast<int>(id));
+      ++with_room;
+    } else {
+      SUANLI_ASSERT(s.slot < 0);
+    }
+  }
+  SUANLI_ASSERT(with_room == shared_with_room_ && live + static_cast<int>(unused_shared_.size()) ==
+                                                      static_cast<int>(shared_.size()));
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    const Pool& pool = pools_[p];
+    SUANLI_ASSERT(pool.shared_devices == shared_per_pool[p]);
+    for (int m = 0; m < kWhole; ++m) {
+      const bool bit = (pool.shared_mask[static_cast<std::size_t>(m >> 6)] >> (m & 63)) & 1u;
+      SUANLI_ASSERT(bit == !pool.shared[static_cast<std::size_t>(m)].empty() && (m > 0 || !bit));
+    }
+  }
 }
 
 }  // namespace suanli

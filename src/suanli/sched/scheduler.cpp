@@ -32,8 +32,8 @@ Scheduler::Scheduler(const Catalog& catalog, PolicySpec policy, std::vector<Tena
       tenants_(std::move(tenants)),
       options_(options),
       capabilities_(catalog),
-      tenant_in_use_(tenants_.size(), 0),
-      tenant_imported_in_use_(tenants_.size(), 0) {}
+      tenant_milli_(tenants_.size(), 0),
+      tenant_imported_milli_(tenants_.size(), 0) {}
 
 std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
   std::vector<Decision> out;
@@ -99,8 +99,8 @@ void Scheduler::dequeue(const JobState& j) {
 bool Scheduler::before(const JobState& a, const JobState& b) const {
   if (options_.algorithm != Algorithm::FifoFirstFit) {
     if (a.priority != b.priority) return a.priority > b.priority;
-    if (options_.algorithm == Algorithm::Sovereign && tenant_in_use_[a.tenant] != tenant_in_use_[b.tenant]) {
-      return tenant_in_use_[a.tenant] < tenant_in_use_[b.tenant];
+    if (options_.algorithm == Algorithm::Sovereign && tenant_milli_[a.tenant] != tenant_milli_[b.tenant]) {
+      return tenant_milli_[a.tenant] < tenant_milli_[b.tenant];
     }
   }
   if (a.job.arrival != b.job.arrival) return a.job.arrival < b.job.arrival;
@@ -109,10 +109,10 @@ bool Scheduler::before(const JobState& a, const JobState& b) const {
 
 void Scheduler::unbind(JobState& j) {
   cluster_.release(j.shares);
-  tenant_in_use_[j.tenant] -= j.devices;
+  tenant_milli_[j.tenant] -= j.milli;
   if (j.imported) {
-    imported_in_use_ -= j.devices;
-    tenant_imported_in_use_[j.tenant] -= j.devices;
+    imported_milli_ -= j.milli;
+    tenant_imported_milli_[j.tenant] -= j.milli;
   }
   freed_ = true;
   running_priorities_[j.pool].erase(running_priorities_[j.pool].find(j.priority));
@@ -124,7 +124,7 @@ void Scheduler::unbind(JobState& j) {
   j.running = false;
   j.shares.clear();
   j.pool = j.pool_slot = -1;
-  j.devices = 0;
+  j.devices = j.milli = 0;
   --running_count_;
 }
 
@@ -275,7 +275,7 @@ void Scheduler::prepare(JobState& j) {
   }
   auto energy = [&](const Option& o) {
     const Figure& tdp = pools[o.pool].accelerator->tdp_w;
-    return tdp.known() ? tdp.value * o.cap->devices * static_cast<double>(o.runtime) : 1e300;
+    return tdp.known() ? tdp.value * o.cap->device_units() * static_cast<double>(o.runtime) : 1e300;
   };
   auto faster = [&](const Option& a, const Option& b) {
     if (a.runtime != b.runtime) return a.runtime < b.runtime;
@@ -319,23 +319,23 @@ std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
 ImportedUse Scheduler::imported_use(const JobState& j) const {
   ImportedUse u;
   u.fleet_devices = cluster_.total_devices();
-  u.fleet_imported_in_use = imported_in_use_;
-  u.tenant_imported_in_use = tenant_imported_in_use_[j.tenant];
+  u.fleet_imported_in_use = static_cast<double>(imported_milli_) / 1000.0;
+  u.tenant_imported_in_use = static_cast<double>(tenant_imported_milli_[j.tenant]) / 1000.0;
   u.tenant_quota = tenants_[j.tenant].quota_devices;
   return u;
 }
 
-bool Scheduler::cap_denies(const JobState& j, int devices) const {
-  return policy_.cap_exceeded(devices, imported_use(j));
+bool Scheduler::cap_denies(const JobState& j, std::int64_t milli) const {
+  return policy_.cap_exceeded(static_cast<double>(milli) / 1000.0, imported_use(j));
 }
 
-Verdict Scheduler::cap_verdict(const JobState& j, const Accelerator& a, int devices) const {
-  return policy_.judge_cap(a, tenants_[j.tenant].name, devices, imported_use(j));
+Verdict Scheduler::cap_verdict(const JobState& j, const Accelerator& a, std::int64_t milli) const {
+  return policy_.judge_cap(a, tenants_[j.tenant].name, static_cast<double>(milli) / 1000.0, imported_use(j));
 }
 
-bool Scheduler::quota_denies(const JobState& j, int devices) const {
+bool Scheduler::quota_denies(const JobState& j, std::int64_t milli) const {
   const Tenant& t = tenants_[j.tenant];
-  return t.quota_devices > 0 && tenant_in_use_[j.tenant] + devices > t.quota_devices;
+  return t.quota_devices > 0 && tenant_milli_[j.tenant] + milli > std::int64_t{t.quota_devices} * 1000;
 }
 
 // --- placement ----------------------------------------------------------------
@@ -345,7 +345,8 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   cluster_.bind(shares);
   const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
   Verdict verdict = o.verdict;
-  if (verdict.allowed && o.imported && cap_denies(j, o.cap->devices)) verdict = cap_verdict(j, a, o.cap->devices);
+  const std::int64_t milli = o.cap->milli_units();
+  if (verdict.allowed && o.imported && cap_denies(j, milli)) verdict = cap_verdict(j, a, milli);
   j.running = true;
   j.pool = o.pool;
   j.pool_slot = static_cast<int>(running_by_pool_[o.pool].size());
@@ -353,7 +354,8 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   running_priorities_[o.pool].insert(j.priority);
   dequeue(j);
   if (reservation_.job == j.job.id) reservation_ = Reservation{};
-  j.devices = o.cap->devices;
+  j.devices = o.cap->milli > 0 ? 0 : o.cap->devices;
+  j.milli = static_cast<int>(milli);
   j.shares = shares;
   j.started = now;
   j.rate = j.job.shape.kind == JobKind::Serve ? 1.0 : o.cap->tokens_per_s;
@@ -363,10 +365,10 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   ++j.epoch;
   j.wait_reason.clear();
   j.wait_key = 0;
-  tenant_in_use_[j.tenant] += j.devices;
+  tenant_milli_[j.tenant] += j.milli;
   if (j.imported) {
-    imported_in_use_ += j.devices;
-    tenant_imported_in_use_[j.tenant] += j.devices;
+    imported_milli_ += j.milli;
+    tenant_imported_milli_[j.tenant] += j.milli;
   }
   ++running_count_;
 
@@ -380,8 +382,9 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   d.expected_runtime = o.runtime;
   d.epoch = j.epoch;
   d.violation = j.violation;
-  d.reason = j.violation ? fmt::format("placed on {} against {}: {}", a.id, verdict.rule, verdict.reason)
-                         : fmt::format("placed on {}: {}", a.id, verdict.reason);
+  const std::string where = o.cap->milli > 0 ? fmt::format("{} ({:g} share)", a.id, o.cap->milli / 1000.0) : a.id;
+  d.reason = j.violation ? fmt::format("placed on {} against {}: {}", where, verdict.rule, verdict.reason)
+                         : fmt::format("placed on {}: {}", where, verdict.reason);
   d.verdicts.push_back(std::move(verdict));
   d.verdicts.insert(d.verdicts.end(), j.denied.begin(), j.denied.end());
   out.push_back(std::move(d));
@@ -390,16 +393,19 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
 bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out) {
   const auto& nodes = cluster_.nodes();
   for (const Option& o : j.options) {
+    if (o.cap->milli > 0) continue;  // fractions wait for a share rather than preempt
     const int need = o.cap->devices;
     const Pool& pool = cluster_.pools()[o.pool];
     if (need > pool.devices_per_node) continue;  // single-node jobs only: clearing whole nodes is too disruptive
-    if (quota_denies(j, need) || (o.imported && cap_denies(j, need))) continue;
+    if (quota_denies(j, o.cap->milli_units()) || (o.imported && cap_denies(j, o.cap->milli_units()))) continue;
     // Per node of the pool: devices held by lower-priority preemptible jobs.
     std::unordered_map<int, int> reclaimable;
     for (std::int64_t id : running_by_pool_[o.pool]) {
       const JobState& r = jobs_.at(id);
       if (r.priority >= j.priority || !r.job.shape.preemptible) continue;
-      for (const NodeShare& s : r.shares) reclaimable[s.node] += s.devices;
+      for (const NodeShare& s : r.shares) {
+        if (!s.fractional()) reclaimable[s.node] += s.devices;
+      }
     }
     int best = -1, best_cost = 1 << 30;
     for (const auto& [node, devices] : reclaimable) {
@@ -418,7 +424,7 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
       const JobState& r = jobs_.at(id);
       if (r.priority >= j.priority || !r.job.shape.preemptible) continue;
       for (const NodeShare& s : r.shares) {
-        if (s.node == best) {
+        if (s.node == best && !s.fractional()) {  // a fraction's device is not whole-free when it leaves
           victims.push_back(id);
           break;
         }
@@ -454,11 +460,13 @@ void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, const std::ve
     const Option& o = j.options[index];
     const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
     if (code == kBusy) {
-      parts.push_back(fmt::format("no {} capacity free ({} devices needed)", a.id, o.cap->devices));
+      parts.push_back(o.cap->milli > 0 ? fmt::format("no {} capacity free (a {:g} share with {:.1f} GB needed)", a.id,
+                                                     o.cap->milli / 1000.0, gb_from_mib(o.cap->mem_mib))
+                                       : fmt::format("no {} capacity free ({} devices needed)", a.id, o.cap->devices));
     } else if (code == kQuota) {
       parts.push_back(fmt::format("{}: tenant quota of {} devices reached", a.id, tenants_[j.tenant].quota_devices));
     } else {
-      Verdict v = cap_verdict(j, a, o.cap->devices);
+      Verdict v = cap_verdict(j, a, o.cap->milli_units());
       parts.push_back(fmt::format("{} denied by imported-cap", a.id));
       verdicts.push_back(std::move(v));
     }
@@ -487,20 +495,32 @@ bool Scheduler::examine(JobState& j, Seconds now, std::vector<Decision>& out) {
   for (std::size_t k = 0; k < j.options.size(); ++k) {
     const Option& o = j.options[k];
     const int need = o.cap->devices;
-    if (quota_denies(j, need)) {
+    if (quota_denies(j, o.cap->milli_units())) {
       blocked.emplace_back(static_cast<int>(k), kQuota);
       continue;
     }
-    if (sovereign && o.imported && cap_denies(j, need)) {
+    if (sovereign && o.imported && cap_denies(j, o.cap->milli_units())) {
       blocked.emplace_back(static_cast<int>(k), kCap);
       continue;
+    }
+    const bool reserved = backfill && o.pool == reservation_.pool && reservation_.job != j.job.id;
+    const bool ends_before = now + o.runtime <= reservation_.shadow;
+    if (o.cap->milli > 0) {
+      // A fraction: best fit onto a shared device; opening a whole-free one
+      // counts against a reservation like a one-device job.
+      const auto fit = cluster_.find_fraction(o.pool, o.cap->milli, o.cap->mem_mib);
+      if (!fit || (fit->opens && reserved && !ends_before && reservation_.extra < 1)) {
+        blocked.emplace_back(static_cast<int>(k), kBusy);
+        continue;
+      }
+      if (fit->opens && reserved && !ends_before) reservation_.extra -= 1;
+      place(j, o, {fit->share}, now, out);
+      return true;
     }
     if (cluster_.pools()[o.pool].free_devices < need) {
       blocked.emplace_back(static_cast<int>(k), kBusy);
       continue;
     }
-    const bool reserved = backfill && o.pool == reservation_.pool && reservation_.job != j.job.id;
-    const bool ends_before = now + o.runtime <= reservation_.shadow;
     if (reserved && !ends_before && need > reservation_.extra) {
       blocked.emplace_back(static_cast<int>(k), kBusy);
       continue;
@@ -518,7 +538,7 @@ bool Scheduler::examine(JobState& j, Seconds now, std::vector<Decision>& out) {
     bool worth = false;
     for (const Option& o : j.options) {
       const auto& running = running_priorities_[o.pool];
-      worth = worth || (!running.empty() && *running.begin() < j.priority);
+      worth = worth || (o.cap->milli == 0 && !running.empty() && *running.begin() < j.priority);
     }
     if (worth && try_preempt(j, now, out)) return true;
   }
@@ -528,7 +548,7 @@ bool Scheduler::examine(JobState& j, Seconds now, std::vector<Decision>& out) {
     key = (key ^ static_cast<std::uint64_t>(j.options[k].pool * 4 + code)) * 1099511628211ull;
   }
   defer(j, now, key, blocked, out);
-  if (backfill && reservation_.pool < 0 && !j.options.empty()) {
+  if (backfill && reservation_.pool < 0 && !j.options.empty() && j.options.front().cap->milli == 0) {
     // Reserve on the preferred pool: when will enough devices be free?
     const Option& o = j.options.front();
     std::vector<std::pair<Seconds, int>> ends;
@@ -577,7 +597,9 @@ void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
     for (std::size_t t = 0; t < fifos.size(); ++t) {
       if (!fifos[t].empty()) tenants.push_back(t);
     }
-    auto use = [&](std::size_t t) { return options_.algorithm == Algorithm::Sovereign ? tenant_in_use_[t] : 0; };
+    auto use = [&](std::size_t t) {
+      return options_.algorithm == Algorithm::Sovereign ? tenant_milli_[t] : std::int64_t{0};
+    };
     std::stable_sort(tenants.begin(), tenants.end(), [&](std::size_t a, std::size_t b) { return use(a) < use(b); });
     for (std::size_t g = 0; g < tenants.size();) {
       std::size_t h = g;
@@ -594,8 +616,8 @@ void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
         const std::int64_t id = c.first->second;
         if (++c.first != c.second) heads.push(c);
         if (examined++ >= options_.max_examined) return;
-        // No device free and nothing this priority could preempt: stop.
-        if (cluster_.free_devices() == 0) {
+        // No device free, no room on a shared device and nothing this priority could preempt: stop.
+        if (cluster_.free_devices() == 0 && cluster_.shared_with_room() == 0) {
           bool can_preempt = false;
           if (preempt) {
             for (const auto& prios : running_priorities_) can_preempt = can_preempt || (!prios.empty() && *prios.begin() < level->first);

@@ -28,6 +28,15 @@
 // does not know the fleet's future, so nodes that join later do not keep a
 // job waiting.
 //
+// Fractional jobs (JobClass::share_milli > 0) take a share of one device
+// through ClusterState::find_fraction (best fit onto shared devices) at the
+// throughput Capability models for the share. The policy applies as to whole
+// devices; the imported cap and tenant quotas count a share as milli/1000
+// devices (devices in use are kept in milli-units). Fractional jobs neither
+// preempt nor hold an EASY reservation (they wait for a share to free), and
+// only whole-device victims are preempted for whole-device jobs. A node that
+// leaves displaces the fractions on its shared devices like any other job.
+//
 // Cost of a pass: O(P log P) to order P pending jobs, then per examined job
 // O(models x (domains x devices-per-node)) to find room; the pass stops
 // early when no device is free and preemption is off.
@@ -90,7 +99,8 @@ struct JobState {
   // While running:
   int pool = -1;
   int pool_slot = -1;           // position in the pool's running list
-  int devices = 0;
+  int devices = 0;              // whole devices (0 for a fraction)
+  int milli = 0;                // milli-units held: devices x 1000, or the fraction's share
   std::vector<NodeShare> shares;
   Seconds started = 0;
   double rate = 0;              // units of `remaining` per second
@@ -128,7 +138,8 @@ class Scheduler {
   const std::map<std::int64_t, JobState>& jobs() const { return jobs_; }  // pending and running
   std::size_t pending() const { return pending_count_; }
   std::size_t running() const { return running_count_; }
-  int imported_in_use() const { return imported_in_use_; }
+  // Imported devices in use, a fraction counted as milli/1000.
+  double imported_in_use() const { return static_cast<double>(imported_milli_) / 1000.0; }
 
  private:
   void arrive(const Job& job, Seconds now, std::vector<Decision>& out);
@@ -145,11 +156,11 @@ class Scheduler {
   // Fills j.options / j.denied for the current fleet if stale.
   void prepare(JobState& j);
   const GapAnalysis& gap_of(JobState& j);
-  // The load-dependent imported-cap verdict for `devices` more imported devices.
-  Verdict cap_verdict(const JobState& j, const Accelerator& a, int devices) const;
-  bool cap_denies(const JobState& j, int devices) const;
+  // The load-dependent imported-cap verdict for `milli` more imported milli-units.
+  Verdict cap_verdict(const JobState& j, const Accelerator& a, std::int64_t milli) const;
+  bool cap_denies(const JobState& j, std::int64_t milli) const;
   ImportedUse imported_use(const JobState& j) const;
-  bool quota_denies(const JobState& j, int devices) const;
+  bool quota_denies(const JobState& j, std::int64_t milli) const;
   void place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now, std::vector<Decision>& out);
   bool try_preempt(JobState& j, Seconds now, std::vector<Decision>& out);
   void stop(JobState& j, Seconds now, const std::string& why, std::vector<Decision>& out);
@@ -188,9 +199,10 @@ class Scheduler {
   std::vector<std::pair<int, int>> blocked_;             // scratch for examine(): (option, why)
   std::size_t running_count_ = 0;
   std::uint64_t fleet_version_ = 1;
-  int imported_in_use_ = 0;
-  std::vector<int> tenant_in_use_;
-  std::vector<int> tenant_imported_in_use_;
+  // Devices in use in milli-units (1000 per whole device; a fraction its share).
+  std::int64_t imported_milli_ = 0;
+  std::vector<std::int64_t> tenant_milli_;
+  std::vector<std::int64_t> tenant_imported_milli_;
 };
 
 }  // namespace suanli

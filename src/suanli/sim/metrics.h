@@ -22,7 +22,7 @@ struct JobRecord {
   Seconds first_start = -1;  // -1: never started
   Seconds finish = -1;       // -1: did not finish in the period
   std::string accelerator;   // where it (last) ran
-  int devices = 0;
+  int devices = 0;           // devices it (last) ran on; a shared device counts as 1
   int placements = 0;
   int preemptions = 0;       // preempted or displaced
   bool rejected = false;

@@ -38,7 +38,7 @@ struct Later {
 
 struct RunningInfo {
   Seconds since = 0;
-  int devices = 0;
+  double devices = 0;  // a fraction of a shared device counts as milli/1000
   bool imported = false;
   double tflops = 0;
   int epoch = 0;
@@ -182,21 +182,25 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
   // The imported peak is measured at every change, not only at samples.
   if (const int fleet = sched_.cluster().total_devices(); fleet > 0) {
     result_.imported_peak_share =
-        std::max(result_.imported_peak_share, static_cast<double>(sched_.imported_in_use()) / fleet);
+        std::max(result_.imported_peak_share, sched_.imported_in_use() / fleet);
   }
   for (const Decision& d : decisions) {
     JobRecord& r = result_.jobs[record_of_.at(d.job)];
     switch (d.kind) {
       case Decision::Kind::Place: {
         const Accelerator& a = c_.accelerator(d.accelerator);
-        int devices = 0;
-        for (const NodeShare& ns : d.nodes) devices += ns.devices;
+        double devices = 0;  // device units: a fraction counts as milli/1000
+        int touched = 0;     // devices the job runs on (a shared one counts once)
+        for (const NodeShare& ns : d.nodes) {
+          devices += ns.device_units();
+          touched += ns.fractional() ? 1 : ns.devices;
+        }
         if (r.first_start < 0) {
           r.first_start = now;
-          r.requested_device_s = static_cast<double>(devices) * static_cast<double>(d.expected_runtime);
+          r.requested_device_s = devices * static_cast<double>(d.expected_runtime);
         }
         r.accelerator = a.id;
-        r.devices = devices;
+        r.devices = touched;
         r.placements += 1;
         r.violation = r.violation || d.violation;
         r.imported = r.imported || a.origin == Origin::Imported;

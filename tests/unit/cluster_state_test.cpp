@@ -1,0 +1,268 @@
+// ClusterState with shared (fractional) devices: fractions best-fit onto the
+// tightest shared device, never take a whole-free device while a shared one
+// fits, respect the memory share, give the device back whole when the last
+// fraction leaves, and leave whole-device placement exactly as it was.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "suanli/config/catalog_loader.h"
+#include "suanli/sched/cluster_state.h"
+
+namespace suanli {
+namespace {
+
+const Catalog& cat() {
+  static const Catalog c = config::load_default_catalog();
+  return c;
+}
+
+// `nodes` nodes of `per_node` H200s in one domain, as pool 0.
+ClusterState fleet(int nodes, int per_node = 8, const char* acc = "h200") {
+  ClusterState c;
+  NodeGroup g;
+  g.id = "n";
+  g.accelerator = acc;
+  g.count = nodes;
+  g.devices_per_node = per_node;
+  c.add_nodes(g, cat().accelerator(acc), 0);
+  return c;
+}
+
+int device_mib(const ClusterState& c) { return c.pools()[0].device_mem_mib; }
+
+// Finds and binds a fraction; fails the test if none fits.
+NodeShare take(ClusterState& c, int milli, int mem_mib = -1) {
+  if (mem_mib < 0) mem_mib = device_mib(c) * milli / 1000;
+  const auto fit = c.find_fraction(0, milli, mem_mib);
+  EXPECT_TRUE(fit.has_value()) << milli << " milli, " << mem_mib << " MiB";
+  if (!fit) return {};
+  c.bind({fit->share});
+  c.check_invariants();
+  return fit->share;
+}
+
+bool same_device(const NodeShare& a, const NodeShare& b) { return a.node == b.node && a.device == b.device; }
+
+TEST(SharedDevices, FractionGoesToTheTightestSharedDeviceThatFits) {
+  ClusterState c = fleet(2);
+  const NodeShare a = take(c, 600);  // device A: 400 free
+  const NodeShare b = take(c, 500);  // does not fit A: device B, 500 free
+  const NodeShare d = take(c, 800);  // device C: 200 free
+  ASSERT_FALSE(same_device(a, b));
+  ASSERT_FALSE(same_device(a, d));
+  ASSERT_FALSE(same_device(b, d));
+  EXPECT_EQ(c.shared_with_room(), 3);
+  auto fit = c.find_fraction(0, 350, 0);
+  ASSERT_TRUE(fit);
+  EXPECT_FALSE(fit->opens);
+  EXPECT_TRUE(same_device(fit->share, a)) << "400 free is the tightest that holds 350";
+  fit = c.find_fraction(0, 450, 0);
+  ASSERT_TRUE(fit);
+  EXPECT_TRUE(same_device(fit->share, b));
+  fit = c.find_fraction(0, 100, 0);
+  ASSERT_TRUE(fit);
+  EXPECT_TRUE(same_device(fit->share, d));
+  fit = c.find_fraction(0, 600, 0);
+  ASSERT_TRUE(fit);
+  EXPECT_TRUE(fit->opens) << "no shared device has 600 free";
+}
+
+TEST(SharedDevices, FractionDoesNotTakeAWholeFreeDeviceWhileASharedOneFits) {
+  ClusterState c = fleet(1);
+  take(c, 500);
+  EXPECT_EQ(c.free_devices(), 7);
+  take(c, 400);
+  EXPECT_EQ(c.free_devices(), 7) << "the 400 fraction must join the shared device";
+  EXPECT_EQ(c.find(0, 7).size(), 1u) << "the seven whole devices stay available to a whole request";
+}
+
+TEST(SharedDevices, TwoHalvesShareOneDeviceAndAThirdOpensAnother) {
+  ClusterState c = fleet(1);
+  const NodeShare first = take(c, 500);
+  const NodeShare second = take(c, 500);
+  EXPECT_TRUE(same_device(first, second));
+  EXPECT_EQ(c.free_devices(), 7);
+  EXPECT_EQ(c.shared_with_room(), 0) << "a device shared by two halves is full";
+  const auto fit = c.find_fraction(0, 500, device_mib(c) / 2);
+  ASSERT_TRUE(fit);
+  EXPECT_TRUE(fit->opens);
+  c.bind({fit->share});
+  EXPECT_FALSE(same_device(fit->share, first));
+  EXPECT_EQ(c.free_devices(), 6);
+  EXPECT_EQ(c.pools()[0].shared_devices, 2);
+  c.check_invariants();
+}
+
+TEST(SharedDevices, MemoryShareBlocksAFitEvenWhenComputeFits) {
+  ClusterState c = fleet(1, 1);  // one node with one device
+  const int mib = device_mib(c);
+  ASSERT_GT(mib, 0);
+  take(c, 200, mib * 9 / 10);  // little compute, most of the memory
+  EXPECT_FALSE(c.find_fraction(0, 300, mib / 5)) << "800 milli free, but only 10% of the memory";
+  EXPECT_TRUE(c.find_fraction(0, 300, mib / 20));
+  EXPECT_FALSE(c.find_fraction(0, 100, mib + 1)) << "more memory than the device has";
+
+  // With a second device the blocked fraction opens it instead.
+  ClusterState two = fleet(1, 2);
+  const NodeShare held = take(two, 200, mib * 9 / 10);
+  const auto fit = two.find_fraction(0, 300, mib / 5);
+  ASSERT_TRUE(fit);
+  EXPECT_TRUE(fit->opens);
+  EXPECT_FALSE(same_device(fit->share, held));
+}
+
+TEST(SharedDevices, ReleasingTheLastFractionMakesTheDeviceWholeFreeAgain) {
+  ClusterState c = fleet(2);
+  const NodeShare a = take(c, 300);
+  const NodeShare b = take(c, 250);
+  ASSERT_TRUE(same_device(a, b));
+  ASSERT_NE(c.shared_device(a.node, a.device), nullptr);
+  EXPECT_EQ(c.nodes()[a.node].free, 7);
+  c.release({a});
+  c.check_invariants();
+  EXPECT_EQ(c.nodes()[a.node].free, 7) << "one fraction still holds the device";
+  ASSERT_NE(c.shared_device(b.node, b.device), nullptr);
+  EXPECT_EQ(c.shared_device(b.node, b.device)->free_milli, 750);
+  c.release({b});
+  c.check_invariants();
+  EXPECT_EQ(c.nodes()[a.node].free, 8);
+  EXPECT_EQ(c.shared_device(a.node, a.device), nullptr);
+  EXPECT_EQ(c.free_devices(), c.total_devices());
+  EXPECT_EQ(c.shared_with_room(), 0);
+  EXPECT_EQ(c.pools()[0].shared_devices, 0);
+  EXPECT_EQ(c.find(0, 16).size(), 2u) << "both nodes are whole-free again";
+}
+
+TEST(SharedDevices, NodeRemovalDropsItsSharedDevices) {
+  ClusterState c = fleet(2);
+  const NodeShare a = take(c, 300);
+  c.remove_node(a.node);
+  c.check_invariants();
+  EXPECT_EQ(c.shared_with_room(), 0);
+  EXPECT_EQ(c.pools()[0].shared_devices, 0);
+  c.release({a});  // the node left: a no-op
+  c.check_invariants();
+  const auto fit = c.find_fraction(0, 300, 0);
+  ASSERT_TRUE(fit);
+  EXPECT_NE(fit->share.node, a.node);
+}
+
+TEST(SharedDevices, RandomWholeAndFractionalOperationsKeepTheInvariants) {
+  ClusterState c;
+  NodeGroup g;
+  g.id = "n";
+  g.count = 30;
+  g.devices_per_node = 8;
+  const Accelerator& a = cat().accelerator("h200");
+  c.add_nodes(g, a, 0);
+  g.id = "m";
+  g.domain = "other";
+  c.add_nodes(g, a, 1);
+  const int mib = c.pools()[0].device_mem_mib;
+  std::mt19937 rng(11);
+  std::vector<std::vector<NodeShare>> held;
+  int removed = 0;
+  for (int step = 0; step < 20000; ++step) {
+    const int op = static_cast<int>(rng() % 10);
+    if (op < 3) {
+      auto shares = c.find(0, 1 + static_cast<int>(rng() % 12));
+      if (!shares.empty()) {
+        c.bind(shares);
+        held.push_back(std::move(shares));
+      }
+    } else if (op < 6) {
+      const int milli = 1 + static_cast<int>(rng() % 999);
+      const int mem = rng() % 2 ? mib * milli / 1000 : static_cast<int>(rng() % static_cast<unsigned>(mib / 2));
+      const int free_before = c.free_devices();
+      if (const auto fit = c.find_fraction(0, milli, mem)) {
+        const SharedDevice* d = c.shared_device(fit->share.node, fit->share.device);
+        ASSERT_EQ(fit->opens, d == nullptr);
+        if (d) {
+          ASSERT_TRUE(d->free_milli >= milli && d->free_mem_mib >= mem);
+        }
+        c.bind({fit->share});
+        ASSERT_EQ(c.free_devices(), free_before - (fit->opens ? 1 : 0));
+        held.push_back({fit->share});
+      }
+    } else if (op < 9 && !held.empty()) {
+      const std::size_t k = rng() % held.size();
+      c.release(held[k]);
+      held.erase(held.begin() + static_cast<long>(k));
+    } else if (op == 9 && step % 50 == 0 && removed < 10) {
+      c.remove_node(static_cast<int>(rng() % c.nodes().size()));
+      ++removed;
+    }
+    c.check_invariants();
+  }
+  for (const auto& h : held) c.release(h);
+  c.check_invariants();
+  EXPECT_EQ(c.free_devices(), c.total_devices());
+  EXPECT_EQ(c.pools()[0].shared_devices, 0);
+}
+
+// A shared device is, to whole requests, exactly a bound device: the same
+// sequence of whole requests gets the same answers whether a node's device
+// hosts fractions or is bound whole, and fractions in another pool change
+// nothing.
+TEST(SharedDevices, WholeDevicePlacementIsUnchangedByFractions) {
+  auto build = [] {
+    ClusterState c;
+    NodeGroup g;
+    g.count = 20;
+    g.devices_per_node = 8;
+    const char* ids[] = {"h0", "h1", "h2"};
+    const char* domains[] = {"pod0", "pod1", "pod2"};
+    for (int d = 0; d < 3; ++d) {
+      g.id = ids[d];
+      g.domain = domains[d];
+      c.add_nodes(g, cat().accelerator("h200"), d);
+    }
+    g.id = "a";
+    c.add_nodes(g, cat().accelerator("ascend-910c"), 3);  // pool 1
+    return c;
+  };
+  ClusterState with = build(), without = build();
+  std::mt19937 rng(5);
+  // Some single devices become shared in `with` and whole-bound in `without`
+  // (each fraction takes all of a device's memory, so each opens a device).
+  for (int i = 0; i < 25; ++i) {
+    const auto fit = with.find_fraction(0, 100 + static_cast<int>(rng() % 900), with.pools()[0].device_mem_mib);
+    ASSERT_TRUE(fit && fit->opens);
+    with.bind({fit->share});
+    const auto whole = without.find(0, 1);
+    ASSERT_EQ(whole.size(), 1u);
+    ASSERT_EQ(whole[0].node, fit->share.node) << "a fraction opens a device where a one-device request would go";
+    without.bind(whole);
+  }
+  // Fractions in the other pool touch nothing of pool 0.
+  for (int i = 0; i < 40; ++i) {
+    const auto fit = with.find_fraction(1, 250, 0);
+    ASSERT_TRUE(fit);
+    with.bind({fit->share});
+  }
+  const int sizes[] = {1, 2, 3, 4, 8, 8, 16, 24};
+  std::vector<std::vector<NodeShare>> held;
+  for (int step = 0; step < 3000; ++step) {
+    if (rng() % 3 == 0 && !held.empty()) {
+      const std::size_t k = rng() % held.size();
+      with.release(held[k]);
+      without.release(held[k]);
+      held.erase(held.begin() + static_cast<long>(k));
+      continue;
+    }
+    const int want = sizes[rng() % 8];
+    const auto a = with.find(0, want);
+    const auto b = without.find(0, want);
+    ASSERT_EQ(a, b) << "step " << step << ", " << want << " devices";
+    if (a.empty()) continue;
+    with.bind(a);
+    without.bind(b);
+    held.push_back(a);
+  }
+  with.check_invariants();
+  without.check_invariants();
+}
+
+}  // namespace
+}  // namespace suanli
