@@ -186,7 +186,7 @@ TEST(CatalogMerge, BadValuesAreLocated) {
 }
 
 TEST(CatalogMerge, UnreadableFileIsAnInputError) {
-  expect_input_error([] { config::load_catalog({.accelerators = "/nonexistent/x.yaml", .models = "", .perf = ""}); }, {"/nonexistent/x.yaml", "cannot read"});
+  expect_input_error([] { config::load_catalog({.accelerators = "/nonexistent/x.yaml", .models = "", .perf = "", .measured = ""}); }, {"/nonexistent/x.yaml", "cannot read"});
 }
 
 TEST(CatalogMerge, PerfOverrideReplacesOneEntry) {

@@ -109,15 +109,15 @@ TEST(GavelThroughputs, SpotValuesAreTheFilesIsolatedThroughputs) {
   REQUIRE_GAVEL(dir);
   const ThroughputTable& t = gavel_table();
   const std::string rn50 = "ResNet-50 (batch size 64)";
-  EXPECT_EQ(t.lookup(rn50, "v100", 1)->steps_per_s, 4.394774823323071);
-  EXPECT_EQ(t.lookup(rn50, "p100", 1)->steps_per_s, 2.6194694075770055);
-  EXPECT_EQ(t.lookup(rn50, "k80", 1)->steps_per_s, 0.6190282202246573);
-  EXPECT_EQ(t.lookup("Transformer (batch size 128)", "v100", 4)->steps_per_s, 14.17451716526748);
-  EXPECT_EQ(t.lookup("ResNet-18 (batch size 64)", "k80_unconsolidated", 2)->steps_per_s, 13.992639127677469);
+  EXPECT_EQ(t.lookup(rn50, "v100", 1)->per_s, 4.394774823323071);
+  EXPECT_EQ(t.lookup(rn50, "p100", 1)->per_s, 2.6194694075770055);
+  EXPECT_EQ(t.lookup(rn50, "k80", 1)->per_s, 0.6190282202246573);
+  EXPECT_EQ(t.lookup("Transformer (batch size 128)", "v100", 4)->per_s, 14.17451716526748);
+  EXPECT_EQ(t.lookup("ResNet-18 (batch size 64)", "k80_unconsolidated", 2)->per_s, 13.992639127677469);
   EXPECT_EQ(t.lookup(rn50, "v100", 1)->source, "gavel:simulation_throughputs.json");
   // Measured "cannot run" stays a 0 entry; an absent key stays unknown.
   ASSERT_TRUE(t.lookup("ResNet-50 (batch size 128)", "k80", 2).has_value());
-  EXPECT_EQ(t.lookup("ResNet-50 (batch size 128)", "k80", 2)->steps_per_s, 0.0);
+  EXPECT_EQ(t.lookup("ResNet-50 (batch size 128)", "k80", 2)->per_s, 0.0);
   EXPECT_FALSE(t.lookup(rn50, "k80_unconsolidated", 2).has_value());
   EXPECT_FALSE(t.lookup("A3C", "v100", 2).has_value());
   EXPECT_TRUE(t.knows_job_type("A3C"));
@@ -139,7 +139,7 @@ TEST(GavelThroughputs, MalformedJsonIsLocated) {
   // Co-location pairs are skipped, not read.
   const auto t = parse_gavel_throughputs(R"j({"v100": {"('A', 1)": {"null": 2.5, "('B', 1)": [1.0, 0.5]}}})j", "t.json");
   EXPECT_EQ(t.size(), 1U);
-  EXPECT_EQ(t.lookup("A", "v100", 1)->steps_per_s, 2.5);
+  EXPECT_EQ(t.lookup("A", "v100", 1)->per_s, 2.5);
 }
 
 // --- traces ---------------------------------------------------------------------
@@ -200,15 +200,16 @@ TEST(ThroughputCsv, ReadsMeasurementsWithQuotedFieldsAndComments) {
       "A3C,v100,1,0,OOM\n",
       "m.csv");
   EXPECT_EQ(t.size(), 2U);
-  EXPECT_EQ(t.lookup("LM, big (batch size 5)", "ascend-910b", 2)->steps_per_s, 3.25);
+  EXPECT_EQ(t.lookup("LM, big (batch size 5)", "ascend-910b", 2)->per_s, 3.25);
   EXPECT_EQ(t.lookup("LM, big (batch size 5)", "ascend-910b", 2)->source, "lab run 2025-11, \"nightly\"");
-  EXPECT_EQ(t.lookup("A3C", "v100", 1)->steps_per_s, 0.0);
+  EXPECT_EQ(t.lookup("A3C", "v100", 1)->per_s, 0.0);
 }
 
 TEST(ThroughputCsv, ErrorsAreLocated) {
   const std::string h = "job_type,accelerator,devices,steps_per_s,source\n";
   EXPECT_EQ(error_of([] { parse_throughput_csv("job,acc\n", "m.csv"); }),
-            "m.csv:1: header: found 'job,acc', expected 'job_type,accelerator,devices,steps_per_s,source'");
+            "m.csv:1: header: found 'job,acc', expected 'job_type,accelerator,devices,steps_per_s,source' or "
+            "'job_type,accelerator,devices,tokens_per_s,source'");
   EXPECT_EQ(error_of([&] { parse_throughput_csv(h + "A3C,v100,1,-2,lab\n", "m.csv"); }),
             "m.csv:2: field 4 'steps_per_s': found '-2', expected a throughput >= 0 (steps/s)");
   EXPECT_EQ(error_of([&] { parse_throughput_csv(h + "A3C,v100,1,2,\n", "m.csv"); }),
@@ -218,7 +219,18 @@ TEST(ThroughputCsv, ErrorsAreLocated) {
   EXPECT_NE(error_of([&] { parse_throughput_csv(h + "\"A3C,v100,1,2,a\n", "m.csv"); }).find("m.csv:2: unterminated"),
             std::string::npos);
   EXPECT_EQ(error_of([] { parse_throughput_csv("", "m.csv"); }),
-            "m.csv:1: empty file, expected the header 'job_type,accelerator,devices,steps_per_s,source'");
+            "m.csv:1: empty file, expected the header 'job_type,accelerator,devices,steps_per_s,source' or "
+            "'job_type,accelerator,devices,tokens_per_s,source'");
+  EXPECT_EQ(error_of([] { parse_throughput_csv("job_type,accelerator,devices,tokens_per_s,source\nA,h20,1,-1,x\n", "t.csv"); }),
+            "t.csv:2: field 4 'tokens_per_s': found '-1', expected a throughput >= 0 (tokens/s)");
+}
+
+TEST(ThroughputCsv, TheHeaderSetsTheUnit) {
+  EXPECT_EQ(parse_throughput_csv("job_type,accelerator,devices,steps_per_s,source\nA,v100,1,2,x\n", "m.csv").unit,
+            RateUnit::StepsPerS);
+  const auto t = parse_throughput_csv("job_type,accelerator,devices,tokens_per_s,source\nA,h20,8,1500,x\n", "m.csv");
+  EXPECT_EQ(t.unit, RateUnit::TokensPerS);
+  EXPECT_EQ(t.lookup("A", "h20", 8)->per_s, 1500);
 }
 
 // --- engine: construction ----------------------------------------------------------

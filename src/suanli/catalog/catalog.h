@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "suanli/model/accelerator.h"
+#include "suanli/model/measured.h"
 #include "suanli/model/model_spec.h"
 #include "suanli/model/perf_params.h"
 
@@ -35,6 +36,9 @@ class Catalog {
   std::map<std::string, std::string> sources;  // source key -> citation
   std::vector<ExportEvent> export_events;
   PerfParams perf;
+  // Measured work tokens/s of (job class name or model id, accelerator id,
+  // devices) that replace the performance model's (policy/capability.h).
+  ThroughputTable measured{RateUnit::TokensPerS};
 
   // Lookup by id or alias, case-insensitive. nullptr if absent.
   const Accelerator* find_accelerator(std::string_view name) const;

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   app.add_option("--models", ctx.files.models, "YAML file adding models or replacing their fields")
       ->check(CLI::ExistingFile);
   app.add_option("--perf", ctx.files.perf, "YAML file overriding efficiency calibration")->check(CLI::ExistingFile);
+  app.add_option("--measured", ctx.files.measured,
+                 "CSV of measured throughputs (job_type,accelerator,devices,tokens_per_s,source) that replace the "
+                 "performance model's; job_type is a job class name or a model id")
+      ->check(CLI::ExistingFile);
   app.footer("Run `suanli COMMAND --help` for a command's options and an example.");
 
   cli::add_catalog_command(app, ctx);

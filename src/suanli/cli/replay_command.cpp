@@ -204,6 +204,10 @@ void add_gavel_command(CLI::App& replay, Context& ctx) {
       }
     }
     const trace::ThroughputTable table = config::read_throughputs(tput_path);
+    if (table.unit != RateUnit::StepsPerS) {
+      throw InputError(tput_path, fmt::format("the table is in {}; the round-based replay advances jobs by training "
+                                              "steps, expected the header column steps_per_s", name(table.unit)));
+    }
     auto jobs = config::read_gavel_trace(o->trace);
     if (jobs.empty()) throw InputError(o->trace, "no jobs in the trace");
 

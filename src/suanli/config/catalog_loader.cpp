@@ -1,10 +1,13 @@
 #include "suanli/config/catalog_loader.h"
 
+#include "suanli/config/gavel_reader.h"
+
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "suanli/config/gavel_reader.h"
 #include "suanli/config/yaml_reader.h"
 #include "suanli/data/embedded.h"
 
@@ -368,11 +371,23 @@ Catalog load_default_catalog() {
   return c;
 }
 
+ThroughputTable read_measured(const Catalog& catalog, const std::string& path) {
+  ThroughputTable t = read_throughput_csv(path);
+  if (t.unit != RateUnit::TokensPerS) {
+    throw InputError(path + ":1", fmt::format("header: found the column {}, expected tokens_per_s (the rate at "
+                                              "which a job consumes its work tokens)",
+                                              name(t.unit)));
+  }
+  for (const std::string& w : t.workers()) catalog.accelerator(w, fmt::format("{}: accelerator", path));
+  return t;
+}
+
 Catalog load_catalog(const CatalogFiles& files) {
   Catalog c = load_default_catalog();
   if (!files.accelerators.empty()) merge_accelerators(c, read_file(files.accelerators), files.accelerators);
   if (!files.models.empty()) merge_models(c, read_file(files.models), files.models);
   if (!files.perf.empty()) merge_perf(c, read_file(files.perf), files.perf);
+  if (!files.measured.empty()) c.measured = read_measured(c, files.measured);
   return c;
 }
 

@@ -18,10 +18,15 @@ struct CatalogFiles {
   std::string accelerators;  // --catalog FILE; empty = none
   std::string models;        // --models FILE
   std::string perf;          // --perf FILE (efficiency calibration)
+  std::string measured;      // --measured FILE (CSV job_type,accelerator,devices,tokens_per_s,source)
 };
 
 // The compiled-in catalog, model zoo and calibration.
 Catalog load_default_catalog();
+
+// Measured throughputs for Catalog::measured: the CSV of config/gavel_reader.h
+// with the tokens_per_s header, every accelerator a catalog id. Throws InputError.
+ThroughputTable read_measured(const Catalog& catalog, const std::string& path);
 
 // Defaults plus the user's files. Throws InputError.
 Catalog load_catalog(const CatalogFiles& files);

@@ -177,6 +177,7 @@ std::size_t line_of_offset(std::string_view text, std::size_t offset) {
 }
 
 constexpr std::string_view kThroughputCsvHeader = "job_type,accelerator,devices,steps_per_s,source";
+constexpr std::string_view kTokenCsvHeader = "job_type,accelerator,devices,tokens_per_s,source";
 
 }  // namespace
 
@@ -247,8 +248,8 @@ std::vector<trace::GavelJob> parse_gavel_trace(std::string_view text, const std:
 }
 
 trace::ThroughputTable parse_throughput_csv(std::string_view text, const std::string& file) {
-  static const std::vector<std::string_view> names = {"job_type", "accelerator", "devices", "steps_per_s", "source"};
   trace::ThroughputTable table;
+  std::vector<std::string_view> names = {"job_type", "accelerator", "devices", "", "source"};
   std::map<std::tuple<std::string, std::string, int>, int> first_line;
   Lines lines(text);
   std::string_view line;
@@ -257,23 +258,31 @@ trace::ThroughputTable parse_throughput_csv(std::string_view text, const std::st
     if (line.empty() || line.front() == '#') continue;
     const std::string where = fmt::format("{}:{}", file, lines.number());
     if (!header) {
-      if (line != kThroughputCsvHeader) {
-        throw InputError(where, fmt::format("header: found '{}', expected '{}'", line, kThroughputCsvHeader));
+      if (line == kThroughputCsvHeader) {
+        table.unit = RateUnit::StepsPerS;
+      } else if (line == kTokenCsvHeader) {
+        table.unit = RateUnit::TokensPerS;
+      } else {
+        throw InputError(where, fmt::format("header: found '{}', expected '{}' or '{}'", line, kThroughputCsvHeader,
+                                            kTokenCsvHeader));
       }
+      names[3] = name(table.unit);
       header = true;
       continue;
     }
+    const std::string_view unit_text = table.unit == RateUnit::StepsPerS ? "steps/s" : "tokens/s";
+    const std::string_view header_text = table.unit == RateUnit::StepsPerS ? kThroughputCsvHeader : kTokenCsvHeader;
     Fields f{file, lines.number(), names, split_csv(line, where)};
     if (f.cells.size() != names.size()) {
-      throw InputError(where, fmt::format("found {} fields, expected {} ({})", f.cells.size(), names.size(),
-                                          kThroughputCsvHeader));
+      throw InputError(where, fmt::format("found {} fields, expected {} ({})", f.cells.size(), names.size(), header_text));
     }
     const std::string& job = f.text(0);
     const std::string& acc = f.text(1);
     const int devices = static_cast<int>(
         f.integer(2, 1, kMaxScaleFactor, fmt::format("an integer number of devices in 1..{}", kMaxScaleFactor)));
-    const double tput = f.number(3, "a throughput >= 0 (steps/s)");
-    if (tput < 0) f.fail(3, "a throughput >= 0 (steps/s)");
+    const std::string expected_rate = fmt::format("a throughput >= 0 ({})", unit_text);
+    const double tput = f.number(3, expected_rate);
+    if (tput < 0) f.fail(3, expected_rate);
     const std::string& source = f.text(4);
     const auto [it, inserted] = first_line.emplace(std::make_tuple(job, acc, devices), lines.number());
     if (!inserted) {
@@ -282,7 +291,10 @@ trace::ThroughputTable parse_throughput_csv(std::string_view text, const std::st
     }
     table.add(job, acc, devices, {tput, source});
   }
-  if (!header) throw InputError(file + ":1", fmt::format("empty file, expected the header '{}'", kThroughputCsvHeader));
+  if (!header) {
+    throw InputError(file + ":1", fmt::format("empty file, expected the header '{}' or '{}'", kThroughputCsvHeader,
+                                              kTokenCsvHeader));
+  }
   return table;
 }
 

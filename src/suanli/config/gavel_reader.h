@@ -10,13 +10,15 @@
 //    command, working_directory, num_steps_arg, needs_data_dir, total_steps,
 //    scale_factor, priority_weight, SLO, arrival_time. The four cluster-only
 //    fields are ignored. Blank lines are skipped.
-//  - Throughput CSV (suanli's format for measurements):
-//        job_type,accelerator,devices,steps_per_s,source
-//    one measurement per line; fields may be double-quoted (RFC 4180, "" for a
-//    quote) so a job type may hold commas; '#' starts a comment line.
-//    `accelerator` is a catalog id or any worker-type name used in --cluster;
-//    steps_per_s >= 0 (0 = cannot run); source must not be empty; a repeated
-//    (job_type, accelerator, devices) is an error.
+//  - Throughput CSV (suanli's format for measurements), with one of the headers
+//        job_type,accelerator,devices,steps_per_s,source    (Gavel replay)
+//        job_type,accelerator,devices,tokens_per_s,source   (job classes)
+//    which sets the table's unit; one measurement per line; fields may be
+//    double-quoted (RFC 4180, "" for a quote) so a job type may hold commas;
+//    '#' starts a comment line. `accelerator` is a catalog id or any
+//    worker-type name used in --cluster; the rate is >= 0 (0 = cannot run);
+//    source must not be empty; a repeated (job_type, accelerator, devices) is
+//    an error.
 //
 // Errors are InputError("<file>:<line>", "field 'x': found '...', expected
 // ..."); JSON errors name the file, the line and the worker type and key.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,29 @@ Workload workload_of(const JobClass& shape) {
     case JobKind::BatchInfer: w.task = Task::Serve; break;
   }
   return w;
+}
+
+struct MeasuredFit {
+  int devices = 0;
+  ThroughputEntry entry;
+};
+
+// The measurement for `shape` on `a` (see the header), if any.
+std::optional<MeasuredFit> measured_fit(const JobClass& shape, const Accelerator& a, const ThroughputTable& table,
+                                        int modelled_devices) {
+  if (table.empty() || shape.fractional()) return std::nullopt;
+  const std::string& job = table.knows_job_type(shape.name) ? shape.name : shape.model;
+  if (shape.devices > 0) {
+    const auto e = table.lookup(job, a.id, shape.devices);
+    return e ? std::optional<MeasuredFit>({shape.devices, *e}) : std::nullopt;
+  }
+  if (modelled_devices > 0) {
+    if (const auto e = table.lookup(job, a.id, modelled_devices)) return MeasuredFit{modelled_devices, *e};
+  }
+  for (const auto& [devices, e] : table.for_pair(job, a.id)) {
+    if (e.per_s > 0) return MeasuredFit{devices, e};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -70,32 +94,55 @@ Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& ca
     share = cap.milli / 1000.0;
   }
   const Estimate e = estimate(w, m, *on, catalog.perf);
-  if (!e.ok()) {
-    cap.why = shape.fractional() ? fmt::format("on a {:g} share with {:.1f} GB: {}", share, gb_from_mib(cap.mem_mib), e.why)
-                                 : e.why;
-    return cap;
-  }
-  const double rate = e.tokens_per_s * share;
-  cap.devices = e.devices;
-  cap.tpot_ms = e.tpot_s * 1000.0 / share;
-  cap.bf16_tflops = a.bf16_tflops.value;
-  if (shape.kind == JobKind::BatchInfer) {
-    // Work counts prompt and generated tokens.
-    cap.tokens_per_s = rate * (shape.input_tokens + shape.output_tokens) / shape.output_tokens;
+  // One replica's (or the whole job's) rate, devices and TPOT: measured where
+  // the table knows, else modelled.
+  double rate = 0;
+  int devices = 0;
+  std::optional<double> tpot_ms;
+  if (const auto fit = measured_fit(shape, a, catalog.measured, e.ok() ? e.devices : 0)) {
+    cap.measured = fit->entry.source;
+    if (fit->entry.per_s <= 0) {
+      cap.why = fmt::format("measured: cannot run on {} x {} ({})", fit->devices, a.id, fit->entry.source);
+      return cap;
+    }
+    rate = fit->entry.per_s;
+    devices = fit->devices;
+    if (e.ok() && e.devices == devices) tpot_ms = e.tpot_s * 1000.0;
   } else {
-    cap.tokens_per_s = rate;
+    if (!e.ok()) {
+      cap.why = shape.fractional()
+                    ? fmt::format("on a {:g} share with {:.1f} GB: {}", share, gb_from_mib(cap.mem_mib), e.why)
+                    : e.why;
+      return cap;
+    }
+    rate = e.tokens_per_s * share;
+    // Work counts prompt and generated tokens.
+    if (shape.kind == JobKind::BatchInfer) rate = rate * (shape.input_tokens + shape.output_tokens) / shape.output_tokens;
+    devices = e.devices;
+    tpot_ms = e.tpot_s * 1000.0 / share;
   }
-  if (shape.slo.max_tpot_ms > 0 && cap.tpot_ms > shape.slo.max_tpot_ms) {
-    cap.why = fmt::format("TPOT {:.1f} ms exceeds the SLO of {:.0f} ms", cap.tpot_ms, shape.slo.max_tpot_ms);
-    return cap;
+  cap.devices = devices;
+  cap.tokens_per_s = rate;
+  cap.tpot_ms = tpot_ms.value_or(0);
+  cap.bf16_tflops = a.bf16_tflops.known() ? a.bf16_tflops.value : 0;
+  if (shape.slo.max_tpot_ms > 0) {
+    if (!tpot_ms) {
+      cap.why = fmt::format("TPOT unknown on {} devices (measured throughput only), the SLO asks for {:.0f} ms",
+                            devices, shape.slo.max_tpot_ms);
+      return cap;
+    }
+    if (*tpot_ms > shape.slo.max_tpot_ms) {
+      cap.why = fmt::format("TPOT {:.1f} ms exceeds the SLO of {:.0f} ms", *tpot_ms, shape.slo.max_tpot_ms);
+      return cap;
+    }
   }
   if (shape.slo.min_tokens_per_s > 0) {
     if (replicate) {
-      const double replicas = std::ceil(shape.slo.min_tokens_per_s / e.tokens_per_s);
-      cap.devices = static_cast<int>(replicas) * e.devices;
-      cap.tokens_per_s = replicas * e.tokens_per_s;
+      const double replicas = std::ceil(shape.slo.min_tokens_per_s / rate);
+      cap.devices = static_cast<int>(replicas) * devices;
+      cap.tokens_per_s = replicas * rate;
     } else if (rate < shape.slo.min_tokens_per_s) {
-      cap.why = fmt::format("{:.0f} tokens/s on {} devices, below the SLO of {:.0f}", rate, e.devices,
+      cap.why = fmt::format("{:.0f} tokens/s on {} devices, below the SLO of {:.0f}", rate, devices,
                             shape.slo.min_tokens_per_s);
       return cap;
     }
@@ -116,6 +163,7 @@ const Capability& CapabilityCache::get(const JobClass& s, const Accelerator& a) 
                                 s.seq_len, s.global_batch, s.slo.min_tokens_per_s, s.slo.max_tpot_ms, s.share_milli,
                                 s.share_memory_mib);
   for (const std::string& st : s.stacks) key += st + ",";
+  if (!catalog_->measured.empty()) key += "|" + s.name;  // measurements may name the class
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
   return cache_.emplace(std::move(key), assess(s, a, *catalog_)).first->second;

@@ -14,6 +14,18 @@
 // the time the job gets on the device's compute and memory bandwidth; TPOT
 // grows by the inverse).
 //
+// Measured throughputs (Catalog::measured, work tokens per second) replace the
+// model's where the table has an entry for (the class name, else its model
+// id; the accelerator id; the device count): for a class with a fixed device
+// count, that count; for one sized by the model, the count the model chose,
+// else the fewest devices measured. A measurement holds even where the model
+// cannot judge (unknown figures, a memory fit it doubts: the job ran); a
+// measured 0 means it cannot run there. The rate is the job's whole rate of
+// consuming work tokens (prompt + generated for batch inference). TPOT comes
+// from the model when it can tell; a TPOT SLO the model cannot check makes the
+// job infeasible there. Fractional jobs are not matched (a measurement names
+// whole devices). Capability::measured names the source.
+//
 // Pure; thread-safe. CapabilityCache memoises by (shape, accelerator) and is
 // thread-compatible (one per scheduler).
 #pragma once
@@ -37,6 +49,7 @@ struct Capability {
   double tokens_per_s = 0;   // the job's throughput there (work tokens per second)
   double tpot_ms = 0;        // serving: time per output token
   double bf16_tflops = 0;    // per device, for delivered-compute accounting
+  std::string measured;      // the source of a measured throughput that replaced the model's, else empty
 
   // What it holds in milli-units of devices: devices x 1000, or the fraction.
   std::int64_t milli_units() const { return milli > 0 ? milli : std::int64_t{devices} * 1000; }

@@ -46,6 +46,7 @@ Coverage analyse_coverage(const Scenario& s, const Catalog& catalog) {
       const Capability& cap = caps.get(jc, a);
       mc.devices = cap.devices;
       mc.tokens_per_s = cap.tokens_per_s;
+      mc.measured = cap.measured;
       if (!cap.feasible) {
         mc.why = cap.why;
       } else if (cap.devices > fm.total_devices) {

@@ -21,6 +21,7 @@ struct ModelCoverage {
   std::string why;           // when not feasible
   int devices = 0;
   double tokens_per_s = 0;
+  std::string measured;      // source of a measured throughput that replaced the model's, else empty
   Seconds runtime = 0;       // at the class's nominal size
   Verdict verdict;           // the policy's word (ignoring the load-dependent cap)
 };

@@ -19,6 +19,7 @@ std::string coverage_json(const Scenario& s, const Coverage& cov) {
       if (m.feasible) {
         jm["devices"] = m.devices;
         jm["tokens_per_s"] = m.tokens_per_s;
+        if (!m.measured.empty()) jm["measured"] = m.measured;
         jm["runtime_s"] = m.runtime;
       } else {
         jm["why"] = m.why;

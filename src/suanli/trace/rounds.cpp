@@ -91,7 +91,7 @@ RoundEngine::RoundEngine(std::vector<GavelJob> jobs, const ThroughputTable& tabl
       const auto e = table.lookup(job.job_type, p.type, job.scale_factor);
       if (!e) {
         why.push_back(fmt::format("{}: no throughput measured for {} device(s)", p.type, job.scale_factor));
-      } else if (e->steps_per_s <= 0) {
+      } else if (e->per_s <= 0) {
         why.push_back(fmt::format("{}: measured throughput 0 (cannot run)", p.type));
       } else if (p.count < job.scale_factor) {
         why.push_back(fmt::format("{}: only {} workers", p.type, p.count));
@@ -99,7 +99,7 @@ RoundEngine::RoundEngine(std::vector<GavelJob> jobs, const ThroughputTable& tabl
         why.push_back(fmt::format("{}: {} and the tenant is critical (domestic only)", p.type,
                                   p.origin ? name(*p.origin) : std::string_view("origin unknown")));
       } else {
-        tput_[m][j] = e->steps_per_s;
+        tput_[m][j] = e->per_s;
         any = true;
       }
     }
