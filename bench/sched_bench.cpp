@@ -49,11 +49,16 @@ std::vector<NodeGroup> big_fleet() {
   return groups;
 }
 
-void BM_ClusterFindBind(benchmark::State& state) {
+ClusterState big_cluster() {
   ClusterState c;
   int gi = 0;
   for (const NodeGroup& g : big_fleet()) c.add_nodes(g, catalog().accelerator(g.accelerator), gi++);
-  std::mt19937 rng(1);
+  return c;
+}
+
+// Whole-device requests of mixed sizes on random pools; when one fails, every
+// held placement is released (untimed) and the loop goes on.
+void whole_device_placements(benchmark::State& state, ClusterState& c, std::mt19937& rng) {
   const int sizes[] = {1, 1, 2, 4, 8, 8, 16, 32};
   std::vector<std::vector<NodeShare>> held;
   std::int64_t placements = 0;
@@ -72,16 +77,16 @@ void BM_ClusterFindBind(benchmark::State& state) {
     ++placements;
   }
   state.counters["placements/s"] = benchmark::Counter(static_cast<double>(placements), benchmark::Counter::kIsRate);
+}
+
+void BM_ClusterFindBind(benchmark::State& state) {
+  ClusterState c = big_cluster();
+  std::mt19937 rng(1);
+  whole_device_placements(state, c, rng);
   state.counters["devices"] = c.total_devices();
 }
 BENCHMARK(BM_ClusterFindBind);
 
-ClusterState big_cluster() {
-  ClusterState c;
-  int gi = 0;
-  for (const NodeGroup& g : big_fleet()) c.add_nodes(g, catalog().accelerator(g.accelerator), gi++);
-  return c;
-}
 
 const int kShares[] = {100, 125, 250, 250, 300, 500, 500, 750};
 
@@ -121,24 +126,7 @@ void BM_ClusterFindBindAmidFractions(benchmark::State& state) {
       c.bind({fit->share});
     }
   }
-  const int sizes[] = {1, 1, 2, 4, 8, 8, 16, 32};
-  std::vector<std::vector<NodeShare>> held;
-  std::int64_t placements = 0;
-  for (auto _ : state) {
-    const int pool = static_cast<int>(rng() % c.pools().size());
-    auto shares = c.find(pool, sizes[rng() % 8]);
-    if (shares.empty()) {
-      state.PauseTiming();
-      for (const auto& h : held) c.release(h);
-      held.clear();
-      state.ResumeTiming();
-      continue;
-    }
-    c.bind(shares);
-    held.push_back(std::move(shares));
-    ++placements;
-  }
-  state.counters["placements/s"] = benchmark::Counter(static_cast<double>(placements), benchmark::Counter::kIsRate);
+  whole_device_placements(state, c, rng);
   state.counters["shared"] = c.pools()[0].shared_devices;
 }
 BENCHMARK(BM_ClusterFindBindAmidFractions);
