@@ -43,7 +43,9 @@
 // Policies: the six of packing.h (PackPolicy), or any ReplayPolicy. The seam
 // for suanli's own scheduler (sched/, not a dependency of this module): a
 // ReplayPolicy that keeps its cluster state in step through placed() and
-// released() and answers choose() from it.
+// released() and answers choose() from it. That policy, "suanli", lives in
+// trace_sched/suanli_policy.h (a module linking trace and sched, so neither
+// depends on the other).
 //
 // Complexity: O(E log E) for the event heap (E <= 2 P events) plus, per
 // placement try, the policy's cost (placement.h: O(N G) or FGD's cached
