@@ -109,6 +109,9 @@ TEST(SuanliFleet, CatalogAcceleratorsAndOpaqueUndisclosedOnes) {
   // A mapping to an id the catalog lacks is an input error naming it.
   const std::vector<TraceGpuModel> bad = {{"T4", "t4-nonexistent", "?"}};
   EXPECT_THROW(SuanliFleet(engine, cat(), bad), InputError);
+  // So is a fraction of each of several GPUs (the trace's reader rejects it too).
+  const PackingEngine split({node("a", 2, "T4")}, {pod("p", 2, 500, 0, 1)});
+  EXPECT_THROW(SuanliFleet(split, cat(), config::openb_gpu_models()), InputError);
 }
 
 // Whole GPUs, best fit across pools of 4- and 2-GPU nodes (times in seconds;

@@ -30,6 +30,15 @@ Accelerator opaque_accelerator(const std::string& code) {
 
 SuanliFleet::SuanliFleet(const PackingEngine& engine, const Catalog& catalog, const std::vector<TraceGpuModel>& codes)
     : engine_(engine) {
+  for (const OpenbPod& p : engine_.pods()) {
+    // ClusterState shares one device or whole devices (config/openb_reader.h
+    // rejects such rows too; an engine built by hand may not).
+    if (p.num_gpu > 1 && p.gpu_milli < kMilliPerGpu) {
+      throw InputError(p.name, fmt::format("asks for {} milli on each of {} GPUs; the suanli policy places a "
+                                           "fraction of one GPU or whole GPUs",
+                                           p.gpu_milli, p.num_gpu));
+    }
+  }
   for (const std::string& code : engine_.gpu_models()) {
     const TraceGpuModel* known = nullptr;
     for (const TraceGpuModel& m : codes) {
@@ -83,7 +92,7 @@ Placement::Choice SuanliPolicy::choose(Placement& cluster, int pod, std::int64_t
     return c;
   }
   const auto accept = [&](int n) { return cluster.fits(engine_node_[static_cast<std::size_t>(n)], pod); };
-  const bool fraction = s.milli < kMilliPerGpu;
+  const bool fraction = s.gpus == 1 && s.milli < kMilliPerGpu;  // gpus > 1 are whole (constructor)
   // Smaller is tighter: (opens a device, free milli or free devices), then pool.
   std::tuple<int, int> best_key{2, 0};
   const auto& pools = state_.pools();

@@ -85,7 +85,8 @@ class SuanliFleet {
  public:
   // Keeps a reference to `engine` (which must outlive it). `codes` maps trace
   // GPU codes to catalog ids (config::openb_gpu_models()); a code mapped to
-  // an id the catalog lacks is an InputError naming the id.
+  // an id the catalog lacks is an InputError naming the id, and so is a pod
+  // asking for a fraction of each of several GPUs (ClusterState shares one).
   SuanliFleet(const PackingEngine& engine, const Catalog& catalog, const std::vector<TraceGpuModel>& codes);
   SuanliFleet(const SuanliFleet&) = delete;  // pools point at accelerators_
   SuanliFleet& operator=(const SuanliFleet&) = delete;
