@@ -266,3 +266,61 @@ TEST(SharedDevices, WholeDevicePlacementIsUnchangedByFractions) {
 
 }  // namespace
 }  // namespace suanli
+
+namespace suanli {
+namespace {
+
+// find_node_if / find_fraction_if walk find's and find_fraction's order: with a
+// test that accepts everything they give the same answer; a rejected node is
+// skipped for the next in best-fit order.
+TEST(FilteredFind, AcceptAllEqualsFindAndRejectedNodesAreSkipped) {
+  ClusterState c = fleet(4, 4);
+  c.bind({{0, 3}, {1, 2}});  // free: n0 1, n1 2, n2 4, n3 4
+  const auto all = [](int) { return true; };
+  for (int devices = 1; devices <= 4; ++devices) {
+    const auto f = c.find(0, devices);
+    ASSERT_EQ(f.size(), 1U) << devices;
+    EXPECT_EQ(c.find_node_if(0, devices, all), f.front().node) << devices;
+  }
+  EXPECT_EQ(c.find_node_if(0, 1, all), 0);
+  EXPECT_EQ(c.find_node_if(0, 1, [](int n) { return n != 0; }), 1);        // next fullest
+  // n2 and n3 share bucket 4; its order (swap-erase, not the index) decides.
+  const int first_whole = c.find(0, 4).front().node;
+  const int other_whole = first_whole == 2 ? 3 : 2;
+  EXPECT_EQ(c.find_node_if(0, 1, [](int n) { return n >= 2; }), first_whole);
+  EXPECT_EQ(c.find_node_if(0, 1, [&](int n) { return n == other_whole; }), other_whole);
+  EXPECT_EQ(c.find_node_if(0, 1, [](int) { return false; }), -1);
+  EXPECT_EQ(c.find_node_if(0, 3, [&](int n) { return n != first_whole; }), other_whole);
+
+  // Fractions: shared devices with 400 (n1) and 200 (n2) free milli.
+  c.bind({{1, 0, 0, 600, 0}});
+  c.bind({{2, 0, 0, 800, 0}});
+  c.check_invariants();
+  for (int milli : {100, 200, 300, 400, 500, 999}) {
+    const auto f = c.find_fraction(0, milli, 0);
+    const auto g = c.find_fraction_if(0, milli, 0, all);
+    ASSERT_EQ(f.has_value(), g.has_value()) << milli;
+    if (f) {
+      EXPECT_TRUE(f->share == g->share && f->opens == g->opens) << milli;
+    }
+  }
+  auto g = c.find_fraction_if(0, 150, 0, all);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->share.node, 2);  // 200 free: the tightest
+  g = c.find_fraction_if(0, 150, 0, [](int n) { return n != 2; });
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->share.node, 1);  // 400 free
+  EXPECT_FALSE(g->opens);
+  g = c.find_fraction_if(0, 150, 0, [](int n) { return n != 1 && n != 2; });
+  ASSERT_TRUE(g);
+  EXPECT_TRUE(g->opens);
+  EXPECT_EQ(g->share.node, 0);  // no shared device accepted: open where one device would go (n0: 1 free)
+  g = c.find_fraction_if(0, 150, 0, [](int n) { return n == 3; });
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->share.node, 3);
+  EXPECT_EQ(g->share.device, 0);
+  EXPECT_FALSE(c.find_fraction_if(0, 150, 0, [](int) { return false; }));
+}
+
+}  // namespace
+}  // namespace suanli

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -22,6 +23,7 @@
 #include "suanli/trace/packing.h"
 #include "suanli/trace/rounds.h"
 #include "suanli/trace/time_replay.h"
+#include "suanli/trace_sched/suanli_policy.h"
 
 namespace suanli::cli {
 namespace {
@@ -85,21 +87,39 @@ std::vector<std::uint64_t> parse_seeds(const std::string& text) {
   }
 }
 
-std::vector<trace::PackPolicy> parse_policies(const std::vector<std::string>& names) {
-  std::vector<trace::PackPolicy> out;
+// The openb policies named by --policy, canonical and in the given order
+// ("all": the six of packing.h, and in time mode also suanli). "suanli" is a
+// time-mode policy (a trace::ReplayPolicy; pack mode has no such hook).
+std::vector<std::string> parse_policies(const std::vector<std::string>& names, bool time_mode) {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.emplace_back(n);
+  };
   for (const std::string& n : names) {
-    if (n == "all") return trace::all_pack_policies();
+    if (n == "all") {
+      for (trace::PackPolicy k : trace::all_pack_policies()) add(trace::policy_name(k));
+      if (time_mode) add(trace::kSuanliPolicyName);
+      continue;
+    }
+    if (n == trace::kSuanliPolicyName) {
+      if (!time_mode) {
+        throw InputError("--policy", "suanli (suanli's own scheduler) is available in time mode only: add --mode "
+                                     "time; pack mode runs random, dotprod, clustering, packing, bestfit and fgd");
+      }
+      add(n);
+      continue;
+    }
     const auto p = trace::parse_pack_policy(n);
     if (!p) {
       std::vector<std::string> known;
       for (trace::PackPolicy k : trace::all_pack_policies()) known.emplace_back(trace::policy_name(k));
+      if (time_mode) known.emplace_back(trace::kSuanliPolicyName);
       throw InputError("--policy", fmt::format("found '{}', expected one of {} or all", n, fmt::join(known, ", ")));
     }
-    if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
+    add(trace::policy_name(*p));
   }
   return out;
 }
-
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -285,7 +305,8 @@ void add_replay_command(CLI::App& app, Context& ctx) {
       "  suanli replay openb --pods cpu050 --seeds 42..51       the paper's published point, 10 seeds\n"
       "  suanli replay openb --policy fgd,random --load 1.3 --csv out/ --json\n"
       "  suanli replay openb --mode time --html replay.html    pods arrive and leave at their trace times\n"
-      "Policies: random, dotprod, clustering, packing, bestfit, fgd (default: all).\n"
+      "Policies: random, dotprod, clustering, packing, bestfit, fgd (default: all); in time mode also\n"
+      "suanli, suanli's own scheduler (sched/ClusterState best fit, CPU and memory checked), part of all.\n"
       "Packing mode (the paper's): pods are resampled until the GPU request reaches --load x capacity,\n"
       "shuffled, placed one at a time and never removed; time columns are ignored.\n"
       "Time mode: every pod arrives at creation_time and runs for deletion_time - creation_time from its\n"
@@ -324,14 +345,14 @@ void add_replay_command(CLI::App& app, Context& ctx) {
   openb->add_option("--csv", o->csv, "Write summary.csv and curves.csv into DIR");
   openb->add_option("--html", o->html, "Write a self-contained HTML report with charts to FILE");
   openb->add_flag("--json", o->json, "Print JSON (summary, every run and its curve) instead of the table");
-  openb->callback([o] {
+  openb->callback([o, &ctx] {
     if (o->mode != "pack" && o->mode != "time") {
       throw InputError("--mode", fmt::format("found '{}', expected pack or time", o->mode));
     }
     if (!(o->target_share > 0 && o->target_share <= 1)) {
       throw InputError("--target-share", fmt::format("found {}, expected a share in (0, 1]", o->target_share));
     }
-    const auto policies = parse_policies(o->policies);
+    const auto policies = parse_policies(o->policies, o->mode == "time");
     const auto seeds = parse_seeds(o->seeds);
     const std::string nodes_path = resolve(o->nodes, "--nodes", "openb_node_list_gpu_node.csv", "openb_node_list_");
     const std::string pods_path = resolve(o->pods, "--pods", "openb_pod_list_default.csv", "openb_pod_list_");
@@ -348,7 +369,18 @@ void add_replay_command(CLI::App& app, Context& ctx) {
                                      .load = o->load};
     if (o->mode == "time") {
       const trace::TimeReplay time_replay(engine, {.lookahead = o->lookahead});
-      const auto runs = trace::run_all_time(time_replay, policies, seeds, o->threads);
+      std::optional<trace::SuanliFleet> fleet;
+      std::vector<trace::ReplayPolicyFactory> factories;
+      for (const std::string& name : policies) {
+        if (name == trace::kSuanliPolicyName) {
+          if (!fleet) fleet.emplace(engine, ctx.catalog(), config::openb_gpu_models());
+          factories.push_back(trace::suanli_policy_factory(*fleet));
+        } else {
+          const trace::PackPolicy p = *trace::parse_pack_policy(name);
+          factories.emplace_back([p] { return trace::make_replay_policy(p); });
+        }
+      }
+      const auto runs = trace::run_all_time(time_replay, factories, seeds, o->threads);
       if (o->json) {
         write_output(report::time_json(runs), "");
       } else {
@@ -372,7 +404,9 @@ void add_replay_command(CLI::App& app, Context& ctx) {
       }
       return;
     }
-    const auto runs = trace::run_all(engine, policies, seeds, o->threads);
+    std::vector<trace::PackPolicy> pack_policies;
+    for (const std::string& name : policies) pack_policies.push_back(*trace::parse_pack_policy(name));
+    const auto runs = trace::run_all(engine, pack_policies, seeds, o->threads);
     if (o->json) {
       write_output(report::packing_json(runs), "");
     } else {

@@ -8,17 +8,8 @@
 namespace suanli {
 namespace {
 
-constexpr int kWhole = 1000;  // milli-units in one device
-
-// The lowest set bit >= from in `mask`, or kWhole if none.
-int next_bit(const std::array<std::uint64_t, 16>& mask, int from) {
-  for (int w = from >> 6; w < 16; ++w) {
-    std::uint64_t word = mask[static_cast<std::size_t>(w)];
-    if (w == from >> 6) word &= ~std::uint64_t{0} << (from & 63);
-    if (word != 0) return std::min(kWhole, w * 64 + std::countr_zero(word));
-  }
-  return kWhole;
-}
+constexpr int kWhole = ClusterState::kWholeMilli;
+constexpr auto kAny = [](int) { return true; };
 
 }  // namespace
 
@@ -108,23 +99,13 @@ void ClusterState::bucket_erase(int index) {
   bucket.pop_back();
 }
 
-int ClusterState::best_fit_node(const Pool& pool, int devices) const {
-  // The fullest node that still has room; ties to the lower domain.
-  for (int k = devices; k <= pool.devices_per_node; ++k) {
-    for (const auto& domain : pool.buckets) {
-      if (!domain[k].empty()) return domain[k].front();
-    }
-  }
-  return -1;
-}
-
 std::vector<NodeShare> ClusterState::find(int p, int devices) const {
   const Pool& pool = pools_[p];
   std::vector<NodeShare> out;
   if (devices <= 0 || devices > pool.free_devices) return out;
   const int per_node = pool.devices_per_node;
   if (devices <= per_node) {
-    const int node = best_fit_node(pool, devices);
+    const int node = find_node_if(p, devices, kAny);
     if (node >= 0) out.push_back({node, devices});
     return out;
   }
@@ -210,23 +191,7 @@ const SharedDevice* ClusterState::shared_device(int node, int device) const {
 }
 
 std::optional<FractionFit> ClusterState::find_fraction(int p, int milli, int mem_mib) const {
-  const Pool& pool = pools_[p];
-  if (milli <= 0 || milli >= kWhole || mem_mib < 0 || mem_mib > pool.device_mem_mib) return std::nullopt;
-  // Tightest shared device by free milli whose free memory also fits.
-  for (int m = next_bit(pool.shared_mask, milli); m < kWhole; m = next_bit(pool.shared_mask, m + 1)) {
-    for (int id : pool.shared[static_cast<std::size_t>(m)]) {
-      const SharedDevice& d = shared_[static_cast<std::size_t>(id)];
-      if (d.free_mem_mib >= mem_mib) return FractionFit{NodeShare{d.node, 0, d.device, milli, mem_mib}, false};
-    }
-  }
-  // Else open a whole-free device where a one-device request would go.
-  if (pool.free_devices == 0) return std::nullopt;
-  const int node = best_fit_node(pool, 1);
-  if (node < 0) return std::nullopt;
-  const Node& n = nodes_[node];
-  int device = 0;
-  while (shared_of_[static_cast<std::size_t>(n.first_device + device)] >= 0) ++device;  // n.free > 0: one is not shared
-  return FractionFit{NodeShare{node, 0, device, milli, mem_mib}, true};
+  return find_fraction_if(p, milli, mem_mib, kAny);
 }
 
 void ClusterState::bind_fraction(const NodeShare& s) {

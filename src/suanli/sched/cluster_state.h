@@ -20,12 +20,21 @@
 // node the whole-device best fit would pick for one device. When its last
 // fraction leaves, a shared device is whole-free again.
 //
+// The same walks are open to callers with an extra test per candidate node
+// (find_node_if, find_fraction_if): they visit candidates in exactly the order
+// find / find_fraction prefer and return the first the test accepts, so a
+// caller that also needs something the state does not track (CPU, memory)
+// gets the scheduler's best fit among the nodes that have it. find and
+// find_fraction are these walks with a test that accepts everything.
+//
 // Complexity: find (whole) O(domains x devices-per-node) for one node,
 // O(domains) plus the nodes taken for several; bind/release O(1) per share.
 // find_fraction O(1000/64 + k + domains x devices-per-node), k = shared
 // devices in fitting buckets skipped because their free memory is too small;
 // binding and releasing a fraction is O(1) (opening picks the device index in
-// O(devices-per-node)).
+// O(devices-per-node)). find_node_if / find_fraction_if: the same plus one
+// test per node (or shared device) rejected, so O(pool's nodes + its shared
+// devices) in the worst case, where every candidate is rejected.
 //
 // Thread-compatible. Invariants (checked by check_invariants()): every alive
 // node is in exactly the bucket of its free count; free + its shared devices
@@ -34,7 +43,9 @@
 // and is in its pool's bucket of its free milli exactly when that is > 0.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -94,6 +105,8 @@ struct FractionFit {
 
 class ClusterState {
  public:
+  static constexpr int kWholeMilli = 1000;  // milli-units in one device
+
   // Adds `group.count` nodes of `accelerator`; returns their indices.
   std::vector<int> add_nodes(const NodeGroup& group, const Accelerator& accelerator, int group_index);
   // Marks a node dead and removes it from its bucket. The caller must have
@@ -107,6 +120,19 @@ class ClusterState {
   // (0 <= mem_mib <= the device's memory) of one device of pool `pool`, best
   // fit (see above), or nullopt if none fits now. Does not bind.
   std::optional<FractionFit> find_fraction(int pool, int milli, int mem_mib) const;
+  // The first alive node of pool `pool` with at least `devices` (1 ..
+  // devices-per-node) whole-free devices, in best-fit order (fewest free
+  // first, then domain, then bucket position: find's order, so with an
+  // accept-all test it is the node find picks), for which accept(node) is
+  // true; -1 if none. Does not bind. `accept` must not change this state.
+  template <class Accept>
+  int find_node_if(int pool, int devices, Accept&& accept) const;
+  // find_fraction restricted to nodes for which accept(node) is true: the
+  // tightest shared device (by free milli) on an accepted node, else a
+  // whole-free device opened on the first accepted node of find_node_if(pool,
+  // 1, accept). Same preconditions as find_fraction. Does not bind.
+  template <class Accept>
+  std::optional<FractionFit> find_fraction_if(int pool, int milli, int mem_mib, Accept&& accept) const;
   // Bind/release shares from find or find_fraction (whole shares and
   // fractions may mix). Releasing on a node that has left is a no-op.
   void bind(const std::vector<NodeShare>& shares);
@@ -130,8 +156,8 @@ class ClusterState {
   void bucket_erase(int node);
   void move_free(int node, int delta);  // free += delta, with bucket and counters
   int domain_index(Pool& pool, const std::string& domain);
-  // Best-fit node for `devices` <= devices-per-node whole devices, or -1.
-  int best_fit_node(const Pool& pool, int devices) const;
+  // The lowest m >= from with shared[m] not empty in `pool`, or kWholeMilli.
+  static int next_shared(const Pool& pool, int from);
   void bind_fraction(const NodeShare& s);
   void release_fraction(const NodeShare& s);
   void shared_insert(int id);  // into its pool's bucket, if it has room
@@ -147,5 +173,51 @@ class ClusterState {
   int free_devices_ = 0;
   int shared_with_room_ = 0;
 };
+
+inline int ClusterState::next_shared(const Pool& pool, int from) {
+  for (int w = from >> 6; w < 16; ++w) {
+    std::uint64_t word = pool.shared_mask[static_cast<std::size_t>(w)];
+    if (w == from >> 6) word &= ~std::uint64_t{0} << (from & 63);
+    if (word != 0) return std::min(kWholeMilli, w * 64 + std::countr_zero(word));
+  }
+  return kWholeMilli;
+}
+
+template <class Accept>
+int ClusterState::find_node_if(int p, int devices, Accept&& accept) const {
+  const Pool& pool = pools_[static_cast<std::size_t>(p)];
+  // The fullest node that still has room; ties to the lower domain.
+  for (int k = std::max(devices, 1); k <= pool.devices_per_node; ++k) {
+    for (const auto& domain : pool.buckets) {
+      for (int node : domain[static_cast<std::size_t>(k)]) {
+        if (accept(node)) return node;
+      }
+    }
+  }
+  return -1;
+}
+
+template <class Accept>
+std::optional<FractionFit> ClusterState::find_fraction_if(int p, int milli, int mem_mib, Accept&& accept) const {
+  const Pool& pool = pools_[static_cast<std::size_t>(p)];
+  if (milli <= 0 || milli >= kWholeMilli || mem_mib < 0 || mem_mib > pool.device_mem_mib) return std::nullopt;
+  // Tightest shared device by free milli whose free memory also fits.
+  for (int m = next_shared(pool, milli); m < kWholeMilli; m = next_shared(pool, m + 1)) {
+    for (int id : pool.shared[static_cast<std::size_t>(m)]) {
+      const SharedDevice& d = shared_[static_cast<std::size_t>(id)];
+      if (d.free_mem_mib >= mem_mib && accept(d.node)) {
+        return FractionFit{NodeShare{d.node, 0, d.device, milli, mem_mib}, false};
+      }
+    }
+  }
+  // Else open a whole-free device where a one-device request would go.
+  if (pool.free_devices == 0) return std::nullopt;
+  const int node = find_node_if(p, 1, accept);
+  if (node < 0) return std::nullopt;
+  const Node& n = nodes_[static_cast<std::size_t>(node)];
+  int device = 0;
+  while (shared_of_[static_cast<std::size_t>(n.first_device + device)] >= 0) ++device;  // n.free > 0: one is not shared
+  return FractionFit{NodeShare{node, 0, device, milli, mem_mib}, true};
+}
 
 }  // namespace suanli

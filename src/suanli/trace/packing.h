@@ -145,6 +145,12 @@ class PackingEngine {
     std::int64_t cpu = 0, mem = 0;
     int gpus = 0, model = -1, first_gpu = 0;
   };
+  // The compiled nodes in input order (NodeSpec::model indexes gpu_models(),
+  // -1 for a node without GPUs), the cluster's GPU model codes in order of
+  // first appearance, and the distinct pod shapes (Placement::shape_of).
+  const std::vector<NodeSpec>& node_specs() const { return nodes_; }
+  const std::vector<std::string>& gpu_models() const { return models_; }
+  const Shape& shape(int id) const { return shapes_[static_cast<std::size_t>(id)]; }
   // Weighted fragmentation F_n(M) x (sum of weights) of a node state, in milli.
   std::int64_t node_frag(const NodeSpec& n, std::int64_t cpu_left, const std::int32_t* gpu_free) const;
   std::int64_t weight_sum() const { return weight_sum_; }

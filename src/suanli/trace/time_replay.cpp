@@ -69,6 +69,8 @@ TimeReplay::TimeReplay(const PackingEngine& engine, TimeOptions options) : engin
                                               *pods[static_cast<std::size_t>(b)].creation_time; });
 }
 
+std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy) { return std::make_unique<BuiltinPolicy>(policy); }
+
 TimeResult TimeReplay::run(PackPolicy policy, std::uint64_t seed) const {
   BuiltinPolicy p(policy);
   return run(p, seed);
@@ -220,12 +222,22 @@ TimeResult TimeReplay::run(ReplayPolicy& policy, std::uint64_t seed) const {
 
 std::vector<TimeResult> run_all_time(const TimeReplay& replay, const std::vector<PackPolicy>& policies,
                                      const std::vector<std::uint64_t>& seeds, unsigned threads) {
-  std::vector<std::pair<PackPolicy, std::uint64_t>> jobs;
-  for (PackPolicy p : policies) {
+  std::vector<ReplayPolicyFactory> factories;
+  for (PackPolicy p : policies) factories.emplace_back([p] { return make_replay_policy(p); });
+  return run_all_time(replay, factories, seeds, threads);
+}
+
+std::vector<TimeResult> run_all_time(const TimeReplay& replay, const std::vector<ReplayPolicyFactory>& policies,
+                                     const std::vector<std::uint64_t>& seeds, unsigned threads) {
+  std::vector<std::pair<std::size_t, std::uint64_t>> jobs;
+  for (std::size_t p = 0; p < policies.size(); ++p) {
     for (std::uint64_t s : seeds) jobs.emplace_back(p, s);
   }
   std::vector<TimeResult> out(jobs.size());
-  parallel_for(jobs.size(), threads, [&](std::size_t i) { out[i] = replay.run(jobs[i].first, jobs[i].second); });
+  parallel_for(jobs.size(), threads, [&](std::size_t i) {
+    const std::unique_ptr<ReplayPolicy> policy = policies[jobs[i].first]();
+    out[i] = replay.run(*policy, jobs[i].second);
+  });
   return out;
 }
 

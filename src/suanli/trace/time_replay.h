@@ -43,7 +43,9 @@
 // Policies: the six of packing.h (PackPolicy), or any ReplayPolicy. The seam
 // for suanli's own scheduler (sched/, not a dependency of this module): a
 // ReplayPolicy that keeps its cluster state in step through placed() and
-// released() and answers choose() from it.
+// released() and answers choose() from it. That policy, "suanli", lives in
+// trace_sched/suanli_policy.h (a module linking trace and sched, so neither
+// depends on the other).
 //
 // Complexity: O(E log E) for the event heap (E <= 2 P events) plus, per
 // placement try, the policy's cost (placement.h: O(N G) or FGD's cached
@@ -55,6 +57,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -128,9 +132,19 @@ class TimeReplay {
   std::int64_t start_ = 0, end_ = 0;
 };
 
+// Makes a fresh ReplayPolicy for one run (each run needs its own object).
+// Called from the worker threads of run_all_time: it must be safe to call
+// concurrently.
+using ReplayPolicyFactory = std::function<std::unique_ptr<ReplayPolicy>()>;
+
+// One of the six policies of packing.h as a ReplayPolicy (what run(PackPolicy) uses).
+std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy);
+
 // Runs each (policy, seed) pair on up to `threads` threads (0 = hardware).
 // Results are ordered by policy, then seed.
 std::vector<TimeResult> run_all_time(const TimeReplay& replay, const std::vector<PackPolicy>& policies,
+                                     const std::vector<std::uint64_t>& seeds, unsigned threads = 0);
+std::vector<TimeResult> run_all_time(const TimeReplay& replay, const std::vector<ReplayPolicyFactory>& policies,
                                      const std::vector<std::uint64_t>& seeds, unsigned threads = 0);
 
 }  // namespace suanli::trace
