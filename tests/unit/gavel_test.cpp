@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "shared_data.h"
+
 #include "suanli/config/gavel_reader.h"
 #include "suanli/model/error.h"
 #include "suanli/trace/rounds.h"
@@ -22,32 +24,13 @@ using config::parse_gavel_trace;
 using config::parse_throughput_csv;
 using config::parse_tuple_key;
 
-std::string gavel_dir() {
-  const char* env = std::getenv("SUANLI_SHARED_DATA");
-  if (env == nullptr || *env == '\0') {
-    ADD_FAILURE() << "SUANLI_SHARED_DATA is not set; run through ctest or point it at the shared data folder";
-    return "";
-  }
-  const std::string dir = std::string(env) + "/peers/gavel";
-  if (!std::filesystem::exists(dir + "/simulation_throughputs.json")) {
-    ADD_FAILURE() << "shared Gavel data missing: " << dir << "/simulation_throughputs.json";
-    return "";
-  }
-  return dir + "/";
-}
+std::string gavel_dir() { return test_data::shared_dir("peers/gavel", "simulation_throughputs.json"); }
 
 #define REQUIRE_GAVEL(dir)             \
   const std::string dir = gavel_dir(); \
   if (dir.empty()) return
 
-std::string error_of(auto&& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_data::error_of;
 
 const ThroughputTable& gavel_table() {
   static const ThroughputTable t = config::read_gavel_throughputs(gavel_dir() + "simulation_throughputs.json");

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "shared_data.h"
+
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/model/error.h"
@@ -24,19 +26,7 @@ const Catalog& cat() {
   return c;
 }
 
-std::string traces() {
-  const char* env = std::getenv("SUANLI_SHARED_DATA");
-  if (env == nullptr || *env == '\0') {
-    ADD_FAILURE() << "SUANLI_SHARED_DATA is not set; run through ctest or point it at the shared data folder";
-    return "";
-  }
-  const std::string dir = std::string(env) + "/traces/";
-  if (!std::filesystem::exists(dir + "openb_pod_list_default.csv")) {
-    ADD_FAILURE() << "shared trace data missing: " << dir << "openb_pod_list_default.csv";
-    return "";
-  }
-  return dir;
-}
+std::string traces() { return test_data::shared_dir("traces", "openb_pod_list_default.csv"); }
 
 OpenbNode node(std::string name, int gpus, std::string model = "T4", std::int64_t cpu = 64000) {
   return {.name = std::move(name), .cpu_milli = cpu, .memory_mib = 65536, .gpus = gpus, .model = std::move(model)};

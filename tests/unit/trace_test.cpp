@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "shared_data.h"
+
 #include "suanli/model/error.h"
 #include "suanli/report/trace_report.h"
 #include "suanli/config/openb_reader.h"
@@ -24,33 +26,13 @@ using config::read_openb_nodes;
 using config::read_openb_pods;
 
 // The traces folder, or "" after recording a failure that says what is missing.
-std::string traces() {
-  const char* env = std::getenv("SUANLI_SHARED_DATA");
-  if (env == nullptr || *env == '\0') {
-    ADD_FAILURE() << "SUANLI_SHARED_DATA is not set; run through ctest or point it at the shared data folder";
-    return "";
-  }
-  const std::string dir = std::string(env) + "/traces";
-  if (!std::filesystem::exists(dir + "/openb_node_list_gpu_node.csv")) {
-    ADD_FAILURE() << "shared trace data missing: " << dir
-                  << "/openb_node_list_gpu_node.csv (expected ../shared/data beside the repository)";
-    return "";
-  }
-  return dir + "/";
-}
+std::string traces() { return test_data::shared_dir("traces", "openb_node_list_gpu_node.csv"); }
 
 #define REQUIRE_TRACES(dir)            \
   const std::string dir = traces();    \
   if (dir.empty()) return
 
-std::string error_of(auto&& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_data::error_of;
 
 // --- readers on the real files -----------------------------------------------
 
