@@ -362,7 +362,7 @@ TEST(SuanliPolicyPack, StateMirrorsThePackRunAndRunsRepeatPerSeed) {
   Checked other(fleet);
   EXPECT_NE(engine.run(other, 4).node_of, r.node_of);  // another seed, another workload
   // run_all with a factory: the same run, named, in (policy, seed) order.
-  const auto runs = run_all(engine, {suanli_policy_factory(fleet), builtin_factories({PackPolicy::Fgd})[0]}, {3, 4});
+  const auto runs = run_all(engine, {suanli_policy_factory(fleet), builtin_factory(PackPolicy::Fgd)}, {3, 4});
   ASSERT_EQ(runs.size(), 4U);
   EXPECT_EQ(runs[0].policy, "suanli");
   EXPECT_EQ(runs[0].node_of, r.node_of);

@@ -1,6 +1,7 @@
 // `suanli replay openb`: the FGD paper's packing experiment on the Alibaba
 // openb trace (trace/packing.h), or a time replay of it (trace/time_replay.h),
-// one or more policies and seeds.
+// one or more policies and seeds; the same policies in both modes, built once
+// as ReplayPolicy factories (trace/placement.h, trace_sched/suanli_policy.h).
 // `suanli replay gavel`: Gavel's round-based replay (trace/rounds.h) of a
 // Gavel trace on a heterogeneous cluster, with sovereignty rules.
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include "suanli/config/gavel_reader.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/trace/packing.h"
+#include "suanli/trace/placement.h"
 #include "suanli/trace/rounds.h"
 #include "suanli/trace/time_replay.h"
 #include "suanli/trace_sched/suanli_policy.h"
@@ -127,8 +129,7 @@ std::vector<trace::ReplayPolicyFactory> policy_factories(const std::vector<std::
       if (!fleet) fleet.emplace(engine, catalog, config::openb_gpu_models());
       factories.push_back(trace::suanli_policy_factory(*fleet));
     } else {
-      const trace::PackPolicy p = *trace::parse_pack_policy(name);
-      factories.emplace_back([p] { return trace::make_replay_policy(p); });
+      factories.push_back(trace::builtin_factory(*trace::parse_pack_policy(name)));
     }
   }
   return factories;

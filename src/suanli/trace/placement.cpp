@@ -45,9 +45,13 @@ class BuiltinPolicy final : public ReplayPolicy {
 
 std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy) { return std::make_unique<BuiltinPolicy>(policy); }
 
+ReplayPolicyFactory builtin_factory(PackPolicy policy) {
+  return [policy] { return make_replay_policy(policy); };
+}
+
 std::vector<ReplayPolicyFactory> builtin_factories(const std::vector<PackPolicy>& policies) {
   std::vector<ReplayPolicyFactory> out;
-  for (PackPolicy p : policies) out.emplace_back([p] { return make_replay_policy(p); });
+  for (PackPolicy p : policies) out.push_back(builtin_factory(p));
   return out;
 }
 

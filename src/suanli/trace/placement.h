@@ -120,7 +120,8 @@ class ReplayPolicy {
 // One of the six policies of packing.h as a ReplayPolicy (stateless but for
 // the run's RNG in the Placement).
 std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy);
-// A factory per built-in policy, in order (ReplayPolicyFactory: packing.h).
+// Its factory (ReplayPolicyFactory: packing.h), and one per policy, in order.
+ReplayPolicyFactory builtin_factory(PackPolicy policy);
 std::vector<ReplayPolicyFactory> builtin_factories(const std::vector<PackPolicy>& policies);
 
 // The one placement step of both modes: binds `pod` where `policy` chose and
