@@ -1,7 +1,7 @@
-// The "suanli" policy of the openb time replay (trace_sched/suanli_policy.h):
-// exact choices on hand-built clusters, the ClusterState mirroring the
-// replay's Placement after every placement and release, and runs on the real
-// default trace. Real-trace tests read $SUANLI_SHARED_DATA (set by
+// The "suanli" policy of the openb replays (trace_sched/suanli_policy.h), time
+// mode and pack mode: exact choices on hand-built clusters, the ClusterState
+// mirroring the replay's Placement after every placement and release, and
+// runs on the real default trace. Real-trace tests read $SUANLI_SHARED_DATA (set by
 // tests/CMakeLists.txt) and fail, naming the folder, when it is missing.
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/model/error.h"
+#include "suanli/trace/time_replay.h"
 #include "suanli/trace_sched/suanli_policy.h"
 
 namespace suanli::trace {
@@ -264,6 +265,131 @@ TEST(SuanliPolicy, SmallRealClusterMirrorsTheReplay) {
   EXPECT_GT(r.placed, 8100);
   EXPECT_LE(r.peak_allocated_milli, r.capacity_milli);
   EXPECT_GE(policy.checks, r.placed);
+}
+
+// --- pack mode -----------------------------------------------------------------
+
+// Pack mode keeps only choose() and placed(): nothing leaves, so the choices
+// are those of the time-mode tests above before their first release. The
+// order is fixed (run_order), pod k asked at now = k.
+TEST(SuanliPolicyPack, WholeGpuPodsBestFitByFreeGpus) {
+  const PackingEngine engine({node("n0", 4), node("n1", 2), node("n2", 4)},
+                             {pod("a", 1, 1000, 0, 100), pod("b", 1, 1000, 1, 100), pod("c", 2, 1000, 2, 100),
+                              pod("d", 1, 1000, 3, 100), pod("e", 1, 1000, 4, 100, 62500),
+                              pod("f", 1, 1000, 5, 100), pod("g", 4, 1000, 6, 100)});
+  const SuanliFleet fleet(engine, cat(), config::openb_gpu_models());
+  Checked policy(fleet);
+  const PackResult r = engine.run_order(policy, 7, {0, 1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(r.policy, "suanli");
+  // g (4 GPUs): n0 and n2 have 0 and 3 free, n1 none: fails.
+  EXPECT_EQ(r.node_of, (std::vector<std::int32_t>{1, 1, 0, 0, 2, 0, -1}));
+  EXPECT_EQ(r.gpu_of, (std::vector<std::int32_t>{0, 1, 0, 2, 0, 3, -1}));
+  EXPECT_EQ(r.placed, 6);
+  EXPECT_EQ(r.gpu_pods_failed, 1);
+  EXPECT_EQ(r.allocated_milli, 7000);
+  EXPECT_EQ(policy.checks, 6);  // a mirror check after every placement
+}
+
+TEST(SuanliPolicyPack, FractionsGoOntoTheTightestSharedGpu) {
+  const PackingEngine engine({node("n0", 2), node("n1", 2)},
+                             {pod("f1", 1, 500, 0, 100), pod("w", 1, 1000, 1, 100), pod("f2", 1, 300, 2, 100),
+                              pod("f3", 1, 300, 3, 100), pod("f4", 1, 200, 4, 100)});
+  const SuanliFleet fleet(engine, cat(), config::openb_gpu_models());
+  Checked policy(fleet);
+  // f4 twice: the second finds n0[0] full (0 free) and n1[0] (700) the tightest.
+  const PackResult r = engine.run_order(policy, 7, {0, 1, 2, 3, 4, 4});
+  EXPECT_EQ(r.node_of, (std::vector<std::int32_t>{0, 0, 0, 1, 0, 1}));
+  EXPECT_EQ(r.gpu_of, (std::vector<std::int32_t>{0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(policy.checks, 6);
+}
+
+// The final ClusterState against a Placement rebuilt from the result alone
+// (each placed pod bound again where the result says): they agree.
+std::string mirror_after(const PackingEngine& engine, const SuanliPolicy& policy, const PackResult& r,
+                         const std::vector<int>& order) {
+  Placement rebuilt(engine, 0);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (r.node_of[k] < 0) continue;
+    const PackingEngine::Shape& s = engine.shape(rebuilt.shape_of(order[k]));
+    const bool fraction = s.gpus == 1 && s.milli < kMilliPerGpu;
+    rebuilt.bind(order[k], {r.node_of[k], fraction ? r.gpu_of[k] : -1});
+  }
+  return policy.mirror_mismatch(rebuilt);
+}
+
+// The random cluster of the time-mode test, packed to 130%: pods repeat
+// (resampled), fail once the cluster fills, and the state mirrors the
+// Placement after every placement and at the end; runs repeat per seed.
+TEST(SuanliPolicyPack, StateMirrorsThePackRunAndRunsRepeatPerSeed) {
+  std::vector<OpenbNode> nodes = {node("a", 8, "T4"), node("b", 4, "T4"), node("c", 2, "G1", 16000),
+                                  node("d", 1, "G1"), node("e", 8, "G1", 24000), node("f", 0, "")};
+  std::mt19937_64 rng(11);
+  std::vector<OpenbPod> pods;
+  for (int i = 0; i < 200; ++i) {
+    const auto kind = rng() % 10;
+    const std::int64_t cpu = 500 + static_cast<std::int64_t>(rng() % 8) * 1500;
+    OpenbPod p = kind < 4   ? pod("p", 1, 100 * static_cast<std::int64_t>(1 + rng() % 9), 0, 1, cpu)
+                 : kind < 8 ? pod("p", 1 + static_cast<int>(rng() % 4), 1000, 0, 1, cpu)
+                 : kind < 9 ? pod("p", 0, 0, 0, 1, cpu)
+                            : pod("p", 8, 1000, 0, 1, cpu);
+    p.name += std::to_string(i);
+    if (rng() % 7 == 0) p.gpu_spec = {"G1"};
+    pods.push_back(p);
+  }
+  const PackingEngine engine(nodes, pods, {.load = 1.3});
+  const SuanliFleet fleet(engine, cat(), config::openb_gpu_models());
+  Checked policy(fleet);
+  const PackResult r = engine.run(policy, 3);
+  const std::vector<int> order = engine.workload(3);
+  ASSERT_EQ(r.node_of.size(), order.size());
+  EXPECT_EQ(r.placed + r.failed, r.pods);
+  EXPECT_GT(r.gpu_pods_failed, 0) << "130% should not all fit";
+  EXPECT_EQ(policy.checks, r.placed);
+  EXPECT_LE(r.allocated_milli, r.capacity_milli);
+  EXPECT_GE(r.arrived_milli, r.capacity_milli * 13 / 10);
+  EXPECT_EQ(mirror_after(engine, policy.inner, r, order), "");
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const OpenbPod& p = pods[static_cast<std::size_t>(order[k])];
+    if (r.node_of[k] >= 0 && !p.gpu_spec.empty() && p.num_gpu > 0) {
+      EXPECT_TRUE(r.node_of[k] >= 2 && r.node_of[k] <= 4) << k;  // G1 nodes only
+    }
+  }
+  Checked again(fleet);
+  const PackResult r2 = engine.run(again, 3);
+  EXPECT_EQ(r2.node_of, r.node_of);
+  EXPECT_EQ(r2.gpu_of, r.gpu_of);
+  EXPECT_EQ(r2.curve.size(), r.curve.size());
+  Checked other(fleet);
+  EXPECT_NE(engine.run(other, 4).node_of, r.node_of);  // another seed, another workload
+  // run_all with a factory: the same run, named, in (policy, seed) order.
+  const auto runs = run_all(engine, {suanli_policy_factory(fleet), builtin_factory(PackPolicy::Fgd)}, {3, 4});
+  ASSERT_EQ(runs.size(), 4U);
+  EXPECT_EQ(runs[0].policy, "suanli");
+  EXPECT_EQ(runs[0].node_of, r.node_of);
+  EXPECT_EQ(runs[1].seed, 4U);
+  EXPECT_EQ(runs[2].policy, "fgd");
+  EXPECT_EQ(runs[2].node_of, engine.run(PackPolicy::Fgd, 3).node_of);
+}
+
+// The paper's setting: the full openb cluster, the default pod list at 130%.
+TEST(SuanliPolicyPack, DefaultTraceAt130Percent) {
+  const std::string dir = traces();
+  if (dir.empty()) return;
+  const PackingEngine engine(config::read_openb_nodes(dir + "openb_node_list_gpu_node.csv"),
+                             config::read_openb_pods(dir + "openb_pod_list_default.csv"), {.load = 1.3});
+  const SuanliFleet fleet(engine, cat(), config::openb_gpu_models());
+  SuanliPolicy policy(fleet);
+  const std::vector<int> order = engine.workload(42);
+  const PackResult r = engine.run_order(policy, 42, order);
+  EXPECT_EQ(r.policy, "suanli");
+  EXPECT_EQ(r.pods, static_cast<int>(order.size()));
+  EXPECT_EQ(r.placed + r.failed, r.pods);
+  EXPECT_GE(r.arrived_milli, r.capacity_milli * 13 / 10);
+  EXPECT_GT(r.allocation(), 0.0);
+  EXPECT_LT(r.allocation(), 1.0);
+  EXPECT_GT(r.allocation(), 0.8);  // a best fit packs the cluster well before 130% arrives
+  EXPECT_GT(r.gpu_pods_failed, 0);
+  EXPECT_EQ(mirror_after(engine, policy, r, order), "");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include "suanli/report/trace_report.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/trace/packing.h"
+#include "suanli/trace/placement.h"
 
 namespace suanli::trace {
 namespace {
@@ -213,6 +215,52 @@ TEST(Packing, FgdScoreIsTheSimulatorsSigmoidLevels) {
   EXPECT_EQ(exact.fgd_key(-123), -123);
 }
 
+// A ReplayPolicy of its own in pack mode: the last node that fits; it is told
+// of every placement, and a choice that does not fit is a logic error.
+class LastFit final : public ReplayPolicy {
+ public:
+  std::string name() const override { return "lastfit"; }
+  Placement::Choice choose(Placement& cluster, int pod, std::int64_t now) override {
+    nows.push_back(now);
+    for (int i = cluster.node_count() - 1; i >= 0; --i) {
+      if (cluster.fits(i, pod)) return {i, -1};
+    }
+    return {};
+  }
+  void placed(int, int node, const Placement::Bound&, std::int64_t) override { placed_on.push_back(node); }
+  std::vector<std::int64_t> nows;
+  std::vector<int> placed_on;
+};
+
+class AlwaysNodeZero final : public ReplayPolicy {
+ public:
+  std::string name() const override { return "zero"; }
+  Placement::Choice choose(Placement&, int, std::int64_t) override { return {0, -1}; }
+};
+
+TEST(Packing, ExternalPolicyPlugsIntoPackMode) {
+  const PackingEngine e({node("n0", 2), node("n1", 1)}, {pod(1, 1000), pod(1, 500)});
+  LastFit policy;
+  // n1's one GPU; n0 GPU 0 halved twice (the tightest GPU that fits); n0 GPU 1; full.
+  const PackResult r = e.run_order(policy, 1, {0, 1, 1, 0, 0});
+  EXPECT_EQ(r.policy, "lastfit");
+  EXPECT_EQ(r.node_of, (std::vector<std::int32_t>{1, 0, 0, 0, -1}));
+  EXPECT_EQ(r.gpu_of, (std::vector<std::int32_t>{0, 0, 0, 1, -1}));
+  EXPECT_EQ(policy.placed_on, (std::vector<int>{1, 0, 0, 0}));
+  EXPECT_EQ(policy.nows, (std::vector<std::int64_t>{0, 1, 2, 3, 4}));  // the position in the order
+  AlwaysNodeZero zero;
+  EXPECT_THROW(e.run_order(zero, 1, {0, 0, 0}), std::logic_error);  // the third does not fit n0
+  // The built-in adapters are the built-in policies: same runs.
+  for (PackPolicy p : all_pack_policies()) {
+    const auto adapter = make_replay_policy(p);
+    const PackResult a = e.run_order(*adapter, 5, {0, 1, 1, 0, 1});
+    const PackResult b = e.run_order(p, 5, {0, 1, 1, 0, 1});
+    EXPECT_EQ(a.policy, policy_name(p));
+    EXPECT_EQ(a.node_of, b.node_of) << policy_name(p);
+    EXPECT_EQ(a.gpu_of, b.gpu_of) << policy_name(p);
+  }
+}
+
 TEST(Packing, PolicyNamesRoundTrip) {
   for (PackPolicy p : all_pack_policies()) EXPECT_EQ(parse_pack_policy(policy_name(p)), p);
   EXPECT_EQ(parse_pack_policy("FGD"), PackPolicy::Fgd);
@@ -261,7 +309,7 @@ TEST(Packing, FgdAllocatesClearlyMoreThanRandomAt130Percent) {
   ASSERT_EQ(summary.size(), 6U);
   auto alloc = [&](PackPolicy p) {
     for (const auto& s : summary) {
-      if (s.policy == p) return s.alloc_mean;
+      if (s.policy == policy_name(p)) return s.alloc_mean;
     }
     return 0.0;
   };

@@ -1,6 +1,7 @@
 // `suanli replay openb`: the FGD paper's packing experiment on the Alibaba
 // openb trace (trace/packing.h), or a time replay of it (trace/time_replay.h),
-// one or more policies and seeds.
+// one or more policies and seeds; the same policies in both modes, built once
+// as ReplayPolicy factories (trace/placement.h, trace_sched/suanli_policy.h).
 // `suanli replay gavel`: Gavel's round-based replay (trace/rounds.h) of a
 // Gavel trace on a heterogeneous cluster, with sovereignty rules.
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include "suanli/config/gavel_reader.h"
 #include "suanli/config/openb_reader.h"
 #include "suanli/trace/packing.h"
+#include "suanli/trace/placement.h"
 #include "suanli/trace/rounds.h"
 #include "suanli/trace/time_replay.h"
 #include "suanli/trace_sched/suanli_policy.h"
@@ -88,9 +90,8 @@ std::vector<std::uint64_t> parse_seeds(const std::string& text) {
 }
 
 // The openb policies named by --policy, canonical and in the given order
-// ("all": the six of packing.h, and in time mode also suanli). "suanli" is a
-// time-mode policy (a trace::ReplayPolicy; pack mode has no such hook).
-std::vector<std::string> parse_policies(const std::vector<std::string>& names, bool time_mode) {
+// ("all": the six of packing.h and suanli, suanli's own scheduler).
+std::vector<std::string> parse_policies(const std::vector<std::string>& names) {
   std::vector<std::string> out;
   auto add = [&](std::string_view n) {
     if (std::find(out.begin(), out.end(), n) == out.end()) out.emplace_back(n);
@@ -98,14 +99,10 @@ std::vector<std::string> parse_policies(const std::vector<std::string>& names, b
   for (const std::string& n : names) {
     if (n == "all") {
       for (trace::PackPolicy k : trace::all_pack_policies()) add(trace::policy_name(k));
-      if (time_mode) add(trace::kSuanliPolicyName);
+      add(trace::kSuanliPolicyName);
       continue;
     }
     if (n == trace::kSuanliPolicyName) {
-      if (!time_mode) {
-        throw InputError("--policy", "suanli (suanli's own scheduler) is available in time mode only: add --mode "
-                                     "time; pack mode runs random, dotprod, clustering, packing, bestfit and fgd");
-      }
       add(n);
       continue;
     }
@@ -113,12 +110,29 @@ std::vector<std::string> parse_policies(const std::vector<std::string>& names, b
     if (!p) {
       std::vector<std::string> known;
       for (trace::PackPolicy k : trace::all_pack_policies()) known.emplace_back(trace::policy_name(k));
-      if (time_mode) known.emplace_back(trace::kSuanliPolicyName);
+      known.emplace_back(trace::kSuanliPolicyName);
       throw InputError("--policy", fmt::format("found '{}', expected one of {} or all", n, fmt::join(known, ", ")));
     }
     add(trace::policy_name(*p));
   }
   return out;
+}
+
+// One factory per policy of parse_policies(), for either mode. The suanli
+// policy's fleet is built into `fleet` on first need; it must outlive the runs.
+std::vector<trace::ReplayPolicyFactory> policy_factories(const std::vector<std::string>& policies,
+                                                         const trace::PackingEngine& engine, const Catalog& catalog,
+                                                         std::optional<trace::SuanliFleet>& fleet) {
+  std::vector<trace::ReplayPolicyFactory> factories;
+  for (const std::string& name : policies) {
+    if (name == trace::kSuanliPolicyName) {
+      if (!fleet) fleet.emplace(engine, catalog, config::openb_gpu_models());
+      factories.push_back(trace::suanli_policy_factory(*fleet));
+    } else {
+      factories.push_back(trace::builtin_factory(*trace::parse_pack_policy(name)));
+    }
+  }
+  return factories;
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -297,16 +311,16 @@ void add_replay_command(CLI::App& app, Context& ctx) {
   auto* replay = app.add_subcommand("replay", "Replay a real cluster trace");
   replay->require_subcommand(1);
   auto* openb = replay->add_subcommand(
-      "openb", "Alibaba openb trace (FGD paper, ATC'23): pack an inflated workload, or replay it in time, under six "
-               "placement policies");
+      "openb", "Alibaba openb trace (FGD paper, ATC'23): pack an inflated workload, or replay it in time, under the "
+               "paper's six placement policies and suanli's own");
   openb->footer(
       "Examples:\n"
       "  suanli replay openb                                    default lists from ../shared/data/traces\n"
       "  suanli replay openb --pods cpu050 --seeds 42..51       the paper's published point, 10 seeds\n"
       "  suanli replay openb --policy fgd,random --load 1.3 --csv out/ --json\n"
       "  suanli replay openb --mode time --html replay.html    pods arrive and leave at their trace times\n"
-      "Policies: random, dotprod, clustering, packing, bestfit, fgd (default: all); in time mode also\n"
-      "suanli, suanli's own scheduler (sched/ClusterState best fit, CPU and memory checked), part of all.\n"
+      "Policies: random, dotprod, clustering, packing, bestfit, fgd, and suanli, suanli's own scheduler\n"
+      "(sched/ClusterState best fit, CPU and memory checked); default: all, in both modes.\n"
       "Packing mode (the paper's): pods are resampled until the GPU request reaches --load x capacity,\n"
       "shuffled, placed one at a time and never removed; time columns are ignored.\n"
       "Time mode: every pod arrives at creation_time and runs for deletion_time - creation_time from its\n"
@@ -352,7 +366,7 @@ void add_replay_command(CLI::App& app, Context& ctx) {
     if (!(o->target_share > 0 && o->target_share <= 1)) {
       throw InputError("--target-share", fmt::format("found {}, expected a share in (0, 1]", o->target_share));
     }
-    const auto policies = parse_policies(o->policies, o->mode == "time");
+    const auto policies = parse_policies(o->policies);
     const auto seeds = parse_seeds(o->seeds);
     const std::string nodes_path = resolve(o->nodes, "--nodes", "openb_node_list_gpu_node.csv", "openb_node_list_");
     const std::string pods_path = resolve(o->pods, "--pods", "openb_pod_list_default.csv", "openb_pod_list_");
@@ -367,19 +381,10 @@ void add_replay_command(CLI::App& app, Context& ctx) {
                                      .gpus = engine.gpu_count(),
                                      .pod_rows = pod_rows,
                                      .load = o->load};
+    std::optional<trace::SuanliFleet> fleet;
+    const auto factories = policy_factories(policies, engine, ctx.catalog(), fleet);
     if (o->mode == "time") {
       const trace::TimeReplay time_replay(engine, {.lookahead = o->lookahead});
-      std::optional<trace::SuanliFleet> fleet;
-      std::vector<trace::ReplayPolicyFactory> factories;
-      for (const std::string& name : policies) {
-        if (name == trace::kSuanliPolicyName) {
-          if (!fleet) fleet.emplace(engine, ctx.catalog(), config::openb_gpu_models());
-          factories.push_back(trace::suanli_policy_factory(*fleet));
-        } else {
-          const trace::PackPolicy p = *trace::parse_pack_policy(name);
-          factories.emplace_back([p] { return trace::make_replay_policy(p); });
-        }
-      }
       const auto runs = trace::run_all_time(time_replay, factories, seeds, o->threads);
       if (o->json) {
         write_output(report::time_json(runs), "");
@@ -404,9 +409,7 @@ void add_replay_command(CLI::App& app, Context& ctx) {
       }
       return;
     }
-    std::vector<trace::PackPolicy> pack_policies;
-    for (const std::string& name : policies) pack_policies.push_back(*trace::parse_pack_policy(name));
-    const auto runs = trace::run_all(engine, pack_policies, seeds, o->threads);
+    const auto runs = trace::run_all(engine, factories, seeds, o->threads);
     if (o->json) {
       write_output(report::packing_json(runs), "");
     } else {

@@ -36,7 +36,7 @@ LineChart pack_chart(const std::vector<trace::PackResult>& runs, const std::stri
   c.note = note;
   c.y_label = y_label;
   c.percent = true;
-  std::vector<trace::PackPolicy> order;
+  std::vector<std::string> order;
   for (const trace::PackResult& r : runs) {
     if (std::find(order.begin(), order.end(), r.policy) == order.end()) order.push_back(r.policy);
   }
@@ -49,7 +49,7 @@ LineChart pack_chart(const std::vector<trace::PackResult>& runs, const std::stri
       mine.push_back(&r);
     }
     ChartSeries s;
-    s.name = trace::policy_name(order[k]);
+    s.name = order[k];
     s.colour = chart_colour(k);
     ChartBand band;
     band.series = k;

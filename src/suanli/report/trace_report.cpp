@@ -84,7 +84,7 @@ Grid packing_summary_grid(const std::vector<trace::PackResult>& runs) {
                      {"min", true}, {"max", true}, {"fragmented %", true}, {"GPU pods failed", true}},
          .rows = {}};
   for (const PackSummary& s : summarise_packing(runs)) {
-    g.rows.push_back({std::string(trace::policy_name(s.policy)), std::to_string(s.runs),
+    g.rows.push_back({s.policy, std::to_string(s.runs),
                       fmt::format("{:.1f}", s.arrived_mean), fmt::format("{:.2f}", s.alloc_mean),
                       fmt::format("{:.2f}", s.alloc_sd), fmt::format("{:.2f}", s.alloc_min),
                       fmt::format("{:.2f}", s.alloc_max), fmt::format("{:.2f}", s.frag_mean),
@@ -101,7 +101,7 @@ std::string packing_summary_csv(const std::vector<trace::PackResult>& runs) {
   Table t({{"policy"}, {"runs"}, {"arrived_mean_pct"}, {"alloc_mean_pct"}, {"alloc_sd_pct"}, {"alloc_min_pct"},
            {"alloc_max_pct"}, {"frag_mean_pct"}, {"frag_sd_pct"}, {"gpu_pods_failed_mean"}});
   for (const PackSummary& s : summarise_packing(runs)) {
-    t.add_row({std::string(trace::policy_name(s.policy)), std::to_string(s.runs), fmt::format("{:.3f}", s.arrived_mean),
+    t.add_row({s.policy, std::to_string(s.runs), fmt::format("{:.3f}", s.arrived_mean),
                fmt::format("{:.3f}", s.alloc_mean), fmt::format("{:.3f}", s.alloc_sd),
                fmt::format("{:.3f}", s.alloc_min), fmt::format("{:.3f}", s.alloc_max),
                fmt::format("{:.3f}", s.frag_mean), fmt::format("{:.3f}", s.frag_sd),
@@ -114,7 +114,7 @@ std::string packing_curves_csv(const std::vector<trace::PackResult>& runs) {
   std::string out = "policy,seed,arrived_pct,allocated_pct,fragmented_pct,frag_ratio_pct\n";
   for (const trace::PackResult& r : runs) {
     for (const trace::PackPoint& p : r.curve) {
-      out += fmt::format("{},{},{},{},{},{}\n", trace::policy_name(r.policy), r.seed, pct(p.arrived, 3),
+      out += fmt::format("{},{},{},{},{},{}\n", r.policy, r.seed, pct(p.arrived, 3),
                          pct(p.allocated, 3), pct(p.fragmented, 3), pct(frag_ratio(p), 3));
     }
   }
@@ -125,7 +125,7 @@ std::string packing_json(const std::vector<trace::PackResult>& runs) {
   nlohmann::ordered_json j;
   j["summary"] = nlohmann::json::array();
   for (const PackSummary& s : summarise_packing(runs)) {
-    j["summary"].push_back({{"policy", trace::policy_name(s.policy)},
+    j["summary"].push_back({{"policy", s.policy},
                             {"runs", s.runs},
                             {"arrived_mean_pct", s.arrived_mean},
                             {"alloc_mean_pct", s.alloc_mean},
@@ -138,7 +138,7 @@ std::string packing_json(const std::vector<trace::PackResult>& runs) {
   }
   j["runs"] = nlohmann::json::array();
   for (const trace::PackResult& r : runs) {
-    nlohmann::ordered_json run{{"policy", trace::policy_name(r.policy)},
+    nlohmann::ordered_json run{{"policy", r.policy},
                                {"seed", r.seed},
                                {"pods", r.pods},
                                {"placed", r.placed},

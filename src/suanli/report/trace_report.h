@@ -1,5 +1,7 @@
 // Rendering openb replay results, pack mode (trace/packing.h) and time mode
-// (trace/time_replay.h): a terminal summary, CSV and JSON.
+// (trace/time_replay.h): a terminal summary, CSV and JSON. Policies are named
+// by the result's policy string (the six built-ins, suanli or any other
+// ReplayPolicy), in both modes.
 //
 // Runs are grouped by policy, in the order given; a policy run with several
 // seeds is summarised at the end of each run (the target load) by the mean,
@@ -17,7 +19,7 @@
 namespace suanli::report {
 
 struct PackSummary {
-  trace::PackPolicy policy = trace::PackPolicy::Random;
+  std::string policy;  // PackResult::policy
   int runs = 0;
   // Allocation ratio and fragmentation at the end of each run, in % of GPU capacity.
   double alloc_mean = 0, alloc_sd = 0, alloc_min = 0, alloc_max = 0;

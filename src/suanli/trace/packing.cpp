@@ -1,5 +1,6 @@
 // Packing engine: compiles nodes and pods into integer shapes once; each run
-// places pods through placement.h (where the speed tricks are explained).
+// places pods through placement.h (where the speed tricks are explained), the
+// six built-in policies as ReplayPolicy adapters, so there is one loop.
 #include "suanli/trace/packing.h"
 #include "suanli/trace/placement.h"
 
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <random>
 #include <thread>
 #include <tuple>
@@ -186,30 +188,39 @@ std::int64_t PackingEngine::node_frag(const NodeSpec& n, std::int64_t cpu_left, 
   return total;
 }
 
-PackResult PackingEngine::run(PackPolicy policy, std::uint64_t seed) const {
-
-  // The workload: resample, then shuffle. Its own RNG, so it is the same for
-  // every policy at one seed.
+std::vector<int> PackingEngine::workload(std::uint64_t seed) const {
+  // Its own RNG, so the workload is the same for every policy at one seed.
   std::mt19937_64 workload_rng(seed);
   std::vector<int> order;
-  {
-    const auto target = static_cast<std::int64_t>(options_.load * static_cast<double>(capacity_milli_));
-    std::uniform_int_distribution<std::size_t> pick(0, pods_.size() - 1);
-    std::int64_t sum = 0;
-    while (sum < target) {
-      const std::size_t i = pick(workload_rng);
-      order.push_back(static_cast<int>(i));
-      sum += pods_[i].gpu_request_milli();
-    }
-    std::shuffle(order.begin(), order.end(), workload_rng);
+  const auto target = static_cast<std::int64_t>(options_.load * static_cast<double>(capacity_milli_));
+  std::uniform_int_distribution<std::size_t> pick(0, pods_.size() - 1);
+  std::int64_t sum = 0;
+  while (sum < target) {
+    const std::size_t i = pick(workload_rng);
+    order.push_back(static_cast<int>(i));
+    sum += pods_[i].gpu_request_milli();
   }
-  return run_order(policy, seed, order);
+  std::shuffle(order.begin(), order.end(), workload_rng);
+  return order;
+}
+
+PackResult PackingEngine::run(PackPolicy policy, std::uint64_t seed) const {
+  return run_order(policy, seed, workload(seed));
+}
+
+PackResult PackingEngine::run(ReplayPolicy& policy, std::uint64_t seed) const {
+  return run_order(policy, seed, workload(seed));
 }
 
 PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const std::vector<int>& order) const {
+  const std::unique_ptr<ReplayPolicy> p = make_replay_policy(policy);
+  return run_order(*p, seed, order);
+}
+
+PackResult PackingEngine::run_order(ReplayPolicy& policy, std::uint64_t seed, const std::vector<int>& order) const {
   Placement cluster(*this, seed);
   PackResult r;
-  r.policy = policy;
+  r.policy = policy.name();
   r.seed = seed;
   r.capacity_milli = capacity_milli_;
   r.curve.reserve(static_cast<std::size_t>(options_.load / options_.sample_step) + 2);
@@ -225,9 +236,11 @@ PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const
   r.curve.push_back(point(0));
   int next_sample = 1;
 
-  for (const int pod : order) {
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const int pod = order[k];
     SUANLI_ASSERT(pod >= 0 && pod < static_cast<int>(pods_.size()));
-    const Placement::Choice c = cluster.choose(policy, pod);
+    const auto now = static_cast<std::int64_t>(k);  // the pod's position in the order
+    const Placement::Choice c = policy.choose(cluster, pod, now);
     const std::int64_t request = pods_[static_cast<std::size_t>(pod)].gpu_request_milli();
     r.arrived_milli += request;
     ++r.pods;
@@ -237,7 +250,7 @@ PackResult PackingEngine::run_order(PackPolicy policy, std::uint64_t seed, const
       ++r.failed;
       if (pods_[static_cast<std::size_t>(pod)].num_gpu > 0) ++r.gpu_pods_failed;
     } else {
-      r.gpu_of.push_back(cluster.bind(pod, c).first_gpu);
+      r.gpu_of.push_back(place_chosen(cluster, policy, pod, c, now).first_gpu);
       r.allocated_milli += request;
       ++r.placed;
     }
@@ -265,14 +278,25 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
   for (std::thread& t : pool) t.join();
 }
 
+void for_each_run(const std::vector<ReplayPolicyFactory>& policies, const std::vector<std::uint64_t>& seeds,
+                  unsigned threads, const std::function<void(std::size_t, ReplayPolicy&, std::uint64_t)>& run) {
+  const std::size_t jobs = policies.size() * seeds.size();
+  parallel_for(jobs, threads, [&](std::size_t i) {
+    const std::unique_ptr<ReplayPolicy> policy = policies[i / seeds.size()]();
+    run(i, *policy, seeds[i % seeds.size()]);
+  });
+}
+
 std::vector<PackResult> run_all(const PackingEngine& engine, const std::vector<PackPolicy>& policies,
                                 const std::vector<std::uint64_t>& seeds, unsigned threads) {
-  std::vector<std::pair<PackPolicy, std::uint64_t>> jobs;
-  for (PackPolicy p : policies) {
-    for (std::uint64_t s : seeds) jobs.emplace_back(p, s);
-  }
-  std::vector<PackResult> out(jobs.size());
-  parallel_for(jobs.size(), threads, [&](std::size_t i) { out[i] = engine.run(jobs[i].first, jobs[i].second); });
+  return run_all(engine, builtin_factories(policies), seeds, threads);
+}
+
+std::vector<PackResult> run_all(const PackingEngine& engine, const std::vector<ReplayPolicyFactory>& policies,
+                                const std::vector<std::uint64_t>& seeds, unsigned threads) {
+  std::vector<PackResult> out(policies.size() * seeds.size());
+  for_each_run(policies, seeds, threads,
+               [&](std::size_t i, ReplayPolicy& policy, std::uint64_t seed) { out[i] = engine.run(policy, seed); });
   return out;
 }
 

@@ -52,14 +52,22 @@
 // (P pods, S distinct pod shapes), in practice far fewer. The placement loop
 // allocates nothing: all state is sized once per run.
 //
-// The per-pod choice and binding live in placement.h, shared with time mode
-// (time_replay.h). PackingEngine is immutable after construction; run() is const and may be
-// called from several threads at once.
+// Policies run through the ReplayPolicy interface (placement.h): the six above
+// via make_replay_policy, or any other, such as suanli's own scheduler
+// (trace_sched/suanli_policy.h). Pack mode calls only choose() and placed()
+// (pods never leave); `now` is the pod's position in the run's order. The
+// per-pod choice and binding live in placement.h, shared with time mode
+// (time_replay.h). A ReplayPolicy adds its own cost per pod (suanli's: see its
+// header).
+//
+// PackingEngine is immutable after construction; run() is const and may be
+// called from several threads at once (a ReplayPolicy object is not shared).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,7 +104,7 @@ struct PackPoint {
 };
 
 struct PackResult {
-  PackPolicy policy = PackPolicy::Random;
+  std::string policy;  // policy_name() or ReplayPolicy::name()
   std::uint64_t seed = 0;
   int pods = 0, placed = 0, failed = 0, gpu_pods_failed = 0;
   std::int64_t capacity_milli = 0, arrived_milli = 0, allocated_milli = 0;
@@ -108,6 +116,11 @@ struct PackResult {
 };
 
 class Placement;
+class ReplayPolicy;  // placement.h
+// Makes a fresh ReplayPolicy for one run (each run needs its own object).
+// Called from the worker threads of run_all and run_all_time: it must be safe
+// to call concurrently.
+using ReplayPolicyFactory = std::function<std::unique_ptr<ReplayPolicy>()>;
 
 class PackingEngine {
  public:
@@ -117,11 +130,19 @@ class PackingEngine {
   // GPU, the pod list asks for no GPU, or options are out of range.
   PackingEngine(std::vector<OpenbNode> nodes, std::vector<OpenbPod> pods, PackOptions options = {});
 
+  // Places workload(seed) in order. The PackPolicy overloads run the policy's
+  // ReplayPolicy adapter (make_replay_policy).
   PackResult run(PackPolicy policy, std::uint64_t seed) const;
+  PackResult run(ReplayPolicy& policy, std::uint64_t seed) const;
   // Places pods_[order[k]] in that order, without resampling (tests, replays of
-  // a fixed order). `seed` drives only tie-breaks and Random.
+  // a fixed order); pod k is asked at now = k. `seed` drives only the
+  // Placement's RNG (tie-breaks, Random). Throws std::logic_error if a policy
+  // chooses a node the pod does not fit (place_chosen).
   // REQUIRES: every index < the number of pods.
   PackResult run_order(PackPolicy policy, std::uint64_t seed, const std::vector<int>& order) const;
+  PackResult run_order(ReplayPolicy& policy, std::uint64_t seed, const std::vector<int>& order) const;
+  // The resampled, shuffled pod order of one seed (pod indices; see Workload).
+  std::vector<int> workload(std::uint64_t seed) const;
 
   const std::vector<OpenbPod>& pods() const { return pods_; }
   std::int64_t capacity_milli() const { return capacity_milli_; }
@@ -177,9 +198,18 @@ class PackingEngine {
 // once; returns when all are done. fn must be safe to call concurrently.
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn);
 
+// For each (policy, seed) pair, on up to `threads` threads (0 = hardware):
+// makes a fresh policy from its factory and calls run(i, policy, seed), where
+// i = policy index x seeds.size() + seed index (policy, then seed). run must
+// be safe to call concurrently for distinct i.
+void for_each_run(const std::vector<ReplayPolicyFactory>& policies, const std::vector<std::uint64_t>& seeds,
+                  unsigned threads, const std::function<void(std::size_t, ReplayPolicy&, std::uint64_t)>& run);
+
 // Runs each (policy, seed) pair on up to `threads` threads (0 = hardware).
 // Results are ordered by policy, then seed.
 std::vector<PackResult> run_all(const PackingEngine& engine, const std::vector<PackPolicy>& policies,
+                                const std::vector<std::uint64_t>& seeds, unsigned threads = 0);
+std::vector<PackResult> run_all(const PackingEngine& engine, const std::vector<ReplayPolicyFactory>& policies,
                                 const std::vector<std::uint64_t>& seeds, unsigned threads = 0);
 
 }  // namespace suanli::trace

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "suanli/model/error.h"
 
@@ -26,7 +29,42 @@ struct TieBreak {
 
 bool is_fraction(const PackingEngine::Shape& s) { return s.gpus == 1 && s.milli < kMilliPerGpu; }
 
+class BuiltinPolicy final : public ReplayPolicy {
+ public:
+  explicit BuiltinPolicy(PackPolicy p) : policy_(p) {}
+  std::string name() const override { return std::string(policy_name(policy_)); }
+  Placement::Choice choose(Placement& cluster, int pod, std::int64_t /*now*/) override {
+    return cluster.choose(policy_, pod);
+  }
+
+ private:
+  PackPolicy policy_;
+};
+
 }  // namespace
+
+std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy) { return std::make_unique<BuiltinPolicy>(policy); }
+
+ReplayPolicyFactory builtin_factory(PackPolicy policy) {
+  return [policy] { return make_replay_policy(policy); };
+}
+
+std::vector<ReplayPolicyFactory> builtin_factories(const std::vector<PackPolicy>& policies) {
+  std::vector<ReplayPolicyFactory> out;
+  for (PackPolicy p : policies) out.push_back(builtin_factory(p));
+  return out;
+}
+
+Placement::Bound place_chosen(Placement& cluster, ReplayPolicy& policy, int pod, Placement::Choice c,
+                              std::int64_t now) {
+  if (c.node < 0 || c.node >= cluster.node_count() || !cluster.fits(c.node, pod)) {
+    throw std::logic_error(fmt::format("policy {} chose node {} for pod {}, which does not fit there", policy.name(),
+                                       c.node, pod));
+  }
+  const Placement::Bound b = cluster.bind(pod, c);
+  policy.placed(pod, c.node, b, now);
+  return b;
+}
 
 Placement::Placement(const PackingEngine& engine, std::uint64_t seed)
     : e_(engine), rng_(seed ^ 0x9e3779b97f4a7c15ULL) {

@@ -1,7 +1,8 @@
-// The mutable cluster state of one openb replay run, and the six packing
-// policies' choice of a node for one pod. Shared by pack mode
-// (PackingEngine::run_order) and time mode (time_replay.h), so both run the
-// same policy code; time mode also releases pods.
+// The mutable cluster state of one openb replay run, the six packing
+// policies' choice of a node for one pod, and the ReplayPolicy interface both
+// modes place pods through. Shared by pack mode (PackingEngine::run_order)
+// and time mode (time_replay.h), so both run the same policy code; time mode
+// also releases pods.
 //
 // State: per node CPU and memory left, per GPU free milli, per node the
 // weighted fragmentation F_n(M) (packing.h) kept up to date incrementally, the
@@ -21,7 +22,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "suanli/trace/packing.h"
@@ -90,5 +93,41 @@ class Placement {
   std::vector<Cached> cache_;        // node x pod shape, FGD only (sized on first use)
   std::int64_t frag_total_ = 0, allocated_milli_ = 0;
 };
+
+// A placement policy of an openb replay, pack mode or time mode; one object
+// per run. The six built-in policies are ReplayPolicy adapters over
+// Placement::choose (make_replay_policy); others keep their own state in step
+// through placed() and released() and answer choose() from it (suanli's own
+// scheduler: trace_sched/suanli_policy.h).
+// Call protocol: choose(), then placed() for the same pod and node if the
+// replay binds it (place_chosen), never otherwise; released() when a placed pod
+// leaves. Pack mode never releases, and one engine pod index may be placed
+// many times (the workload is resampled with replacement); its `now` is the
+// pod's position in the run's order (0, 1, ...). Time mode's `now` is seconds
+// from the trace start, and each pod arrives once.
+class ReplayPolicy {
+ public:
+  virtual ~ReplayPolicy() = default;
+  virtual std::string name() const = 0;
+  // The node (and GPU, for a fraction) for engine pod `pod` at `now`, or
+  // node -1. A node it returns must fit the pod (cluster.fits); the replay
+  // checks and throws std::logic_error otherwise.
+  virtual Placement::Choice choose(Placement& cluster, int pod, std::int64_t now) = 0;
+  virtual void placed(int /*pod*/, int /*node*/, const Placement::Bound& /*where*/, std::int64_t /*now*/) {}
+  virtual void released(int /*pod*/, int /*node*/, std::int64_t /*now*/) {}
+};
+
+// One of the six policies of packing.h as a ReplayPolicy (stateless but for
+// the run's RNG in the Placement).
+std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy);
+// Its factory (ReplayPolicyFactory: packing.h), and one per policy, in order.
+ReplayPolicyFactory builtin_factory(PackPolicy policy);
+std::vector<ReplayPolicyFactory> builtin_factories(const std::vector<PackPolicy>& policies);
+
+// The one placement step of both modes: binds `pod` where `policy` chose and
+// tells the policy (placed()). Throws std::logic_error, naming the policy, if
+// c.node is not a node the pod fits now. O(G T), as Placement::bind.
+Placement::Bound place_chosen(Placement& cluster, ReplayPolicy& policy, int pod, Placement::Choice c,
+                              std::int64_t now);
 
 }  // namespace suanli::trace

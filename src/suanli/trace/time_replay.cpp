@@ -7,8 +7,8 @@
 #include <cmath>
 #include <functional>
 #include <list>
+#include <memory>
 #include <queue>
-#include <stdexcept>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -17,18 +17,6 @@
 
 namespace suanli::trace {
 namespace {
-
-class BuiltinPolicy final : public ReplayPolicy {
- public:
-  explicit BuiltinPolicy(PackPolicy p) : policy_(p) {}
-  std::string name() const override { return std::string(policy_name(policy_)); }
-  Placement::Choice choose(Placement& cluster, int pod, std::int64_t /*now*/) override {
-    return cluster.choose(policy_, pod);
-  }
-
- private:
-  PackPolicy policy_;
-};
 
 bool has_lifetime(const OpenbPod& p) {
   return p.creation_time && p.deletion_time && *p.deletion_time >= *p.creation_time;
@@ -69,11 +57,9 @@ TimeReplay::TimeReplay(const PackingEngine& engine, TimeOptions options) : engin
                                               *pods[static_cast<std::size_t>(b)].creation_time; });
 }
 
-std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy) { return std::make_unique<BuiltinPolicy>(policy); }
-
 TimeResult TimeReplay::run(PackPolicy policy, std::uint64_t seed) const {
-  BuiltinPolicy p(policy);
-  return run(p, seed);
+  const std::unique_ptr<ReplayPolicy> p = make_replay_policy(policy);
+  return run(*p, seed);
 }
 
 TimeResult TimeReplay::run(ReplayPolicy& policy, std::uint64_t seed) const {
@@ -100,13 +86,8 @@ TimeResult TimeReplay::run(ReplayPolicy& policy, std::uint64_t seed) const {
   const double cap = static_cast<double>(r.capacity_milli);
 
   auto start = [&](int pod, Placement::Choice c, std::int64_t now) {
-    if (c.node < 0 || c.node >= cluster.node_count() || !cluster.fits(c.node, pod)) {
-      throw std::logic_error(fmt::format("policy {} chose node {} for pod {}, which does not fit there", r.policy,
-                                         c.node, pod));
-    }
     const auto i = static_cast<std::size_t>(pod);
-    bound[i] = cluster.bind(pod, c);
-    policy.placed(pod, c.node, bound[i], now);
+    bound[i] = place_chosen(cluster, policy, pod, c, now);
     r.node_of[i] = c.node;
     r.start_of[i] = now;
     const OpenbPod& p = pods[i];
@@ -222,22 +203,14 @@ TimeResult TimeReplay::run(ReplayPolicy& policy, std::uint64_t seed) const {
 
 std::vector<TimeResult> run_all_time(const TimeReplay& replay, const std::vector<PackPolicy>& policies,
                                      const std::vector<std::uint64_t>& seeds, unsigned threads) {
-  std::vector<ReplayPolicyFactory> factories;
-  for (PackPolicy p : policies) factories.emplace_back([p] { return make_replay_policy(p); });
-  return run_all_time(replay, factories, seeds, threads);
+  return run_all_time(replay, builtin_factories(policies), seeds, threads);
 }
 
 std::vector<TimeResult> run_all_time(const TimeReplay& replay, const std::vector<ReplayPolicyFactory>& policies,
                                      const std::vector<std::uint64_t>& seeds, unsigned threads) {
-  std::vector<std::pair<std::size_t, std::uint64_t>> jobs;
-  for (std::size_t p = 0; p < policies.size(); ++p) {
-    for (std::uint64_t s : seeds) jobs.emplace_back(p, s);
-  }
-  std::vector<TimeResult> out(jobs.size());
-  parallel_for(jobs.size(), threads, [&](std::size_t i) {
-    const std::unique_ptr<ReplayPolicy> policy = policies[jobs[i].first]();
-    out[i] = replay.run(*policy, jobs[i].second);
-  });
+  std::vector<TimeResult> out(policies.size() * seeds.size());
+  for_each_run(policies, seeds, threads,
+               [&](std::size_t i, ReplayPolicy& policy, std::uint64_t seed) { out[i] = replay.run(policy, seed); });
   return out;
 }
 

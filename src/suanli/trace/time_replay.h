@@ -40,7 +40,8 @@
 // allocation since the previous kept point). Peak and time-weighted mean
 // allocation are exact over all instants.
 //
-// Policies: the six of packing.h (PackPolicy), or any ReplayPolicy. The seam
+// Policies: the six of packing.h (PackPolicy, run through their ReplayPolicy
+// adapters), or any ReplayPolicy (placement.h; shared with pack mode). The seam
 // for suanli's own scheduler (sched/, not a dependency of this module): a
 // ReplayPolicy that keeps its cluster state in step through placed() and
 // released() and answers choose() from it. That policy, "suanli", lives in
@@ -100,26 +101,13 @@ struct TimeResult {
   }
 };
 
-// A placement policy for time mode; see the header comment. One object per run.
-class ReplayPolicy {
- public:
-  virtual ~ReplayPolicy() = default;
-  virtual std::string name() const = 0;
-  // The node (and GPU, for a fraction) for engine pod `pod` at `now`, or
-  // node -1. A node it returns must fit the pod (cluster.fits); the replay
-  // checks and throws std::logic_error otherwise.
-  virtual Placement::Choice choose(Placement& cluster, int pod, std::int64_t now) = 0;
-  virtual void placed(int /*pod*/, int /*node*/, const Placement::Bound& /*where*/, std::int64_t /*now*/) {}
-  virtual void released(int /*pod*/, int /*node*/, std::int64_t /*now*/) {}
-};
-
 class TimeReplay {
  public:
   // Keeps a reference to `engine`, which must outlive this object. Throws
   // InputError if a pod has no creation_time or options are out of range.
   explicit TimeReplay(const PackingEngine& engine, TimeOptions options = {});
 
-  TimeResult run(PackPolicy policy, std::uint64_t seed) const;
+  TimeResult run(PackPolicy policy, std::uint64_t seed) const;  // via make_replay_policy
   TimeResult run(ReplayPolicy& policy, std::uint64_t seed) const;
 
   std::int64_t start_time() const { return start_; }
@@ -131,14 +119,6 @@ class TimeReplay {
   std::vector<int> arrivals_;  // pod indices by (creation_time, index)
   std::int64_t start_ = 0, end_ = 0;
 };
-
-// Makes a fresh ReplayPolicy for one run (each run needs its own object).
-// Called from the worker threads of run_all_time: it must be safe to call
-// concurrently.
-using ReplayPolicyFactory = std::function<std::unique_ptr<ReplayPolicy>()>;
-
-// One of the six policies of packing.h as a ReplayPolicy (what run(PackPolicy) uses).
-std::unique_ptr<ReplayPolicy> make_replay_policy(PackPolicy policy);
 
 // Runs each (policy, seed) pair on up to `threads` threads (0 = hardware).
 // Results are ordered by policy, then seed.

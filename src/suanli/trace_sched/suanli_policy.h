@@ -1,6 +1,10 @@
-// The "suanli" policy of the openb time replay: pods placed by suanli's own
-// scheduler's placement rule (sched/cluster_state.h), kept in step with the
-// replay through trace::ReplayPolicy (trace/time_replay.h).
+// The "suanli" policy of the openb replays, pack mode (trace/packing.h) and
+// time mode (trace/time_replay.h): pods placed by suanli's own scheduler's
+// placement rule (sched/cluster_state.h), kept in step with the replay
+// through trace::ReplayPolicy (trace/placement.h). Pack mode never releases
+// and may place one engine pod index many times (resampled): share_of_ then
+// keeps the latest placement only, which released() would need, but pack mode
+// never calls it.
 //
 // Where it lives. trace/ does not depend on sched/ (its engines stay free of
 // the scheduler's policy and catalog chain) and sched/ does not depend on
@@ -75,7 +79,7 @@
 #include "suanli/model/openb.h"
 #include "suanli/sched/cluster_state.h"
 #include "suanli/trace/packing.h"
-#include "suanli/trace/time_replay.h"
+#include "suanli/trace/placement.h"
 
 namespace suanli::trace {
 
@@ -142,7 +146,7 @@ class SuanliPolicy final : public ReplayPolicy {
   Pending pending_;
 };
 
-// A factory for run_all_time: one SuanliPolicy per run on `fleet`.
+// A factory for run_all and run_all_time: one SuanliPolicy per run on `fleet`.
 ReplayPolicyFactory suanli_policy_factory(const SuanliFleet& fleet);
 
 }  // namespace suanli::trace
