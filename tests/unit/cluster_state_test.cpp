@@ -29,6 +29,19 @@ ClusterState fleet(int nodes, int per_node = 8, const char* acc = "h200") {
   return c;
 }
 
+// Two groups of `nodes_each` 8-H200 nodes in two domains: one pool (0).
+ClusterState two_domains(int nodes_each) {
+  ClusterState c = fleet(nodes_each);
+  NodeGroup g;
+  g.id = "m";
+  g.accelerator = "h200";
+  g.domain = "other";
+  g.count = nodes_each;
+  g.devices_per_node = 8;
+  c.add_nodes(g, cat().accelerator("h200"), 1);
+  return c;
+}
+
 int device_mib(const ClusterState& c) { return c.pools()[0].device_mem_mib; }
 
 // Finds and binds a fraction; fails the test if none fits.
@@ -149,16 +162,7 @@ TEST(SharedDevices, NodeRemovalDropsItsSharedDevices) {
 }
 
 TEST(SharedDevices, RandomWholeAndFractionalOperationsKeepTheInvariants) {
-  ClusterState c;
-  NodeGroup g;
-  g.id = "n";
-  g.count = 30;
-  g.devices_per_node = 8;
-  const Accelerator& a = cat().accelerator("h200");
-  c.add_nodes(g, a, 0);
-  g.id = "m";
-  g.domain = "other";
-  c.add_nodes(g, a, 1);
+  ClusterState c = two_domains(30);
   const int mib = c.pools()[0].device_mem_mib;
   std::mt19937 rng(11);
   std::vector<std::vector<NodeShare>> held;
@@ -320,6 +324,33 @@ TEST(FilteredFind, AcceptAllEqualsFindAndRejectedNodesAreSkipped) {
   EXPECT_EQ(g->share.node, 3);
   EXPECT_EQ(g->share.device, 0);
   EXPECT_FALSE(c.find_fraction_if(0, 150, 0, [](int) { return false; }));
+}
+
+TEST(ClusterState, RandomOperationsKeepTheIndexConsistent) {
+  ClusterState c = two_domains(50);
+  std::mt19937 rng(7);
+  std::vector<std::vector<NodeShare>> held;
+  for (int step = 0; step < 5000; ++step) {
+    const int op = static_cast<int>(rng() % 3);
+    if (op < 2) {
+      const int want = 1 + static_cast<int>(rng() % 20);
+      auto shares = c.find(0, want);
+      if (!shares.empty()) {
+        int sum = 0;
+        for (const auto& s : shares) sum += s.devices;
+        ASSERT_EQ(sum, want);
+        c.bind(shares);
+        held.push_back(shares);
+      }
+    } else if (!held.empty()) {
+      const std::size_t k = rng() % held.size();
+      c.release(held[k]);
+      held.erase(held.begin() + static_cast<long>(k));
+    }
+    c.check_invariants();
+  }
+  for (const auto& h : held) c.release(h);
+  EXPECT_EQ(c.free_devices(), c.total_devices());
 }
 
 }  // namespace

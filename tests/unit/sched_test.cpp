@@ -385,41 +385,5 @@ TEST(Scheduler, WholeDeviceJobsPlaceTheSameWithFractionsOnAnotherModel) {
   for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(plain[i], mixed[i]) << "placement " << i;
 }
 
-TEST(ClusterState, RandomOperationsKeepTheIndexConsistent) {
-  ClusterState c;
-  NodeGroup g;
-  g.id = "n";
-  g.count = 50;
-  g.devices_per_node = 8;
-  const Accelerator& a = cat().accelerator("h200");
-  c.add_nodes(g, a, 0);
-  g.id = "m";
-  g.domain = "other";
-  c.add_nodes(g, a, 1);
-  std::mt19937 rng(7);
-  std::vector<std::vector<NodeShare>> held;
-  for (int step = 0; step < 5000; ++step) {
-    const int op = static_cast<int>(rng() % 3);
-    if (op < 2) {
-      const int want = 1 + static_cast<int>(rng() % 20);
-      auto shares = c.find(0, want);
-      if (!shares.empty()) {
-        int sum = 0;
-        for (const auto& s : shares) sum += s.devices;
-        ASSERT_EQ(sum, want);
-        c.bind(shares);
-        held.push_back(shares);
-      }
-    } else if (!held.empty()) {
-      const std::size_t k = rng() % held.size();
-      c.release(held[k]);
-      held.erase(held.begin() + static_cast<long>(k));
-    }
-    c.check_invariants();
-  }
-  for (const auto& h : held) c.release(h);
-  EXPECT_EQ(c.free_devices(), c.total_devices());
-}
-
 }  // namespace
 }  // namespace suanli
