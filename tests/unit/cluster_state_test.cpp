@@ -161,6 +161,22 @@ TEST(SharedDevices, NodeRemovalDropsItsSharedDevices) {
   EXPECT_NE(fit->share.node, a.node);
 }
 
+TEST(SharedDevices, UsedDevicesCountASharedDeviceByItsFractions) {
+  ClusterState c = fleet(2);
+  EXPECT_DOUBLE_EQ(c.pools()[0].used_devices(), 0.0);
+  const NodeShare a = take(c, 250);
+  const NodeShare b = take(c, 500);
+  ASSERT_EQ(a.device, b.device);
+  EXPECT_DOUBLE_EQ(c.pools()[0].used_devices(), 0.75);
+  c.bind(c.find(0, 2));
+  EXPECT_DOUBLE_EQ(c.pools()[0].used_devices(), 2.75);
+  c.release({a});
+  EXPECT_DOUBLE_EQ(c.pools()[0].used_devices(), 2.5);
+  c.release({b});
+  EXPECT_DOUBLE_EQ(c.pools()[0].used_devices(), 2.0);
+  c.check_invariants();
+}
+
 TEST(SharedDevices, RandomWholeAndFractionalOperationsKeepTheInvariants) {
   ClusterState c = two_domains(30);
   const int mib = c.pools()[0].device_mem_mib;

@@ -388,9 +388,10 @@ ChartSeries series_of(const Context& ctx, const SimResult& r, std::string name, 
 
 double ratio(double used, double total) { return total > 0 ? used / total : kNaN; }
 
-int model_count(const std::map<std::string, int>& by, const std::string& model) {
+template <class V>
+V model_count(const std::map<std::string, V>& by, const std::string& model) {
   const auto it = by.find(model);
-  return it == by.end() ? 0 : it->second;
+  return it == by.end() ? V{} : it->second;
 }
 
 LineChart time_chart(const Context& ctx, std::string title, std::string y_label, bool percent) {

@@ -411,9 +411,9 @@ Table samples_csv(const SimResult& r) {
     cols.push_back({"used_" + m});
   }
   Table t(std::move(cols));
-  auto at = [](const std::map<std::string, int>& by, const std::string& m) {
+  auto at = [](const auto& by, const std::string& m) {
     const auto it = by.find(m);
-    return fmt::format("{}", it == by.end() ? 0 : it->second);
+    return it == by.end() ? std::string("0") : fmt::format("{}", it->second);
   };
   for (const Sample& s : r.samples) {
     std::vector<std::string> row = {fmt::format("{}", s.t),

@@ -253,6 +253,7 @@ void ClusterState::shared_insert(int id) {
   d.slot = static_cast<int>(bucket.size());
   bucket.push_back(id);
   pool.shared_mask[static_cast<std::size_t>(d.free_milli >> 6)] |= std::uint64_t{1} << (d.free_milli & 63);
+  pool.shared_free_milli += d.free_milli;
   shared_with_room_ += 1;
 }
 
@@ -268,6 +269,7 @@ void ClusterState::shared_erase(int id) {
   if (bucket.empty()) {
     pool.shared_mask[static_cast<std::size_t>(d.free_milli >> 6)] &= ~(std::uint64_t{1} << (d.free_milli & 63));
   }
+  pool.shared_free_milli -= d.free_milli;
   d.slot = -1;
   shared_with_room_ -= 1;
 }
@@ -285,6 +287,7 @@ void ClusterState::close_shared(int id) {
 void ClusterState::check_invariants() const {
   int total = 0, free = 0;
   std::vector<int> shared_per_pool(pools_.size(), 0);
+  std::vector<std::int64_t> free_milli_per_pool(pools_.size(), 0);
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = nodes_[i];
     int shared = 0;
@@ -315,6 +318,7 @@ void ClusterState::check_invariants() const {
     SUANLI_ASSERT(n.alive && shared_of_[static_cast<std::size_t>(n.first_device + s.device)] == static_cast<int>(id));
     SUANLI_ASSERT(s.fractions > 0 && s.free_milli >= 0 && s.free_milli < kWhole && s.free_mem_mib >= 0 &&
                   s.free_mem_mib <= pool.device_mem_mib);
+    free_milli_per_pool[static_cast<std::size_t>(n.pool)] += s.free_milli;
     if (s.free_milli > 0) {
       const auto& bucket = pool.shared[static_cast<std::size_t>(s.free_milli)];
       SUANLI_ASSERT(s.slot >= 0 && s.slot < static_cast<int>(bucket.size()) &&
@@ -328,7 +332,7 @@ void ClusterState::check_invariants() const {
                                                       static_cast<int>(shared_.size()));
   for (std::size_t p = 0; p < pools_.size(); ++p) {
     const Pool& pool = pools_[p];
-    SUANLI_ASSERT(pool.shared_devices == shared_per_pool[p]);
+    SUANLI_ASSERT(pool.shared_devices == shared_per_pool[p] && pool.shared_free_milli == free_milli_per_pool[p]);
     for (int m = 0; m < kWhole; ++m) {
       const bool bit = (pool.shared_mask[static_cast<std::size_t>(m >> 6)] >> (m & 63)) & 1u;
       SUANLI_ASSERT(bit == !pool.shared[static_cast<std::size_t>(m)].empty() && (m > 0 || !bit));

@@ -90,10 +90,17 @@ struct Pool {
   int alive_nodes = 0;
   int device_mem_mib = 0;  // memory of one device (Accelerator::mem_mib)
   int shared_devices = 0;  // devices hosting fractions
+  std::int64_t shared_free_milli = 0;  // free milli-units on those devices, summed
   // shared[m] = shared devices with exactly m free milli (1..999; index 0
   // unused); bit m of shared_mask is set iff shared[m] is not empty.
   std::vector<std::vector<int>> shared;
   std::array<std::uint64_t, 16> shared_mask{};
+
+  // Devices in use, a shared device counting as the milli-units its fractions
+  // hold (for utilisation): total - whole-free - free milli on shared / 1000.
+  double used_devices() const {
+    return total_devices - free_devices - static_cast<double>(shared_free_milli) / 1000.0;
+  }
 };
 
 // Where a fraction would go: `share` (node, device, milli, memory) and whether

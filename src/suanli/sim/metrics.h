@@ -40,9 +40,9 @@ struct JobRecord {
 struct Sample {
   Seconds t = 0;
   std::map<std::string, int> total_by_model;  // alive devices
-  std::map<std::string, int> used_by_model;
+  std::map<std::string, double> used_by_model;  // devices in use; a shared device counts its fractions' share
   int total_domestic = 0, total_imported = 0;
-  int used_domestic = 0, used_imported = 0;
+  double used_domestic = 0, used_imported = 0;
   int pending = 0;
   int running = 0;
   double domestic_share = 0;       // cumulative device-hours share so far (fleet)

@@ -111,7 +111,7 @@ void Run::advance(Seconds now) {
   double used_imported_now = 0, capacity_now = 0;
   for (const Pool& p : sched_.cluster().pools()) {
     capacity_now += p.total_devices;
-    if (p.accelerator->origin == Origin::Imported) used_imported_now += p.total_devices - p.free_devices;
+    if (p.accelerator->origin == Origin::Imported) used_imported_now += p.used_devices();
   }
   for (Seconds t = last_t_; t < now;) {
     const Seconds day_end = (t - s_.start) / kDay * kDay + kDay + s_.start;
@@ -128,7 +128,7 @@ void Run::advance(Seconds now) {
   const double dt = static_cast<double>(now - last_t_);
   for (const Pool& p : sched_.cluster().pools()) {
     const std::string& id = p.accelerator->id;
-    const double total = p.total_devices, used = p.total_devices - p.free_devices;
+    const double total = p.total_devices, used = p.used_devices();
     avail_s_[id] += total * dt;
     used_s_[id] += used * dt;
     if (p.accelerator->origin == Origin::Domestic) {
@@ -148,13 +148,13 @@ void Run::sample(Seconds t) {
   for (const Pool& p : sched_.cluster().pools()) {
     const std::string& id = p.accelerator->id;
     smp.total_by_model[id] += p.total_devices;
-    smp.used_by_model[id] += p.total_devices - p.free_devices;
+    smp.used_by_model[id] += p.used_devices();
     if (p.accelerator->origin == Origin::Domestic) {
       smp.total_domestic += p.total_devices;
-      smp.used_domestic += p.total_devices - p.free_devices;
+      smp.used_domestic += p.used_devices();
     } else {
       smp.total_imported += p.total_devices;
-      smp.used_imported += p.total_devices - p.free_devices;
+      smp.used_imported += p.used_devices();
     }
   }
   smp.pending = static_cast<int>(sched_.pending());
