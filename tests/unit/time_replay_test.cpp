@@ -228,12 +228,18 @@ TEST(TraceHtml, PackPageHasOneSeriesPerPolicyInEachChart) {
                                                        .nodes = 2, .gpus = 8, .pod_rows = 2, .load = 1.3});
   expect_self_contained(html);
   for (const char* p : {"fgd", "random", "bestfit"}) {
-    EXPECT_EQ(count(html, std::string("data-series=\"") + p + "\""), 2U) << p;  // allocation and fragmentation
+    // allocation, allocation from 80% arrived (the load is above 90%), fragmentation
+    EXPECT_EQ(count(html, std::string("data-series=\"") + p + "\""), 3U) << p;
   }
-  EXPECT_EQ(count(html, "data-series="), 6U);
-  EXPECT_EQ(count(html, "<polygon"), 6U);  // a min-max band per series (two seeds)
+  EXPECT_EQ(count(html, "data-series="), 9U);
+  EXPECT_EQ(count(html, "<polygon"), 9U);  // a min-max band per series (two seeds)
+  EXPECT_NE(html.find("from 80% arrived"), std::string::npos);
   EXPECT_NE(html.find("n&lt;1&gt;.csv"), std::string::npos);
   EXPECT_NE(html.find(">120%<"), std::string::npos);  // x axis in % of capacity, up to the 130% target
+  // At a load of 80% there is no zoom.
+  const std::string low = report::packing_html(runs, {.nodes_path = "n.csv", .pods_path = "p.csv", .seeds = "1,2",
+                                                      .nodes = 2, .gpus = 8, .pod_rows = 2, .load = 0.8});
+  EXPECT_EQ(count(low, "data-series="), 6U);
 }
 
 TEST(TraceHtml, TimePageHasOneSeriesPerPolicyAndTheWaitTable) {

@@ -64,13 +64,13 @@ std::string svg_open(const std::string& title, double height) {
 struct Frame {
   double left = 64, right = kWidth - 24, top = 0, bottom = 0;
   Seconds from = 0, to = 1;
-  double y_max = 1;
+  double y_min = 0, y_max = 1;
 
   double x(Seconds t) const {
     const double f = static_cast<double>(t - from) / static_cast<double>(to - from);
     return left + std::clamp(f, 0.0, 1.0) * (right - left);
   }
-  double y(double v) const { return bottom - std::clamp(v / y_max, 0.0, 1.0) * (bottom - top); }
+  double y(double v) const { return bottom - std::clamp((v - y_min) / (y_max - y_min), 0.0, 1.0) * (bottom - top); }
 };
 
 struct LegendItem {
@@ -175,7 +175,7 @@ std::string y_tick_label(double v, bool percent) {
 std::string axes(const Frame& f, const LineChart& c) {
   std::string out;
   for (int i = 0; i <= 5; ++i) {
-    const double v = f.y_max * i / 5.0;
+    const double v = f.y_min + (f.y_max - f.y_min) * i / 5.0;
     const double y = f.y(v);
     out +=
         fmt::format(R"(<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>)", px(f.left), px(y), px(f.right), px(y));
@@ -846,6 +846,7 @@ std::string svg_line_chart(const LineChart& c) {
   f.top = legend_y + legend_h + (c.markers.empty() ? 4 : 26);
   f.bottom = f.top + kPlotHeight;
   f.y_max = c.y_max > 0 ? c.y_max : (c.percent ? std::max(1.0, nice_ceiling(data_max(c))) : nice_ceiling(data_max(c)));
+  f.y_min = c.y_min < f.y_max ? c.y_min : 0;
   const double below = c.x_label.empty() ? 0 : 18;  // room for the x label
   const auto [key_svg, key_h] = legend(marker_key(c.markers), f.bottom + 46 + below, 110);
   std::string out = svg_open(c.title, f.bottom + 32 + below + key_h);

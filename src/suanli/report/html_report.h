@@ -83,6 +83,7 @@ struct LineChart {
   Seconds from = 0, to = 0;  // x range; widened to one day when empty
   bool percent = false;      // values are fractions, drawn on a 0-100% axis
   double y_max = 0;          // top of the y axis; 0 = from the data
+  double y_min = 0;          // bottom of the y axis (above 0 for a zoom; values below it sit on the axis)
   std::vector<ChartSeries> series;
   std::vector<ChartMarker> markers;
   std::vector<ChartReference> references;

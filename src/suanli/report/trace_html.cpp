@@ -87,6 +87,30 @@ void fit_y(LineChart& c) {
   c.y_max = std::min(1.0, svg::nice_ceiling(std::max(top, 0.001)));
 }
 
+// The same chart from arrived request `from` on, with the y axis spanning the
+// smallest of 5%, 10%, 25%, 50% or 100% below 100% that holds the lowest value
+// left (ticks of 1%, 2%, 5%, 10% or 20%): where the policies part.
+LineChart zoom(LineChart c, double from) {
+  const Seconds x0 = arrived_x(from);
+  double low = 1;
+  for (ChartSeries& s : c.series) {
+    std::erase_if(s.points, [x0](const auto& p) { return p.first < x0; });
+    for (const auto& [t, v] : s.points) low = std::min(low, v);
+  }
+  for (ChartBand& b : c.bands) {
+    std::erase_if(b.points, [x0](const auto& p) { return std::get<0>(p) < x0; });
+    for (const auto& [t, lo, hi] : b.points) low = std::min(low, lo);
+  }
+  c.from = x0;
+  double span = 1;
+  for (const double candidate : {0.5, 0.25, 0.1, 0.05}) {
+    if (1 - candidate <= low) span = candidate;
+  }
+  c.y_min = 1 - span;
+  c.y_max = 1;
+  return c;
+}
+
 std::string figure(const LineChart& c) { return "<figure>" + svg_line_chart(c) + "</figure>\n"; }
 
 }  // namespace
@@ -103,8 +127,14 @@ std::string packing_html(const std::vector<trace::PackResult>& runs, const Trace
   const std::string note = spread ? "mean over seeds; the shaded band spans the lowest to the highest seed"
                                   : "one seed per policy";
   out += "<h2>Allocation ratio</h2>\n";
-  out += figure(pack_chart(runs, "GPU allocation ratio as the request arrives", note, "allocated, % of GPU capacity",
-                           [](const trace::PackPoint& p) { return p.allocated; }));
+  const LineChart alloc = pack_chart(runs, "GPU allocation ratio as the request arrives", note,
+                                     "allocated, % of GPU capacity", [](const trace::PackPoint& p) { return p.allocated; });
+  out += figure(alloc);
+  if (info.load > 0.9) {
+    LineChart near = zoom(alloc, 0.8);
+    near.title = "The same, from 80% arrived: where the policies part";
+    out += figure(near);
+  }
   out += "<h2>Fragmentation</h2>\n";
   LineChart frag = pack_chart(runs, "Fragmented GPU capacity as the request arrives", note,
                               "fragmented, % of GPU capacity", [](const trace::PackPoint& p) { return p.fragmented; });
