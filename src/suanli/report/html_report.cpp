@@ -18,18 +18,16 @@ namespace suanli::report {
 namespace {
 
 using svg::kCharWidth;
+using svg::kPalette;
+using svg::kWidth;
 using svg::nice_ceiling;
 using svg::pct;
 using svg::px;
 using svg::text_width;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kWidth = 900;      // SVG user units; the page scales charts to fit
 constexpr double kPlotHeight = 220;
 
-// Okabe-Ito: distinguishable under the common colour-vision deficiencies.
-constexpr const char* kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                    "#E69F00", "#56B4E9", "#000000", "#999999"};
 constexpr const char* kGrey = "#6b6b6b";
 constexpr const char* kImportedDash = "7 4";
 
@@ -562,20 +560,22 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang
  color:#1f2328;background:#fff;max-width:1000px;margin:0 auto;padding:1.5rem;line-height:1.45}
 h1{font-size:1.6rem;margin:0 0 .3rem}
 h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+h3{font-size:1rem;margin:1.2rem 0 .4rem}
 .muted{color:#57606a}.meta{color:#57606a;font-size:.9rem}
 .chip{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin:0 .3em 0 .8em;vertical-align:baseline}
 .findings{background:#f6f8fa;border-left:4px solid #0072B2;padding:.6rem 1rem}.findings p{margin:.35rem 0}
+.conflict{background:#fdf2f1;border-left:4px solid #D55E00;padding:.6rem 1rem}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #e5e7eb;text-align:left;white-space:nowrap}
 th{background:#f3f4f6}tbody tr:nth-child(even){background:#fafafa}
 .num{text-align:right;font-variant-numeric:tabular-nums}
-td.pass{color:#1a7f37;font-weight:600}td.miss{color:#b42318;font-weight:600}
+td.pass{color:#1a7f37;font-weight:600}td.miss{color:#b42318;font-weight:600}td.est{color:#8a4b00;font-weight:600}
 figure{margin:1rem 0}svg.chart{width:100%;height:auto;font-size:12px;font-family:inherit}
 svg text{fill:#1f2328}svg .chart-title{font-size:15px;font-weight:600}svg .small{font-size:11px}
 svg .grid{stroke:#e5e7eb}svg .axis{stroke:#57606a}svg .ref{stroke:#1f2328;stroke-dasharray:6 4;stroke-width:1.5}
 svg .marker line{stroke:#8c1d18;stroke-dasharray:3 3;stroke-width:1.2}
 svg .marker text{fill:#8c1d18;font-size:11px;font-weight:600}
-svg .note,svg .muted{fill:#57606a;font-size:12px}
+svg .note,svg .muted{fill:#57606a;font-size:12px}svg .bad{fill:#b42318;font-weight:600}
 svg .halo{paint-order:stroke;stroke:#fff;stroke-width:3px}svg .target{stroke:#000;stroke-width:2.5}
 )";
 

@@ -17,42 +17,17 @@
 namespace suanli::report {
 namespace {
 
+using svg::kBlue;
 using svg::kCharWidth;
+using svg::kOrange;
+using svg::kSky;
+using svg::kWidth;
 using svg::nice_ceiling;
 using svg::pct;
 using svg::px;
 using svg::text_width;
 
-constexpr double kWidth = 900;      // SVG user units; the page scales charts to fit
-
-// Okabe-Ito, as in html_report.cpp.
-constexpr const char* kBlue = "#0072B2";
-constexpr const char* kVermillion = "#D55E00";
-constexpr const char* kGreen = "#009E73";
-constexpr const char* kOrange = "#E69F00";
-constexpr const char* kPurple = "#CC79A7";
-constexpr const char* kSky = "#56B4E9";
 constexpr const char* kHatchId = "plan-hatch";
-
-constexpr const char* kStyle = R"(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;
- color:#1f2328;background:#fff;max-width:1000px;margin:0 auto;padding:1.5rem;line-height:1.45}
-h1{font-size:1.6rem;margin:0 0 .3rem}
-h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
-h3{font-size:1rem;margin:1.2rem 0 .4rem}
-.muted{color:#57606a}.meta{color:#57606a;font-size:.9rem}
-.findings{background:#f6f8fa;border-left:4px solid #0072B2;padding:.6rem 1rem}.findings p{margin:.35rem 0}
-.conflict{background:#fdf2f1;border-left:4px solid #D55E00;padding:.6rem 1rem}
-.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
-th,td{padding:.25rem .6rem;border-bottom:1px solid #e5e7eb;text-align:left;white-space:nowrap}
-th{background:#f3f4f6}tbody tr:nth-child(even){background:#fafafa}
-.num{text-align:right;font-variant-numeric:tabular-nums}
-td.pass{color:#1a7f37;font-weight:600}td.miss{color:#b42318;font-weight:600}td.est{color:#8a4b00;font-weight:600}
-figure{margin:1rem 0}svg.chart{width:100%;height:auto;font-size:12px;font-family:inherit}
-svg text{fill:#1f2328}svg .chart-title{font-size:15px;font-weight:600}
-svg .grid{stroke:#e5e7eb}svg .axis{stroke:#57606a}svg .ref{stroke:#1f2328;stroke-dasharray:6 4;stroke-width:1.5}
-svg .note,svg .muted{fill:#57606a;font-size:12px}svg .bad{fill:#b42318;font-weight:600}
-)";
 
 std::string usd(double v) { return "USD " + fmt_number(v, 0); }
 
@@ -633,11 +608,7 @@ std::string sweep_section(const plan::PlanProblem& p, const PlanHtmlExtras& e) {
 
 std::string plan_html(const plan::PlanProblem& p, const plan::PlanResult& r, const PlanHtmlExtras& e) {
   const std::string title = "suanli plan: " + (!p.name.empty() ? p.name : r.name);
-  std::string out = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n"
-      "</head>\n<body>\n<h1>{}</h1>\n",
-      html_escape(title), kStyle, html_escape(title));
+  std::string out = html_page_start(title);
   if (!p.description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(p.description));
   std::string meta = fmt::format("{} from {}, horizon {}", plan_label(r), format_date(p.purchase_date),
                                  format_duration(p.horizon));

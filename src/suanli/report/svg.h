@@ -7,6 +7,19 @@
 
 namespace suanli::report::svg {
 
+// Width of every chart in SVG user units; the pages scale charts to fit.
+inline constexpr double kWidth = 900;
+
+// Okabe-Ito colours: distinguishable under the common colour-vision deficiencies.
+inline constexpr const char* kBlue = "#0072B2";
+inline constexpr const char* kVermillion = "#D55E00";
+inline constexpr const char* kGreen = "#009E73";
+inline constexpr const char* kPurple = "#CC79A7";
+inline constexpr const char* kOrange = "#E69F00";
+inline constexpr const char* kSky = "#56B4E9";
+// The order series take them in (then black and grey).
+inline constexpr const char* kPalette[] = {kBlue, kVermillion, kGreen, kPurple, kOrange, kSky, "#000000", "#999999"};
+
 // Rough width of a 12px character of the reports' system font, for layout.
 inline constexpr double kCharWidth = 6.8;
 
