@@ -172,12 +172,17 @@ TEST(SuanliPolicy, SharedDeviceIndexMapsToThePlacementsGpu) {
   EXPECT_EQ(policy.checks, 4 + 1 + 3 + 1);  // placements, w's release, three at 50, h
 }
 
+// Node sizes 1..8 of two models, two of them short of CPU, and a CPU-only node.
+std::vector<OpenbNode> mixed_nodes() {
+  return {node("a", 8, "T4"), node("b", 4, "T4"), node("c", 2, "G1", 16000),
+          node("d", 1, "G1"), node("e", 8, "G1", 24000), node("f", 0, "")};
+}
+
 // A random trace with departures, waits, GPU-less pods, a gpu_spec, CPU-heavy
 // pods and node sizes 1..8 of two models: the state mirrors the replay after
 // every event, every pod is accounted for, and runs repeat exactly.
 TEST(SuanliPolicy, StateMirrorsTheReplayOnARandomTraceWithDepartures) {
-  std::vector<OpenbNode> nodes = {node("a", 8, "T4"), node("b", 4, "T4"), node("c", 2, "G1", 16000),
-                                  node("d", 1, "G1"), node("e", 8, "G1", 24000), node("f", 0, "")};
+  std::vector<OpenbNode> nodes = mixed_nodes();
   std::mt19937_64 rng(5);
   std::vector<OpenbPod> pods;
   for (int i = 0; i < 600; ++i) {
@@ -321,8 +326,7 @@ std::string mirror_after(const PackingEngine& engine, const SuanliPolicy& policy
 // (resampled), fail once the cluster fills, and the state mirrors the
 // Placement after every placement and at the end; runs repeat per seed.
 TEST(SuanliPolicyPack, StateMirrorsThePackRunAndRunsRepeatPerSeed) {
-  std::vector<OpenbNode> nodes = {node("a", 8, "T4"), node("b", 4, "T4"), node("c", 2, "G1", 16000),
-                                  node("d", 1, "G1"), node("e", 8, "G1", 24000), node("f", 0, "")};
+  std::vector<OpenbNode> nodes = mixed_nodes();
   std::mt19937_64 rng(11);
   std::vector<OpenbPod> pods;
   for (int i = 0; i < 200; ++i) {
