@@ -32,6 +32,11 @@ struct Event {
     NodesLeave,   // group id + count (failure or retirement; running jobs displaced)
     Supply,       // accelerators + effect
     Tick,         // run a scheduling pass
+    // The live half (a service or a cluster bridge) also sends:
+    JobCancel,    // job_id: a pending job leaves the queue, a running one stops
+    NodeDown,     // node (by name): drain (running whole-device jobs finish) or fail (all displaced)
+    NodeUp,       // node (by name): a drained or failed node takes work again
+    TenantSet,    // tenant: a new tenant, or new quota / target / sector / priority for one
   };
   Kind kind = Kind::Tick;
   Seconds at = 0;
@@ -42,7 +47,10 @@ struct Event {
   std::vector<std::string> accelerators;  // Supply
   SupplyEffect effect = SupplyEffect::NoNewSupply;
   Seconds grace = 0;         // Supply NoSupport: retire after this long
-  std::string label;         // e.g. "H200 licence revoked"
+  std::string label;         // e.g. "H200 licence revoked"; NodeDown: the reason
+  std::string node;          // NodeDown, NodeUp: node name ("<group>-<n>")
+  bool drain = false;        // NodeDown: drain (true) or fail (false)
+  Tenant tenant;             // TenantSet
 };
 
 std::string_view name(Event::Kind k);

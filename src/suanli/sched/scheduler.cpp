@@ -44,6 +44,10 @@ std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
     case Event::Kind::NodesLeave: nodes_leave(e.group.id, e.group.count, now, out); break;
     case Event::Kind::Supply: break;  // effects arrive as node events (the simulator or bridge translates them)
     case Event::Kind::Tick: pass(now, out); break;
+    case Event::Kind::JobCancel: cancel(e.job_id); break;
+    case Event::Kind::NodeDown: node_down(e.node, e.drain, e.label, now, out); break;
+    case Event::Kind::NodeUp: node_up(e.node); break;
+    case Event::Kind::TenantSet: set_tenant(e.tenant); break;
   }
   return out;
 }
@@ -154,12 +158,28 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   }
   if (leaving.empty()) return;
   std::sort(leaving.begin(), leaving.end());
-  // Displace every job with devices on a leaving node, in id order.
+  remove_nodes(leaving, false, fmt::format("displaced: nodes of {} left the fleet", group), now, out);
+}
+
+void Scheduler::node_down(const std::string& node, bool drain, const std::string& why, Seconds now,
+                          std::vector<Decision>& out) {
+  const int index = cluster_.node_named(node);
+  if (index < 0) throw InputError("node " + node, "unknown node");
+  if (!cluster_.nodes()[index].alive) return;
+  const std::string what = drain ? "drained" : "failed";
+  remove_nodes({index}, drain,
+               fmt::format("displaced: node {} {}{}", node, what, why.empty() ? "" : " (" + why + ")"), now, out);
+}
+
+void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
+                             std::vector<Decision>& out) {
+  // Displace every job with devices on a leaving node (with a drain, those
+  // holding a fraction), in id order.
   std::vector<std::int64_t> displaced;
   for (const auto& list : running_by_pool_) {
     for (std::int64_t id : list) {
       for (const NodeShare& s : jobs_.at(id).shares) {
-        if (std::binary_search(leaving.begin(), leaving.end(), s.node)) {
+        if ((!drain || s.fractional()) && std::binary_search(leaving.begin(), leaving.end(), s.node)) {
           displaced.push_back(id);
           break;
         }
@@ -167,9 +187,7 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
     }
   }
   std::sort(displaced.begin(), displaced.end());
-  for (std::int64_t id : displaced) {
-    stop(jobs_.at(id), now, fmt::format("displaced: nodes of {} left the fleet", group), out);
-  }
+  for (std::int64_t id : displaced) stop(jobs_.at(id), now, why, out);
   for (int node : leaving) cluster_.remove_node(node);
   ++fleet_version_;
   freed_ = true;
@@ -185,9 +203,72 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   std::sort(gone.begin(), gone.end());
   for (std::int64_t id : gone) {
     JobState& j = jobs_.at(id);
-    const std::string why = *infeasible_everywhere(j);
+    const std::string reason = *infeasible_everywhere(j);
     dequeue(j);
-    reject(j, now, why, out);
+    reject(j, now, reason, out);
+  }
+}
+
+void Scheduler::node_up(const std::string& node) {
+  const int index = cluster_.node_named(node);
+  if (index < 0) throw InputError("node " + node, "unknown node");
+  if (cluster_.nodes()[index].alive) return;
+  // Whole devices still held by jobs that ran on through a drain.
+  int held = 0;
+  for (const auto& list : running_by_pool_) {
+    for (std::int64_t id : list) {
+      for (const NodeShare& s : jobs_.at(id).shares) {
+        if (s.node == index && !s.fractional()) held += s.devices;
+      }
+    }
+  }
+  cluster_.revive_node(index, held);
+  ++fleet_version_;
+  freed_ = true;
+}
+
+void Scheduler::cancel(std::int64_t id) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  JobState& j = it->second;
+  if (j.running) {
+    unbind(j);
+  } else {
+    dequeue(j);
+  }
+  if (reservation_.job == id) reservation_ = Reservation{};
+  jobs_.erase(it);
+}
+
+void Scheduler::set_tenant(const Tenant& t) {
+  auto it = std::find_if(tenants_.begin(), tenants_.end(), [&](const Tenant& x) { return x.name == t.name; });
+  if (it == tenants_.end()) {
+    tenants_.push_back(t);
+    tenant_milli_.push_back(0);
+    tenant_imported_milli_.push_back(0);
+    // Every level's per-tenant FIFOs gain one (between passes, so no cursor is live).
+    for (auto& [level, fifos] : queue_) fifos.resize(std::max(fifos.size(), tenants_.size()));
+    return;
+  }
+  const int index = static_cast<int>(it - tenants_.begin());
+  const int delta = t.priority - it->priority;
+  const bool judged_again = t.sector != it->sector;
+  *it = t;
+  if (judged_again) ++fleet_version_;  // verdicts depend on the sector
+  freed_ = true;                        // a larger quota may let jobs start
+  if (delta == 0) return;
+  for (auto& [id, j] : jobs_) {
+    if (j.tenant != index) continue;
+    if (j.running) {
+      auto& prios = running_priorities_[j.pool];
+      prios.erase(prios.find(j.priority));
+      j.priority += delta;
+      prios.insert(j.priority);
+    } else {
+      dequeue(j);
+      j.priority += delta;
+      enqueue(j);
+    }
   }
 }
 

@@ -28,6 +28,16 @@
 // does not know the fleet's future, so nodes that join later do not keep a
 // job waiting.
 //
+// Live operation (a service or a cluster bridge drives the same core):
+// JobCancel removes a pending job or stops a running one; NodeDown takes one
+// node out of placement, either failed (every job on it is displaced and
+// requeued, as when nodes leave) or drained (whole-device jobs on it run to
+// their end; fractions on it are displaced, since a shared device does not
+// outlive its node's exit); NodeUp brings it back with the devices its
+// remaining jobs still hold; TenantSet adds a tenant or changes one's quota,
+// domestic target, sector (the rules are judged again) or priority (its
+// queued and running jobs move to the new level).
+//
 // Fractional jobs (JobClass::share_milli > 0) take a share of one device
 // through ClusterState::find_fraction (best fit onto shared devices) at the
 // throughput Capability models for the share. The policy applies as to whole
@@ -146,6 +156,15 @@ class Scheduler {
   void finish(std::int64_t id, int epoch, Seconds now);
   void nodes_join(const NodeGroup& group);
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
+  // Removes `leaving` (sorted node indices) from placement; displaces the jobs
+  // on them (with a drain, fractions only), then rejects pending jobs nothing left can run.
+  void remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
+                    std::vector<Decision>& out);
+  void node_down(const std::string& node, bool drain, const std::string& why, Seconds now,
+                 std::vector<Decision>& out);
+  void node_up(const std::string& node);
+  void cancel(std::int64_t id);
+  void set_tenant(const Tenant& t);
   void pass(Seconds now, std::vector<Decision>& out);
   // Examines one pending job in a pass: places it or records why it waits.
   bool examine(JobState& j, Seconds now, std::vector<Decision>& out);
