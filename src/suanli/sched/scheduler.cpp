@@ -165,7 +165,8 @@ void Scheduler::node_down(const std::string& node, bool drain, const std::string
                           std::vector<Decision>& out) {
   const int index = cluster_.node_named(node);
   if (index < 0) throw InputError("node " + node, "unknown node");
-  if (!cluster_.nodes()[index].alive) return;
+  // A drained node that fails now loses the jobs that were finishing there.
+  if (!cluster_.nodes()[index].alive && drain) return;
   const std::string what = drain ? "drained" : "failed";
   remove_nodes({index}, drain,
                fmt::format("displaced: node {} {}{}", node, what, why.empty() ? "" : " (" + why + ")"), now, out);
