@@ -115,7 +115,7 @@ TEST_F(LiveFleet, CriticalCudaOnlyJobIsRejectedWithTheRuleAndCounted) {
   const JobRecord* r = s.job(a.job);
   EXPECT_EQ(r->status, JobStatus::Rejected);
   EXPECT_NE(r->reason.find("cii-domestic-only"), std::string::npos) << r->reason;
-  EXPECT_EQ(s.counters().denials.at("cii-domestic-only"), 1);
+  EXPECT_EQ(s.counters().denials.at({"bank", "cii-domestic-only"}), 1);
 }
 
 TEST_F(LiveFleet, RepeatedExternalIdReturnsTheSameJobAndChangesNothing) {

@@ -128,7 +128,7 @@ Applied LiveState::apply(const Command& c, Seconds now) {
       Event e;
       e.kind = Event::Kind::NodesJoin;
       e.group = c.group;
-      groups_.insert(c.group.id);
+      groups_.push_back(c.group);
       run(e, now, out);
       nodes_.resize(sched_.cluster().nodes().size(), NodeRecord{NodeStatus::Up, "joined", now});
       break;
@@ -167,7 +167,7 @@ void LiveState::validate(const Command& c) const {
     case Command::Kind::Failed: active_job(c, true); break;
     case Command::Kind::NodesJoin: {
       if (c.group.id.empty()) throw InputError("id", "found an empty node group id, expected a name");
-      if (groups_.count(c.group.id)) {
+      if (std::any_of(groups_.begin(), groups_.end(), [&](const NodeGroup& g) { return g.id == c.group.id; })) {
         throw Refused(Refused::Code::Conflict, "node group '" + c.group.id + "' exists already");
       }
       catalog_->accelerator(c.group.accelerator, "accelerator");
@@ -369,18 +369,18 @@ void LiveState::run(const Event& e, Seconds now, Applied& out) {
 // --- the read model -------------------------------------------------------------------
 
 void LiveState::absorb(const Decision& d) {
-  counters_.decisions[std::string(name(d.kind))] += 1;
-  for (const Verdict& v : d.verdicts) {
-    if (!v.allowed && !v.rule.empty()) counters_.denials[v.rule] += 1;
-  }
   auto it = jobs_.find(d.job);
   SUANLI_ASSERT(it != jobs_.end());
   JobRecord& r = it->second;
+  counters_.decisions[{r.tenant, std::string(name(d.kind))}] += 1;
+  for (const Verdict& v : d.verdicts) {
+    if (!v.allowed && !v.rule.empty()) counters_.denials[{r.tenant, v.rule}] += 1;
+  }
   r.reason = d.reason;
   r.verdicts = d.verdicts;
   switch (d.kind) {
     case Decision::Kind::Place: {
-      counters_.placements[d.accelerator] += 1;
+      counters_.placements[{r.tenant, d.accelerator}] += 1;
       r.status = JobStatus::Placed;
       r.placed_at = d.at;
       r.started_at = -1;
@@ -491,6 +491,17 @@ std::vector<const JobRecord*> LiveState::jobs(const JobFilter& f, std::int64_t* 
     }
     out.push_back(&r);
   }
+  return out;
+}
+
+std::vector<NodeGroup> LiveState::fleet_now() const {
+  std::vector<NodeGroup> out = groups_;
+  for (NodeGroup& g : out) g.count = 0;
+  const auto& nodes = sched_.cluster().nodes();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes_[i].status == NodeStatus::Up) out[static_cast<std::size_t>(nodes[i].group)].count += 1;
+  }
+  std::erase_if(out, [](const NodeGroup& g) { return g.count == 0; });
   return out;
 }
 

@@ -156,6 +156,10 @@ class LiveState {
   const NodeRecord& node(int index) const { return nodes_.at(static_cast<std::size_t>(index)); }
   // Jobs holding devices on each node, by node index.
   std::vector<std::vector<std::int64_t>> jobs_by_node() const;
+  // The node groups joined, in order (Node::group indexes it), and the fleet
+  // as it stands: each group with its nodes that are up now.
+  const std::vector<NodeGroup>& groups() const { return groups_; }
+  std::vector<NodeGroup> fleet_now() const;
   const std::vector<ExportRecord>& export_events() const { return exports_; }
   const std::map<std::string, Seconds>& supply_cut() const { return cut_; }
 
@@ -170,12 +174,14 @@ class LiveState {
   double devices_in_use(std::string_view tenant) const;
   int pending_of(std::string_view tenant) const;
 
-  // Counters since the log began (for metrics).
+  // Counters since the log began (for metrics), per tenant so that a
+  // tenant's view never includes another's.
+  using TenantKey = std::pair<std::string, std::string>;  // (tenant, what)
   struct Counters {
-    std::map<std::string, std::int64_t> placements;      // by accelerator
-    std::map<std::string, std::int64_t> denials;         // by rule
-    std::map<std::string, std::int64_t> decisions;       // by kind
-    std::map<std::string, std::int64_t> commands;        // by command kind
+    std::map<TenantKey, std::int64_t> placements;  // (tenant, accelerator)
+    std::map<TenantKey, std::int64_t> denials;     // (tenant, rule)
+    std::map<TenantKey, std::int64_t> decisions;   // (tenant, decision kind)
+    std::map<std::string, std::int64_t> commands;  // by command kind
   };
   const Counters& counters() const { return counters_; }
 
@@ -203,7 +209,7 @@ class LiveState {
   std::map<std::int64_t, JobRecord> jobs_;
   std::map<std::pair<std::string, std::string>, std::int64_t> by_key_;  // (tenant, external id) -> job
   std::vector<NodeRecord> nodes_;                                      // by cluster node index
-  std::set<std::string> groups_;                                       // node group ids joined
+  std::vector<NodeGroup> groups_;                                      // node groups joined, in order
   std::vector<ExportRecord> exports_;
   std::map<std::string, Seconds> cut_;                                 // accelerator -> cut since
   std::multimap<Seconds, std::string> retirements_;                    // due time -> accelerator
