@@ -31,6 +31,7 @@ void add_estimate_command(CLI::App& app, Context& ctx);
 void add_sim_commands(CLI::App& app, Context& ctx);  // check, simulate, demo
 void add_plan_command(CLI::App& app, Context& ctx);  // plan
 void add_replay_command(CLI::App& app, Context& ctx);  // replay openb, replay gavel
+void add_serve_command(CLI::App& app, Context& ctx);   // serve, serve token
 
 // Writes `text` to stdout, or to `path` when not empty ("-" = stdout).
 void write_output(const std::string& text, const std::string& path);
