@@ -48,6 +48,7 @@ class Api {
  public:
   Api(const std::string& host, int port, const std::string& token) : client_(host, port) {
     client_.set_keep_alive(true);
+    client_.set_tcp_nodelay(true);
     client_.set_read_timeout(30, 0);
     headers_ = {{"Authorization", "Bearer " + token}};
   }

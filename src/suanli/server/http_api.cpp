@@ -141,6 +141,7 @@ HttpServer::HttpServer(Service& service, Access& access, HttpOptions options)
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   server_->set_payload_max_length(options_.max_body);
   server_->set_keep_alive_max_count(100000);
+  server_->set_tcp_nodelay(true);  // answers are small: no Nagle delay behind the client's delayed ACK
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);
   server_->set_error_handler([](const Request&, Response& res) {
@@ -272,12 +273,9 @@ void HttpServer::routes() {
   route("POST", "/v1/jobs", "POST /v1/jobs", Need::Any, [&svc, get_job](const Request& req, Response& res, const Principal& who) {
     if (who.role == Role::Auditor) fail(403, "the auditor role may not submit jobs");
     const Json body = body_of(req);
-    live::Command c = wire::read_submit(JsonReader(body, "$"), svc.catalog(), svc.scenario().classes);
-    if (who.role == Role::Tenant) {
-      if (body.is_object() && body.contains("tenant") && c.shape.tenant != who.tenant) {
-        fail(403, fmt::format("a token of tenant '{}' may not submit for '{}'", who.tenant, c.shape.tenant));
-      }
-      c.shape.tenant = who.tenant;
+    live::Command c = wire::read_submit(JsonReader(body, "$"), svc.catalog(), svc.scenario().classes, who.tenant);
+    if (who.role == Role::Tenant && c.shape.tenant != who.tenant) {
+      fail(403, fmt::format("a token of tenant '{}' may not submit for '{}'", who.tenant, c.shape.tenant));
     }
     c.actor = who.token_id;
     const Outcome o = svc.execute(std::move(c));

@@ -268,7 +268,8 @@ JobClass read_job_shape(const JsonReader& r, const Catalog& catalog, JobClass jc
   return jc;
 }
 
-live::Command read_submit(const JsonReader& r, const Catalog& catalog, const std::vector<JobClass>& classes) {
+live::Command read_submit(const JsonReader& r, const Catalog& catalog, const std::vector<JobClass>& classes,
+                          const std::string& tenant) {
   live::Command c;
   c.kind = live::Command::Kind::Submit;
   JobClass base;
@@ -288,6 +289,7 @@ live::Command read_submit(const JsonReader& r, const Catalog& catalog, const std
   } else {
     base.name = "custom";
   }
+  if (!tenant.empty()) base.tenant = tenant;
   c.shape = read_job_shape(r, catalog, base, {"class", "external_id"});
   if (c.shape.tenant.empty()) r.fail("missing field 'tenant' (no class gives one)");
   if (auto key = r.opt_text("external_id")) {

@@ -46,8 +46,9 @@ Json command_json(const live::Command& c);
 JobClass read_job_shape(const JsonReader& r, const Catalog& catalog, JobClass base,
                         std::initializer_list<std::string_view> extra = {});
 // A job submission: a class of `classes` by "class" (its fields as defaults)
-// or a full description; "tenant" (else the class's), "external_id".
-live::Command read_submit(const JsonReader& r, const Catalog& catalog, const std::vector<JobClass>& classes);
+// or a full description; "tenant" (else `tenant`, else the class's), "external_id".
+live::Command read_submit(const JsonReader& r, const Catalog& catalog, const std::vector<JobClass>& classes,
+                          const std::string& tenant = "");
 NodeGroup read_node_group(const JsonReader& r, const Catalog& catalog);
 Tenant read_tenant(const JsonReader& r, const std::vector<std::string>& sectors);
 // {"accelerators": [...], "effect": "immediate-loss", "grace": "60d", "label": "..."} into `c`.
