@@ -129,7 +129,18 @@ int run(std::vector<std::string> argv, std::string& output, const std::filesyste
   posix_spawn_file_actions_destroy(&actions);
   close(fd);
   int status = 0;
-  if (rc == 0) waitpid(pid, &status, 0);
+  if (rc == 0) {
+    // A guard against a wedged child, not a timing assertion.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   output = slurp(path);
   unlink(path);
   if (rc != 0) {

@@ -47,7 +47,8 @@ class Daemon {
 };
 
 // Runs argv to completion (no shell) in `cwd`; returns its exit code, with
-// stdout+stderr in `output`. -1 if it could not start or was killed.
+// stdout+stderr in `output`. -1 if it could not start or was killed (after
+// 120 s: a guard against a wedged child).
 int run(std::vector<std::string> argv, std::string& output, const std::filesystem::path& cwd = {});
 
 // A free TCP port on 127.0.0.1 (bind to port 0, read, close; racy but retried by callers).

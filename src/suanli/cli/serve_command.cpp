@@ -66,15 +66,24 @@ std::pair<std::string, int> parse_listen(const std::string& text) {
   return {text.substr(0, colon), port};
 }
 
-// Blocks SIGINT and SIGTERM in every thread started after this, and returns
-// a thread that waits for one and calls `on_signal`.
-std::thread signal_waiter(std::function<void()> on_signal) {
+sigset_t stop_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts from
+// now on (call it before starting any), so that only signal_waiter sees them.
+void block_stop_signals() {
+  const sigset_t set = stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return std::thread([set, on_signal = std::move(on_signal)] {
+}
+
+// A thread that waits for SIGINT or SIGTERM and calls `on_signal`.
+std::thread signal_waiter(std::function<void()> on_signal) {
+  return std::thread([set = stop_signals(), on_signal = std::move(on_signal)] {
     int sig = 0;
     sigwait(&set, &sig);
     on_signal();
@@ -82,6 +91,7 @@ std::thread signal_waiter(std::function<void()> on_signal) {
 }
 
 void run_serve(Context& ctx, const ServeOptions& o) {
+  block_stop_signals();
   const auto [host, port] = parse_listen(o.listen);
   if (o.speedup <= 0 || o.speedup > 1e7) throw InputError("--speedup", fmt::format("found {}, expected 0 < speedup <= 1e7", o.speedup));
   const Catalog& catalog = ctx.catalog();
@@ -109,7 +119,13 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   server::ServiceOptions so;
   so.accept_replay_changes = o.accept_replay_changes;
   so.demo = o.demo;
-  server::Service service(catalog, scenario, std::move(store), *clock, so);
+  std::unique_ptr<server::Service> started;
+  try {
+    started = std::make_unique<server::Service>(catalog, scenario, std::move(store), *clock, so);
+  } catch (const server::ReplayMismatch& e) {
+    throw InputError("--db", e.what());
+  }
+  server::Service& service = *started;
   server::Access access(service.store());
   server::HttpOptions ho;
   ho.host = host;

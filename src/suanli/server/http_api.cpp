@@ -141,6 +141,7 @@ HttpServer::HttpServer(Service& service, Access& access, HttpOptions options)
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   server_->set_payload_max_length(options_.max_body);
   server_->set_keep_alive_max_count(100000);
+  server_->set_keep_alive_timeout(2);  // an idle connection holds a worker thread; a stop waits for it
   server_->set_tcp_nodelay(true);  // answers are small: no Nagle delay behind the client's delayed ACK
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);

@@ -100,7 +100,7 @@ void Service::replay() {
   });
   replay_.seconds = std::chrono::duration<double>(Steady::now() - t0).count();
   if (replay_.mismatched > 0 && !options_.accept_replay_changes) {
-    throw std::runtime_error(fmt::format(
+    throw ReplayMismatch(fmt::format(
         "replaying {} events of {} gave {} decisions that differ from the stored ones (first: {}); the catalog, policy "
         "or scheduler changed since they were made. Start with --accept-replay-changes to run on the replayed state",
         replay_.events, store_->url(), replay_.mismatched, replay_.first_mismatch));

@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,12 @@ struct Outcome {
   std::string message;            // NotFound, Conflict, Invalid, Unavailable
 };
 
+// The stored log does not replay to the stored decisions (see Service).
+class ReplayMismatch : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct ReplayReport {
   std::int64_t events = 0;
   std::int64_t decisions = 0;
@@ -76,7 +83,7 @@ class Service {
   // policy, scheduler knobs; classes for the API): replays the log, or on an
   // empty log writes the scenario's tenants and fleet as its first commands.
   // Throws InputError when the store was made for another scenario, and
-  // std::runtime_error when the replay differs (see above).
+  // ReplayMismatch when the replay differs (see above).
   Service(const Catalog& catalog, Scenario scenario, std::unique_ptr<store::Store> store, Clock& clock,
           ServiceOptions options = {});
   ~Service();
