@@ -1,6 +1,7 @@
 #include "suanli/server/http_api.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <chrono>
@@ -143,6 +144,15 @@ HttpServer::HttpServer(Service& service, Access& access, HttpOptions options)
   server_->set_keep_alive_max_count(100000);
   server_->set_keep_alive_timeout(2);  // an idle connection holds a worker thread; a stop waits for it
   server_->set_tcp_nodelay(true);  // answers are small: no Nagle delay behind the client's delayed ACK
+  // httplib's default sets SO_REUSEPORT, which would let a second service
+  // share this port silently; REUSEADDR alone allows a quick restart. The
+  // socket is kept to raise its listen backlog after bind (httplib's is 5:
+  // a burst of new connections would wait out a 1 s SYN retry).
+  server_->set_socket_options([this](int sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = sock;
+  });
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);
   server_->set_error_handler([](const Request&, Response& res) {
@@ -171,6 +181,7 @@ void HttpServer::bind() {
     }
     port_ = options_.port;
   }
+  if (listen_fd_ >= 0) ::listen(listen_fd_, 1024);
 }
 
 void HttpServer::serve() { server_->listen_after_bind(); }

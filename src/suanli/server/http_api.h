@@ -55,6 +55,7 @@ class HttpServer {
   HttpOptions options_;
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
+  int listen_fd_ = -1;
 };
 
 }  // namespace suanli::server
