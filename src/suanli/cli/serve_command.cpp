@@ -112,7 +112,7 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   }
   std::unique_ptr<server::Clock> clock;
   if (o.demo) {
-    clock = std::make_unique<server::ScaledClock>(scenario.start, o.speedup);
+    clock = std::make_unique<server::ScaledClock>(server::DemoPlayer::start_of(scenario), o.speedup);
   } else {
     clock = std::make_unique<server::WallClock>();
   }
@@ -145,8 +145,9 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   if (o.demo) {
     const server::NewToken t = server::make_token(server::Role::Operator, "", "demo", clock->now());
     service.store().add_token(t.row);
-    std::printf("  demo: playing %s at %gx (one simulated hour per %.2f s); operator token for the dashboard:\n    %s\n",
-                scenario.name.c_str(), o.speedup, 3600.0 / o.speedup, t.token.c_str());
+    std::printf("  demo: playing %s from %s at %gx (one simulated hour per %.2f s); operator token for the dashboard:\n"
+                "    %s\n",
+                scenario.name.c_str(), format_time(clock->now()).c_str(), o.speedup, 3600.0 / o.speedup, t.token.c_str());
     player = std::make_unique<server::DemoPlayer>(service.scenario(), *clock, host == "0.0.0.0" ? "127.0.0.1" : host,
                                                   http.port(), t.token);
   } else {

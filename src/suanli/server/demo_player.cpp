@@ -26,10 +26,11 @@ struct Happening {
   bool purchase = false;
 };
 
-std::vector<Happening> timeline(const Scenario& s) {
+// `from`: the clock's start; fleet groups that joined by then were bootstrapped.
+std::vector<Happening> timeline(const Scenario& s, Seconds from) {
   std::vector<Happening> out;
   for (const NodeGroup& g : s.fleet) {
-    if (g.join > s.start) out.push_back({g.join, Happening::Kind::Join, g, nullptr, false});
+    if (g.join > from) out.push_back({g.join, Happening::Kind::Join, g, nullptr, false});
     if (g.retire && *g.retire <= s.end) {
       NodeGroup leave = g;
       out.push_back({*g.retire, Happening::Kind::Fail, leave, nullptr, false});
@@ -79,6 +80,13 @@ class Api {
 
 }  // namespace
 
+Seconds DemoPlayer::start_of(const Scenario& scenario) {
+  const std::vector<Job> jobs = generate_jobs(scenario, scenario.seed);
+  Seconds first = scenario.end;
+  for (const Job& j : jobs) first = std::min(first, j.arrival);
+  return std::max(scenario.start, first - kHour);
+}
+
 DemoPlayer::DemoPlayer(const Scenario& scenario, Clock& clock, std::string host, int port, std::string token)
     : scenario_(&scenario), clock_(&clock), host_(std::move(host)), port_(port), token_(std::move(token)) {}
 
@@ -86,8 +94,9 @@ DemoStats DemoPlayer::run() {
   DemoStats stats;
   const Scenario& s = *scenario_;
   Api api(host_, port_, token_);
-  const std::vector<Job> jobs = generate_jobs(s, s.seed);
-  const std::vector<Happening> happenings = timeline(s);
+  std::vector<Job> jobs = generate_jobs(s, s.seed);  // explicit jobs first, then the draws: order them by arrival
+  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.arrival < b.arrival; });
+  const std::vector<Happening> happenings = timeline(s, start_of(s));
   std::size_t next_job = 0, next_happening = 0;
   struct Running {
     int epoch = 0;

@@ -30,6 +30,13 @@ struct DemoStats {
 
 class DemoPlayer {
  public:
+  // When the demo's clock should start: an hour before the scenario's first
+  // job arrives (a scenario may open with weeks in which nothing is asked),
+  // never before the scenario's start. The service is bootstrapped with the
+  // fleet as it stands then; what happened before (purchases delivered,
+  // export events) the player applies at once, in order.
+  static Seconds start_of(const Scenario& scenario);
+
   DemoPlayer(const Scenario& scenario, Clock& clock, std::string host, int port, std::string token);
   // Plays until the scenario's end or stop(); returns what it did.
   DemoStats run();
