@@ -8,6 +8,10 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the live service: HTTP, stores (SQLite, PostgreSQL through libpqxx), token hashing
+  libcpp-httplib-dev libsqlite3-dev libpqxx-dev libssl-dev
+  # the live-service tests start a private PostgreSQL server and read SQLite files
+  postgresql-15 sqlite3
 )
 
 missing=()

@@ -28,12 +28,6 @@ using httplib::Response;
 using wire::Json;
 using wire::JsonReader;
 
-struct HttpError {
-  int status;
-  std::string code;
-  std::string message;
-};
-
 std::string_view code_of(int status) {
   switch (status) {
     case 400: return "invalid";
@@ -48,10 +42,6 @@ std::string_view code_of(int status) {
   }
 }
 
-void reply(Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
 
 void error_reply(Response& res, int status, std::string_view message, const std::string& path = "") {
   Json e = {{"status", status}, {"code", code_of(status)}, {"message", message}};
@@ -59,7 +49,6 @@ void error_reply(Response& res, int status, std::string_view message, const std:
   reply(res, status, Json{{"error", e}});
 }
 
-[[noreturn]] void fail(int status, std::string message) { throw HttpError{status, std::string(code_of(status)), std::move(message)}; }
 
 // Query parameters with located errors ("?limit: found 'x', expected ...").
 class Query {
@@ -136,6 +125,13 @@ std::optional<std::string> optional_reason(const Json& body) {
 
 }  // namespace
 
+void reply(Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void fail(int status, std::string message) { throw HttpError{status, std::move(message)}; }
+
 HttpServer::HttpServer(Service& service, Access& access, HttpOptions options)
     : service_(&service), access_(&access), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   const int threads = options_.threads;
@@ -170,7 +166,32 @@ HttpServer::HttpServer(Service& service, Access& access, HttpOptions options)
 
 HttpServer::~HttpServer() { stop(); }
 
+void HttpServer::static_files() {
+  // The dashboard's files: anything else under / that is not an API route.
+  // Registered last (at bind), after every API route, bridges' included.
+  server_->Get(R"(/(.*))", [](const Request& req, Response& res) {
+    const std::string path = req.matches[1];
+    if (path.rfind("v1/", 0) == 0) {
+      error_reply(res, 404, "no such route");
+      return;
+    }
+    const WebAsset* a = find_web_asset(path.empty() ? "index.html" : path);
+    if (!a && path.find('.') == std::string::npos) a = find_web_asset("index.html");  // client-side routes
+    if (!a) {
+      if (web_assets_count() == 0) {
+        error_reply(res, 503, "the dashboard's files were not built into this binary: run scripts/build-web.sh, then rebuild");
+      } else {
+        error_reply(res, 404, "no such file");
+      }
+      return;
+    }
+    res.set_content(std::string(a->bytes), std::string(a->mime));
+    if (path.rfind("assets/", 0) == 0) res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+  });
+}
+
 void HttpServer::bind() {
+  static_files();
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
     if (port_ <= 0) throw std::runtime_error(fmt::format("cannot listen on {}: no free port", options_.host));
@@ -190,43 +211,46 @@ void HttpServer::stop() {
   if (server_ && server_->is_running()) server_->stop();
 }
 
+void HttpServer::add_route(const char* method, const std::string& pattern, const std::string& label, Need need,
+                           Handler h) {
+  auto wrapped = [this, label, need, h = std::move(h)](const Request& req, Response& res) {
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      Principal who;
+      if (need != Need::None) {
+        const auto p = access_->authenticate(req.get_header_value("Authorization"));
+        if (!p) {
+          res.set_header("WWW-Authenticate", "Bearer realm=\"suanli\"");
+          fail(401, "a valid bearer token is required: Authorization: Bearer sl_... (suanli serve token create)");
+        }
+        who = *p;
+        if (need == Need::Operator && !who.can_operate()) fail(403, fmt::format("the {} role may not do this", name(who.role)));
+        if (need == Need::ReadAll && !who.can_read_all()) fail(403, "a tenant token may not read this");
+      }
+      h(req, res, who);
+    } catch (const HttpError& e) {
+      error_reply(res, e.status, e.message);
+    } catch (const InputError& e) {
+      error_reply(res, 400, e.what(), e.where());
+    } catch (const store::StoreError& e) {
+      error_reply(res, 503, e.what());
+    }
+    service_->metrics().request(label).observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  };
+  labels_.push_back(label);
+  const std::string m = method;
+  if (m == "GET") server_->Get(pattern, wrapped);
+  else if (m == "POST") server_->Post(pattern, wrapped);
+  else if (m == "PUT") server_->Put(pattern, wrapped);
+  else if (m == "DELETE") server_->Delete(pattern, wrapped);
+}
+
 void HttpServer::routes() {
-  enum class Need { None, Any, Operator, ReadAll };
   Service& svc = *service_;
   Access& access = *access_;
-  using Handler = std::function<void(const Request&, Response&, const Principal&)>;
-  auto route = [&, this](const char* method, const std::string& pattern, const std::string& label, Need need,
-                         Handler h) {
-    auto wrapped = [this, label, need, h, &access](const Request& req, Response& res) {
-      const auto t0 = std::chrono::steady_clock::now();
-      try {
-        Principal who;
-        if (need != Need::None) {
-          const auto p = access.authenticate(req.get_header_value("Authorization"));
-          if (!p) {
-            res.set_header("WWW-Authenticate", "Bearer realm=\"suanli\"");
-            fail(401, "a valid bearer token is required: Authorization: Bearer sl_... (suanli serve token create)");
-          }
-          who = *p;
-          if (need == Need::Operator && !who.can_operate()) fail(403, fmt::format("the {} role may not do this", name(who.role)));
-          if (need == Need::ReadAll && !who.can_read_all()) fail(403, "a tenant token may not read this");
-        }
-        h(req, res, who);
-      } catch (const HttpError& e) {
-        error_reply(res, e.status, e.message);
-      } catch (const InputError& e) {
-        error_reply(res, 400, e.what(), e.where());
-      } catch (const store::StoreError& e) {
-        error_reply(res, 503, e.what());
-      }
-      service_->metrics().request(label).observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    };
-    const std::string m = method;
-    if (m == "GET") server_->Get(pattern, wrapped);
-    else if (m == "POST") server_->Post(pattern, wrapped);
-    else if (m == "PUT") server_->Put(pattern, wrapped);
-    else if (m == "DELETE") server_->Delete(pattern, wrapped);
+  auto route = [this](const char* method, const std::string& pattern, const std::string& label, Need need, Handler h) {
+    add_route(method, pattern, label, need, std::move(h));
   };
   auto get_job = [&svc](const Principal& who, std::int64_t id, auto f) {
     return svc.read([&](const live::LiveState& s) {
@@ -568,26 +592,6 @@ void HttpServer::routes() {
     res.set_content(prometheus_text(svc, who, now_of()), "text/plain; version=0.0.4; charset=utf-8");
   });
 
-  // --- the dashboard's files (anything else under / that is not an API route) -------------------
-  server_->Get(R"(/(.*))", [](const Request& req, Response& res) {
-    const std::string path = req.matches[1];
-    if (path.rfind("v1/", 0) == 0) {
-      error_reply(res, 404, "no such route");
-      return;
-    }
-    const WebAsset* a = find_web_asset(path.empty() ? "index.html" : path);
-    if (!a && path.find('.') == std::string::npos) a = find_web_asset("index.html");  // client-side routes
-    if (!a) {
-      if (web_assets_count() == 0) {
-        error_reply(res, 503, "the dashboard's files were not built into this binary: run scripts/build-web.sh, then rebuild");
-      } else {
-        error_reply(res, 404, "no such file");
-      }
-      return;
-    }
-    res.set_content(std::string(a->bytes), std::string(a->mime));
-    if (path.rfind("assets/", 0) == 0) res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-  });
 }
 
 }  // namespace suanli::server

@@ -13,14 +13,19 @@
 // Thread-safe: handlers run on httplib's pool and use the Service.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "suanli/server/access.h"
 #include "suanli/server/service.h"
+#include "suanli/wire/json_reader.h"
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace suanli::server {
@@ -32,6 +37,19 @@ struct HttpOptions {
   std::size_t max_body = 1 << 20;  // bytes; larger bodies get 413
 };
 
+// An error a handler throws: answered as {"error": {...}} with `status`.
+struct HttpError {
+  int status;
+  std::string message;
+};
+[[noreturn]] void fail(int status, std::string message);
+// Answers `body` as JSON with `status`.
+void reply(httplib::Response& res, int status, const wire::Json& body);
+
+// Who may call a route: anyone, any token, operators, or roles that read everything.
+enum class Need { None, Any, Operator, ReadAll };
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+
 class HttpServer {
  public:
   HttpServer(Service& service, Access& access, HttpOptions options);
@@ -39,16 +57,25 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds; throws std::runtime_error naming the address when it cannot.
+  // Registers a route behind the access check, with JSON errors (HttpError,
+  // InputError -> 400 with its path) and the latency metric; `label` names it
+  // in metrics and the OpenAPI check ("POST /v1/jobs/{id}/cancel"). Bridges
+  // add theirs before bind().
+  void add_route(const char* method, const std::string& pattern, const std::string& label, Need need, Handler h);
+  // Binds (after registering the dashboard's files last); throws
+  // std::runtime_error naming the address when it cannot.
   void bind();
   int port() const { return port_; }
   // Serves until stop() (blocks).
   void serve();
   void stop();
   httplib::Server& raw() { return *server_; }  // for bridges to add their routes
+  // "METHOD /path/{param}" of every route registered (the OpenAPI test reads it).
+  const std::vector<std::string>& route_labels() const { return labels_; }
 
  private:
   void routes();
+  void static_files();
 
   Service* service_;
   Access* access_;
@@ -56,6 +83,7 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   int listen_fd_ = -1;
+  std::vector<std::string> labels_;
 };
 
 }  // namespace suanli::server
