@@ -391,7 +391,7 @@ TEST(Scheduler, WholeDeviceJobsPlaceTheSameWithFractionsOnAnotherModel) {
 Event node_event(Event::Kind kind, std::string node, bool drain = false) {
   Event e;
   e.kind = kind;
-  e.node = std::move(node);
+  e.nodes = {std::move(node)};
   e.drain = drain;
   return e;
 }

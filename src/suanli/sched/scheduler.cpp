@@ -45,8 +45,8 @@ std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
     case Event::Kind::Supply: break;  // effects arrive as node events (the simulator or bridge translates them)
     case Event::Kind::Tick: pass(now, out); break;
     case Event::Kind::JobCancel: cancel(e.job_id); break;
-    case Event::Kind::NodeDown: node_down(e.node, e.drain, e.label, now, out); break;
-    case Event::Kind::NodeUp: node_up(e.node); break;
+    case Event::Kind::NodeDown: node_down(e.nodes, e.drain, e.label, now, out); break;
+    case Event::Kind::NodeUp: node_up(e.nodes); break;
     case Event::Kind::TenantSet: set_tenant(e.tenant); break;
   }
   return out;
@@ -161,15 +161,30 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   remove_nodes(leaving, false, fmt::format("displaced: nodes of {} left the fleet", group), now, out);
 }
 
-void Scheduler::node_down(const std::string& node, bool drain, const std::string& why, Seconds now,
+std::vector<int> Scheduler::node_indices(const std::vector<std::string>& names) const {
+  std::vector<int> out;
+  for (const std::string& n : names) {
+    const int index = cluster_.node_named(n);
+    if (index < 0) throw InputError("node " + n, "unknown node");
+    out.push_back(index);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void Scheduler::node_down(const std::vector<std::string>& names, bool drain, const std::string& why, Seconds now,
                           std::vector<Decision>& out) {
-  const int index = cluster_.node_named(node);
-  if (index < 0) throw InputError("node " + node, "unknown node");
-  // A drained node that fails now loses the jobs that were finishing there.
-  if (!cluster_.nodes()[index].alive && drain) return;
+  std::vector<int> leaving = node_indices(names);
+  // A drained node that fails now loses the jobs that were finishing there;
+  // draining a node that is out already changes nothing.
+  if (drain) std::erase_if(leaving, [&](int i) { return !cluster_.nodes()[i].alive; });
+  if (leaving.empty()) return;
   const std::string what = drain ? "drained" : "failed";
-  remove_nodes({index}, drain,
-               fmt::format("displaced: node {} {}{}", node, what, why.empty() ? "" : " (" + why + ")"), now, out);
+  const std::string which = leaving.size() == 1 ? "node " + cluster_.nodes()[leaving.front()].name
+                                                 : fmt::format("{} nodes", leaving.size());
+  remove_nodes(leaving, drain, fmt::format("displaced: {} {}{}", which, what, why.empty() ? "" : " (" + why + ")"), now,
+               out);
 }
 
 void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
@@ -210,20 +225,23 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
   }
 }
 
-void Scheduler::node_up(const std::string& node) {
-  const int index = cluster_.node_named(node);
-  if (index < 0) throw InputError("node " + node, "unknown node");
-  if (cluster_.nodes()[index].alive) return;
-  // Whole devices still held by jobs that ran on through a drain.
-  int held = 0;
-  for (const auto& list : running_by_pool_) {
-    for (std::int64_t id : list) {
-      for (const NodeShare& s : jobs_.at(id).shares) {
-        if (s.node == index && !s.fractional()) held += s.devices;
+void Scheduler::node_up(const std::vector<std::string>& names) {
+  bool changed = false;
+  for (int index : node_indices(names)) {
+    if (cluster_.nodes()[index].alive) continue;
+    // Whole devices still held by jobs that ran on through a drain.
+    int held = 0;
+    for (const auto& list : running_by_pool_) {
+      for (std::int64_t id : list) {
+        for (const NodeShare& s : jobs_.at(id).shares) {
+          if (s.node == index && !s.fractional()) held += s.devices;
+        }
       }
     }
+    cluster_.revive_node(index, held);
+    changed = true;
   }
-  cluster_.revive_node(index, held);
+  if (!changed) return;
   ++fleet_version_;
   freed_ = true;
 }

@@ -29,8 +29,9 @@
 // job waiting.
 //
 // Live operation (a service or a cluster bridge drives the same core):
-// JobCancel removes a pending job or stops a running one; NodeDown takes one
-// node out of placement, either failed (every job on it is displaced and
+// JobCancel removes a pending job or stops a running one; NodeDown takes
+// nodes out of placement together (so that a job is judged against what is
+// left after all of them, not after each), either failed (every job on it is displaced and
 // requeued, as when nodes leave) or drained (whole-device jobs on it run to
 // their end; fractions on it are displaced, since a shared device does not
 // outlive its node's exit); NodeUp brings it back with the devices its
@@ -160,9 +161,10 @@ class Scheduler {
   // on them (with a drain, fractions only), then rejects pending jobs nothing left can run.
   void remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
                     std::vector<Decision>& out);
-  void node_down(const std::string& node, bool drain, const std::string& why, Seconds now,
+  void node_down(const std::vector<std::string>& nodes, bool drain, const std::string& why, Seconds now,
                  std::vector<Decision>& out);
-  void node_up(const std::string& node);
+  void node_up(const std::vector<std::string>& nodes);
+  std::vector<int> node_indices(const std::vector<std::string>& names) const;  // throws InputError for unknown names
   void cancel(std::int64_t id);
   void set_tenant(const Tenant& t);
   void pass(Seconds now, std::vector<Decision>& out);
