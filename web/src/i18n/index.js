@@ -8,20 +8,11 @@
 import zh from './zh-CN.json';
 import en from './en.json';
 
-export const CATALOGUES = { 'zh-CN': zh, en };
-export const LANGS = ['zh-CN', 'en'];
-const STORE_KEY = 'suanli.lang';
+import { LANGS, detect } from './detect.js';
 
-// The first of the browser's languages we have, else English.
-export function detect(stored, browser) {
-  if (LANGS.includes(stored)) return stored;
-  for (const l of browser || []) {
-    const base = String(l).toLowerCase();
-    if (base.startsWith('zh')) return 'zh-CN';
-    if (base.startsWith('en')) return 'en';
-  }
-  return 'en';
-}
+export { LANGS };
+export const CATALOGUES = { 'zh-CN': zh, en };
+const STORE_KEY = 'suanli.lang';
 
 let current = 'en';
 const listeners = new Set();
@@ -76,6 +67,12 @@ const DASH = '—';
 export const fmt = {
   // Whole or fractional numbers (devices may be fractional: shares of one device).
   num(v, max = 1) { return v == null || Number.isNaN(v) ? DASH : nf(`n${max}`, { maximumFractionDigits: max }).format(v); },
+  // A measured quantity (device-hours, PFLOP-hours): three significant digits
+  // below 100, so a young window's 0.0042 device-hours does not read as 0.
+  qty(v) {
+    if (v == null || Number.isNaN(v)) return DASH;
+    return Math.abs(v) >= 100 ? fmt.num(v, 0) : nf('q', { maximumSignificantDigits: 3 }).format(v);
+  },
   // A share 0..1 as a percentage.
   pct(v, max = 1) { return v == null ? DASH : nf(`p${max}`, { style: 'percent', maximumFractionDigits: max }).format(v); },
   // Large quantities (tokens/s): 1.2万 / 12K.
