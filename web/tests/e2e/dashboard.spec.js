@@ -37,7 +37,7 @@ const chipName = (model, lang) => (lang === 'zh-CN' && model.name_zh) || model.n
 const percent = (text) => Number(String(text).replace(/[^0-9.]/g, '')) / 100;
 
 let server;
-let pageErrors;
+let pageErrors = [];
 
 test.beforeEach(async ({ page }) => {
   server = await startServer({ operator: { role: 'operator' }, bank: { role: 'tenant', tenant: 'bank' } });
@@ -52,7 +52,9 @@ test.beforeEach(async ({ page }) => {
 test.afterEach(async () => {
   await server?.stop();
   server = null;
-  expect(pageErrors, 'JavaScript errors on the page').toEqual([]);
+  const errors = pageErrors;
+  pageErrors = [];
+  expect(errors, 'JavaScript errors on the page').toEqual([]);
 });
 
 async function signIn(page, m, w, token) {
@@ -151,6 +153,18 @@ test('operator: submit, placed, import cut, share, scope and queue change', asyn
     await expect(page.getByTestId('explain-reason')).toHaveText(job.reason);
   });
 
+  await test.step('drain a node and resume it', async () => {
+    const { nodes } = await server.api('/v1/nodes', op);
+    const node = nodes.find((n) => n.accelerator === 'k100-ai' && n.status === 'up' && n.jobs.length === 0);
+    await tab(page, m, 'nav.ops');
+    const row = page.locator(`[data-testid=nodes] tr[data-node="${node.name}"]`);
+    await row.getByRole('button', { name: m('ops.drain') }).click();
+    await expect(page.getByTestId('node-msg')).toHaveClass(/ok/);
+    await expect(row).toContainText(m('node.drained'));
+    await row.getByRole('button', { name: m('ops.resume') }).click();
+    await expect(row).toContainText(m('node.up'));
+  });
+
   const dir = process.env.SUANLI_WEB_SCREENSHOTS || testInfo.outputDir;
   mkdirSync(dir, { recursive: true });
   await tab(page, m, 'nav.overview');
@@ -182,6 +196,25 @@ test('tenant: own figures only, a refusal with its rule', async ({ page }, testI
   await expect(denied.first()).toContainText(w.cii);
   await expect(denied.first()).toContainText(w.denied);
   await expect(denied.first().locator('td.reason')).toHaveText(job.verdicts[0].reason);
+
+  // The audit log, filtered to refusals: the decision with the rule that denied.
+  await tab(page, m, 'nav.audit');
+  await page.getByLabel(m('audit.kind')).selectOption('reject');
+  await page.getByRole('button', { name: m('audit.apply') }).click();
+  const decisions = page.locator('[data-testid=decisions] tbody tr');
+  await expect(decisions).toHaveCount(1);
+  await expect(decisions.first()).toContainText(w.cii);
+
+  // A job placed, then cancelled from the queue.
+  await tab(page, m, 'nav.submit');
+  await page.getByLabel(m('submit.class')).selectOption('bank-embed-batch');
+  await page.getByRole('button', { name: m('submit.submit'), exact: true }).click();
+  await expect(result).toContainText(w.placed);
+  await tab(page, m, 'nav.queue');
+  const placed = page.locator('[data-testid=placed] tr[data-job="2"]');
+  await placed.getByRole('button', { name: m('queue.cancel') }).click();
+  await expect(page.getByTestId('queue-msg')).toHaveText(m('queue.cancelled').replace('{id}', '2'));
+  await expect(placed).toHaveCount(0);
 
   // Bad input: the API's error, with its JSON path, in the page.
   await tab(page, m, 'nav.submit');
