@@ -24,6 +24,7 @@ function kpi(testid, title, value, sub, extra) {
 export function overviewView(ctx) {
   const kpis = h('div', { class: 'kpis' });
   const fleetBody = h('tbody');
+  const fleetFoot = h('tfoot');
   const tenantBody = h('tbody');
   const charts = h('div', { class: 'charts' });
   const err = h('div');
@@ -43,7 +44,7 @@ export function overviewView(ctx) {
           h('th', { class: 'num' }, t('fleet.nodes_up')), h('th', { class: 'num' }, t('fleet.devices')),
           h('th', { class: 'num' }, t('fleet.in_use')), h('th', { class: 'num' }, t('fleet.free')),
           h('th', {}, t('fleet.use')), h('th', {}, t('fleet.supply')))),
-        fleetBody)),
+        fleetBody, fleetFoot)),
     h('section', { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', {}, t('tenants.title')), field(t('window.label'), windowSel)),
       h('table', { class: 'grid', 'data-testid': 'tenants' },
@@ -61,25 +62,33 @@ export function overviewView(ctx) {
       h('p', { class: 'hint' }, t('share.hint')),
       charts));
 
-  function renderKpis(f) {
-    const share = f.usage.share_devices;
+  // The headline figures: the fleet's for operators and auditors; a tenant
+  // token sees its own share and imported scope (the fleet's use and supply
+  // stay fleet-wide).
+  function renderKpis(f, tenants) {
+    const own = ctx.who.role === 'tenant' ? tenants.find((x) => x.name === ctx.who.tenant) : null;
+    const share = own ? own.usage.share_devices : f.usage.share_devices;
+    const target = own ? own.domestic_target : f.domestic_target;
+    const meets = share != null && share + 1e-12 >= target;
+    const scope = own
+      ? { used: own.imported_in_use, cap: own.imported_cap_devices, sub: t('kpi.imported_tenant_sub', { tenant: own.name }) }
+      : { used: f.imported_in_use, cap: f.imported_cap_devices,
+        sub: t('kpi.imported_sub', { cap: fmt.pct(f.imported_cap, 0), devices: fmt.num(f.imported_devices, 0) }) };
     const cuts = f.supply_cut;
     fill(kpis,
       kpi('kpi-share', t('kpi.share'), fmt.pct(share),
-        [t('kpi.target', { target: fmt.pct(f.domestic_target, 0) }), ' · ',
-          share == null ? t('kpi.no_use') : share + 1e-12 >= f.domestic_target ? t('kpi.meets') : t('kpi.below')],
-        bar(share ?? 0, 1, share != null && share + 1e-12 >= f.domestic_target ? 'good' : 'warn')),
+        [t('kpi.target', { target: fmt.pct(target, 0) }), ' · ', share == null ? t('kpi.no_use') : meets ? t('kpi.meets') : t('kpi.below')],
+        bar(share ?? 0, 1, meets ? 'good' : 'warn')),
       kpi('kpi-imported', t('kpi.imported'),
-        t('kpi.devices_of', { used: fmt.num(f.imported_in_use), total: fmt.num(f.imported_cap_devices, 0) }),
-        t('kpi.imported_sub', { cap: fmt.pct(f.imported_cap, 0), devices: fmt.num(f.imported_devices, 0) }),
-        bar(f.imported_in_use, f.imported_cap_devices, f.imported_in_use > f.imported_cap_devices ? 'warn' : 'imported')),
+        t('kpi.devices_of', { used: fmt.num(scope.used), total: fmt.num(scope.cap, 0) }), scope.sub,
+        bar(scope.used, scope.cap, scope.used > scope.cap ? 'warn' : 'imported')),
       kpi('kpi-use', t('kpi.use'),
         t('kpi.devices_of', { used: fmt.num(f.devices_in_use), total: fmt.num(f.devices, 0) }),
         t('kpi.use_sub', { pct: fmt.pct(f.devices ? f.devices_in_use / f.devices : 0) }),
         bar(f.devices_in_use, f.devices)),
       kpi('kpi-jobs', t('kpi.jobs'),
-        t('kpi.jobs_value', { pending: fmt.num(f.pending, 0) }),
-        [t('kpi.jobs_running', { running: fmt.num(f.running, 0) }), ' · ', h('a', { href: '#/queue' }, t('kpi.jobs_link'))]),
+        t('kpi.jobs_value', { pending: fmt.num(own ? own.pending : f.pending, 0) }),
+        [t('kpi.jobs_running', { running: fmt.num(own ? own.running : f.running, 0) }), ' · ', h('a', { href: '#/queue' }, t('kpi.jobs_link'))]),
       kpi('kpi-cut', t('kpi.cut'),
         cuts.length ? t('kpi.cut_count', { n: fmt.num(cuts.length, 0) }) : t('kpi.cut_none'),
         cuts.length ? h('ul', { class: 'plain' }, cuts.map((c) => h('li', {}, chipName(c.accelerator), ' · ', t('kpi.cut_since', { time: fmt.dateTime(c.since) })))) : t('kpi.cut_none_sub')));
@@ -98,6 +107,16 @@ export function overviewView(ctx) {
       h('td', {}, bar(m.in_use, m.devices, m.origin)),
       h('td', {}, cut.has(m.accelerator) ? h('span', { class: 'badge cut', title: fmt.dateTime(cut.get(m.accelerator)) }, t('fleet.cut')) : t('fleet.supplied')),
     )) : emptyRow(9, t('fleet.empty')));
+    // One line per origin: domestic and imported devices, in use and free.
+    fill(fleetFoot, ['domestic', 'imported'].map((o) => {
+      const ms = f.models.filter((m) => m.origin === o);
+      const sum = (k) => ms.reduce((a, m) => a + m[k], 0);
+      return h('tr', { class: 'total', 'data-origin': o },
+        h('td', {}, t('fleet.total')), h('td', {}), h('td', {}, originBadge(o)),
+        h('td', { class: 'num' }, fmt.num(sum('nodes_up'), 0)), h('td', { class: 'num' }, fmt.num(sum('devices'), 0)),
+        h('td', { class: 'num' }, fmt.num(sum('in_use'))), h('td', { class: 'num' }, fmt.num(sum('free'), 0)),
+        h('td', {}, bar(sum('in_use'), sum('devices'), o)), h('td', {}));
+    }));
   }
 
   function renderTenants(list) {
@@ -139,7 +158,7 @@ export function overviewView(ctx) {
         ...tenants.map((x) => api.share({ tenant: x.name, from, points: POINTS })),
       ]);
       fill(err);
-      renderKpis(f);
+      renderKpis(f, tenants);
       renderFleet(f);
       renderTenants(tenants);
       let i = 0;

@@ -180,6 +180,7 @@ test('tenant: own figures only, a refusal with its rule', async ({ page }, testI
   await expect(page.getByTestId('who')).toContainText('bank');
   await expect(page.getByRole('navigation').getByRole('link', { name: m('nav.ops') })).toHaveCount(0);
   await expect(page.locator('[data-testid=tenants] tr[data-tenant]')).toHaveCount(1);
+  await expect(page.getByTestId('kpi-imported').locator('.value')).toHaveText('0 / 64'); // its own scope
 
   // A critical-infrastructure tenant's CUDA-only job: refused, H20 and H800 denied by the CII rule.
   await tab(page, m, 'nav.submit');
