@@ -28,7 +28,6 @@ export function startApp(root) {
     scenario: null, // GET /v1/scenario
     fleet: null, // the last GET /v1/fleet
     windowSec: Number(localStorage.getItem('suanli.window')) || 86400,
-    go: (route) => { window.location.hash = `#/${route}`; },
     refresh: () => tick(true),
   };
   let view = null;
