@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Command two: the whole test suite.
-#  1. Release build with warnings as errors, then every test (ctest).
+#  0. The dashboard (web/dist), which the server embeds.
+#  1. Release build with warnings as errors, then every test (ctest),
+#     the dashboard's browser test in headless Chromium included (web.*).
 #  2. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 # Prints ctest's summary for each; exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+echo "== dashboard build (web/dist, embedded by the C++ build)"
+scripts/build-web.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 
