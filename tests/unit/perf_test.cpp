@@ -91,12 +91,23 @@ TEST(Perf, AModelThatDoesNotFitSaysSo) {
 }
 
 TEST(Perf, MissingPrecisionFallsBackAndSaysSo) {
+  // Inference: an 8-bit request runs W8A8 INT8 on a chip with INT8 but no FP8.
   const Estimate e = run(decode(16, 0, Precision::FP8), "llama-3.1-70b", "ascend-910c");
   ASSERT_TRUE(e.ok());
-  EXPECT_EQ(e.precision, Precision::BF16);
+  EXPECT_EQ(e.precision, Precision::INT8);
   EXPECT_TRUE(e.precision_fallback);
   ASSERT_FALSE(e.notes.empty());
   EXPECT_NE(e.notes.front().find("fp8 not supported"), std::string::npos);
+  // Training has no INT8 path: BF16.
+  const Estimate t = run(Workload{.task = Task::Train, .precision = Precision::FP8, .seq_len = 4096,
+                                  .global_batch = 512, .devices = 64},
+                         "llama-3.1-70b", "ascend-910c");
+  ASSERT_TRUE(t.ok()) << t.why;
+  EXPECT_EQ(t.precision, Precision::BF16);
+  // A chip with neither FP8 nor INT8 known runs BF16.
+  const Estimate b3 = run(decode(16, 0, Precision::FP8), "llama-3.1-70b", "ascend-910b3");
+  ASSERT_TRUE(b3.ok()) << b3.why;
+  EXPECT_EQ(b3.precision, Precision::BF16);
   // FP8 where supported halves the weight bytes: fewer devices or more room.
   const Estimate h = run(decode(16, 0, Precision::FP8), "llama-3.1-70b", "h100");
   EXPECT_EQ(h.precision, Precision::FP8);

@@ -19,9 +19,10 @@ constexpr double kActivationBytes = 2.0;  // activations and collectives travel 
 constexpr int kMaxDevices = 65536;
 
 // The precision a chip runs a request at: the requested one when supported,
-// else the next wider one it has (FP4 -> FP8 -> BF16, INT8 -> BF16). A format
-// whose support is unknown is not assumed.
-Precision effective_precision(Precision requested, const Accelerator& a) {
+// else the next one it has (FP4 -> FP8 -> BF16, INT8 -> BF16; for inference an
+// 8-bit request runs W8A8 INT8 on a chip with INT8 but no FP8, as DeepSeek is
+// served on Ascend). A format whose support is unknown is not assumed.
+Precision effective_precision(Precision requested, const Accelerator& a, Task task) {
   auto has = [&](Precision p) { return a.rate(p).known(); };
   switch (requested) {
     case Precision::FP4:
@@ -29,6 +30,7 @@ Precision effective_precision(Precision requested, const Accelerator& a) {
       [[fallthrough]];
     case Precision::FP8:
       if (has(Precision::FP8)) return Precision::FP8;
+      if (task != Task::Train && has(Precision::INT8)) return Precision::INT8;
       return Precision::BF16;
     case Precision::INT8:
       return has(Precision::INT8) ? Precision::INT8 : Precision::BF16;
@@ -474,6 +476,7 @@ void validate_serving(const Workload& w, const ModelSpec& m) {
   if (w.redundant_experts < 0 || (w.redundant_experts > 0 && w.ep == 0)) {
     throw InputError("--redundant-experts", "needs --ep and a count of 0 or more");
   }
+  if (w.acceptance > 0 && w.draft_tokens == 0) throw InputError("--accept", "needs --mtp (draft tokens per step)");
   if (w.draft_tokens < 0 || w.draft_tokens > 16) {
     throw InputError("--mtp", fmt::format("draft tokens per step: expected 0 to 16, got {}", w.draft_tokens));
   }
@@ -495,6 +498,9 @@ void validate(const Workload& w, const ModelSpec& m) {
     }
     positive(w.seq_len, "--seq");
     positive(w.global_batch, "--global-batch");
+    if (w.tp != 0 || w.ep != 0 || w.draft_tokens != 0 || w.disaggregated) {
+      throw InputError("--task", "--tp, --ep, --mtp and --disaggregated apply to inference; training picks its layout");
+    }
     if (m.max_context > 0 && w.seq_len > m.max_context) {
       throw InputError("--seq", fmt::format("{} tokens exceeds {}'s context of {}", w.seq_len, m.id, m.max_context));
     }
@@ -528,7 +534,7 @@ Estimate estimate(const Workload& w, const ModelSpec& m, const Accelerator& a, c
   Estimate e;
   e.accelerator = &a;
   e.task = w.task;
-  e.precision = effective_precision(w.precision, a);
+  e.precision = effective_precision(w.precision, a, w.task);
   e.precision_fallback = e.precision != w.precision;
   if (e.precision_fallback) {
     const bool unknown = a.rate(w.precision).state == Figure::State::Unknown;

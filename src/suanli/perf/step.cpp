@@ -48,8 +48,10 @@ Kernel tp_gemms(double tokens, const ModelSpec& m, const Rates& r, const Layout&
   const double bytes = m.params_touched(tokens) * r.weight_bytes / split;
   double seconds = tokens * 2.0 * shared_params(m) / split / gemm_rate(tokens, r);
   if (m.is_moe()) {
-    const double per_expert = tokens * m.experts_per_token / m.experts;
-    seconds += tokens * 2.0 * m.experts_per_token * m.params_per_expert() / split / (gemm_rate(per_expert, r) * r.moe);
+    // Only the experts the tokens are routed to run, each over its own tokens.
+    const double k = m.experts_per_token;
+    const double touched = m.experts * (1.0 - std::pow(1.0 - k / m.experts, tokens));
+    seconds += tokens * 2.0 * k * m.params_per_expert() / split / (gemm_rate(tokens * k / touched, r) * r.moe);
   }
   return {bytes / r.mem_bw, seconds};
 }
@@ -67,11 +69,14 @@ double tp_comm(double tokens, const ModelSpec& m, const Rates& r, const Layout& 
 }
 
 StepCost tp_step(const StepWork& w, const ModelSpec& m, const Rates& r, const Layout& l) {
-  // pp microbatches in flight: each stage runs 1/pp of the sequences through
-  // 1/pp of the layers, and a token passes all pp stages.
+  // Up to pp microbatches in flight (no fewer than one sequence each): each
+  // stage runs one through 1/pp of the layers, and a token passes all pp
+  // stages. With fewer sequences than stages, stages wait (the bubble).
+  const double prompts = w.prefill_tokens / std::max(1.0, 2.0 * w.prefill_context);
+  const double microbatches = std::clamp(w.decode_seqs + prompts, 1.0, static_cast<double>(l.pp));
   StepWork stage = w;
-  stage.decode_seqs /= l.pp;
-  stage.prefill_tokens /= l.pp;
+  stage.decode_seqs /= microbatches;
+  stage.prefill_tokens /= microbatches;
   const Kernel g = tp_gemms(stage.tokens(), m, r, l);
   const Kernel a = attention(stage, m, r, l);
   const double comm = tp_comm(stage.tokens(), m, r, l);
@@ -92,7 +97,7 @@ Kernel ep_gemms(double tokens, const ModelSpec& m, const Rates& r, const Layout&
   const double routed = tokens * k * (1.0 + std::sqrt(2.0 * std::log(l.ep) / std::max(1.0, tokens * k)));
   const double bytes = (m.dense_params() + local_experts * touched * m.params_per_expert()) * r.weight_bytes;
   const double seconds = tokens * 2.0 * m.dense_params() / gemm_rate(tokens, r) +
-                         routed * 2.0 * m.params_per_expert() / (gemm_rate(routed / local_experts, r) * r.moe);
+                         routed * 2.0 * m.params_per_expert() / (gemm_rate(routed / (local_experts * touched), r) * r.moe);
   return {bytes / r.mem_bw, seconds};
 }
 

@@ -31,12 +31,13 @@ Workload workload_of(const JobClass& shape) {
     case JobKind::Serve:
     case JobKind::BatchInfer: w.task = Task::Serve; break;
   }
-  // A service runs continuous batching at the largest batch (at most
-  // shape.batch in flight) that keeps its latency limits.
+  // A service with latency limits runs continuous batching at the largest
+  // batch that keeps them (the limits, not the class's batch, bound it).
   if (w.task == Task::Serve && (shape.slo.max_tpot_ms > 0 || shape.slo.max_ttft_ms > 0)) {
     w.mode = ServeMode::Slo;
     w.max_tpot_ms = shape.slo.max_tpot_ms;
     w.max_ttft_ms = shape.slo.max_ttft_ms;
+    w.batch = 0;
   }
   return w;
 }
