@@ -131,7 +131,7 @@ std::string scenario(const InferencePoint& p) {
 
 void print_table() {
   std::vector<double> fitted, left_out, test, held;
-  std::map<std::string, std::vector<double>> by_category;
+  std::map<std::string, std::vector<double>> left_out_by, test_by;
   std::string t = "<!-- validation table -->\n";
   t += "| point | system | model, precision | scenario | metric | published | modelled | error | left out | role |\n";
   t += "|---|---|---|---|---|---|---|---|---|---|\n";
@@ -145,17 +145,22 @@ void print_table() {
     (fit ? fitted : test).push_back(error_of(fit ? r.in_sample : r.held_out));
     if (fit) left_out.push_back(error_of(r.held_out));
     held.push_back(error_of(r.held_out));
-    by_category[category(p, data().catalog)].push_back(error_of(r.held_out));
+    (fit ? left_out_by : test_by)[category(p, data().catalog)].push_back(error_of(r.held_out));
   }
   t += fmt::format(
       "\nMedian absolute error: fit points in sample {:.1f}% ({} points); the same points with their group left out "
       "{:.1f}%; test points {:.1f}% ({} points); all points not fitted on {:.1f}% ({} predictions).\n",
       median_abs(fitted) * 100, fitted.size(), median_abs(left_out) * 100, median_abs(test) * 100, test.size(),
       median_abs(held) * 100, held.size());
-  t += "\n| points not fitted on | predictions | median absolute error |\n|---|---|---|\n";
-  for (const auto& [name, errors] : by_category) {
-    t += fmt::format("| {} | {} | {:.1f}% |\n", name, errors.size(), median_abs(errors) * 100);
-  }
+  t += "\n| class | fit points, group left out: n, median abs. error | test points: n, median abs. error |\n|---|---|---|\n";
+  auto cell = [](const std::map<std::string, std::vector<double>>& by, const std::string& key) {
+    const auto it = by.find(key);
+    return it == by.end() ? std::string("-") : fmt::format("{}, {:.1f}%", it->second.size(), median_abs(it->second) * 100);
+  };
+  std::map<std::string, bool> keys;
+  for (const auto& [key, errors] : left_out_by) keys[key] = true;
+  for (const auto& [key, errors] : test_by) keys[key] = true;
+  for (const auto& [key, unused] : keys) t += fmt::format("| {} | {} | {} |\n", key, cell(left_out_by, key), cell(test_by, key));
   t += "<!-- validation table -->\n";
   std::fputs(t.c_str(), stdout);
 }

@@ -80,7 +80,7 @@ Table estimate_table(const std::vector<Estimate>& rows, const Workload& w) {
     r.push_back(a.id);
     r.push_back(std::string(name(a.origin)));
     if (!e.ok()) {
-      r.push_back(e.fit == Fit::UnknownFigure ? "unknown" : "no");
+      r.push_back(e.fit == Fit::UnknownFigure ? "unknown" : e.fit == Fit::SloUnmet ? "slo" : "no");
       while (r.size() + 1 < cols.size()) r.push_back("-");
       r.push_back(why_column(e));
       t.add_row(std::move(r));
