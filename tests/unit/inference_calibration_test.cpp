@@ -11,11 +11,15 @@
 //   CloudMatrix384 paper, every B200 point) are never fitted. The median
 //   absolute error over all those predictions must stay within
 //   kHeldOutMedian, the figure the README reports.
-// The table is printed between "<!-- validation table -->" markers, ready
-// for the README ("The performance model", validation subsection).
+// The table is printed between "<!-- validation table -->" markers and must
+// equal the README's block between the same markers ("The performance model",
+// validation subsection): a change to the model or the data that moves a
+// figure fails until the README shows it.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -129,7 +133,7 @@ std::string scenario(const InferencePoint& p) {
   return s;
 }
 
-void print_table() {
+std::string validation_table() {
   std::vector<double> fitted, left_out, test, held;
   std::map<std::string, std::vector<double>> left_out_by, test_by;
   std::string t = "<!-- validation table -->\n";
@@ -162,7 +166,19 @@ void print_table() {
   for (const auto& [key, errors] : test_by) keys[key] = true;
   for (const auto& [key, unused] : keys) t += fmt::format("| {} | {} | {} |\n", key, cell(left_out_by, key), cell(test_by, key));
   t += "<!-- validation table -->\n";
-  std::fputs(t.c_str(), stdout);
+  return t;
+}
+
+// The README's block between the markers, markers included ("" if absent).
+std::string readme_table() {
+  std::ifstream in(SUANLI_README);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  const std::string marker = "<!-- validation table -->\n";
+  const std::size_t a = text.find(marker);
+  const std::size_t b = a == std::string::npos ? a : text.find(marker, a + marker.size());
+  return b == std::string::npos ? "" : text.substr(a, b + marker.size() - a);
 }
 
 TEST(InferenceCalibration, PerfYamlHoldsTheFit) {
@@ -196,8 +212,13 @@ TEST(InferenceCalibration, FitPointsWithinToleranceInSample) {
   EXPECT_LE(median_abs(errors), kFitMedian);
 }
 
+TEST(InferenceCalibration, ReadmeShowsThisTable) {
+  const std::string table = validation_table();
+  std::fputs(table.c_str(), stdout);
+  EXPECT_EQ(readme_table(), table) << "README.md's validation table is stale: paste the block printed above";
+}
+
 TEST(InferenceCalibration, PointsNotFittedOnWithinTheReportedMedian) {
-  print_table();
   std::vector<double> errors;
   for (const Row& r : rows()) errors.push_back(error_of(r.held_out));
   EXPECT_LE(median_abs(errors), kHeldOutMedian);
