@@ -22,11 +22,10 @@ double draft_s(const Engine& e, double seqs, double context, const Drafting& d) 
 // The largest integer b in [1, hi] with ok(b), given ok is monotone
 // (true up to some b); 0 when even ok(1) fails.
 double largest(double hi, const std::function<bool(double)>& ok) {
-  double lo = 0;
   double top = std::floor(hi);
   if (top < 1 || !ok(1)) return 0;
   if (ok(top)) return top;
-  lo = 1;  // ok(lo), !ok(top)
+  double lo = 1;  // ok(lo), !ok(top)
   while (top - lo > 1) {
     const double mid = std::floor((lo + top) / 2);
     (ok(mid) ? lo : top) = mid;
