@@ -26,7 +26,7 @@ std::string_view name(SupplyEffect e);
 
 struct Event {
   enum class Kind {
-    JobArrival,   // job
+    JobArrival,   // job; node: pinned there by an outside scheduler (placed now or rejected)
     JobFinish,    // job_id, epoch
     NodesJoin,    // group (new nodes)
     NodesLeave,   // group id + count (failure or retirement; running jobs displaced)
@@ -48,7 +48,7 @@ struct Event {
   SupplyEffect effect = SupplyEffect::NoNewSupply;
   Seconds grace = 0;         // Supply NoSupport: retire after this long
   std::string label;         // e.g. "H200 licence revoked"; NodeDown: the reason
-  std::string node;          // NodeDown, NodeUp: node name ("<group>-<n>")
+  std::string node;          // NodeDown, NodeUp, a pinned JobArrival: node name ("<group>-<n>")
   bool drain = false;        // NodeDown: drain (true) or fail (false)
   Tenant tenant;             // TenantSet
 };
