@@ -569,11 +569,23 @@ std::string Extender::bind_recorded(const BindingArgs& b, const PodRequest& pod,
   c.shape = pod.shape;
   c.shape.preemptible = false;  // Kubernetes owns the pod's lifecycle
   c.class_name = pod.class_name;
-  c.external_id = "k8s/" + pod.uid;
   c.node = b.node;
   c.actor = actor;
-  const server::Outcome o = service_->execute(std::move(c));
+  // The pod's UID is the idempotency key, so a retried bind is not a second
+  // job; a pod bound again after an earlier attempt ended (refused,
+  // cancelled) takes the next key "k8s/<uid>#2", ...
   using S = server::Outcome::Status;
+  server::Outcome o;
+  for (int attempt = 1;; ++attempt) {
+    c.external_id = attempt == 1 ? "k8s/" + pod.uid : fmt::format("k8s/{}#{}", pod.uid, attempt);
+    o = service_->execute(c);
+    if (o.status != S::Duplicate || attempt == 1000) break;
+    const bool ended = service_->read([&](const live::LiveState& s) {
+      const live::JobRecord* r = s.job(o.job);
+      return r && live::terminal(r->status);
+    });
+    if (!ended) break;
+  }
   if (o.status == S::Invalid) return fmt::format("suanli: {}: {}", o.where, o.message);
   if (o.status != S::Applied && o.status != S::Duplicate) return "suanli: " + o.message;
   if (o.status == S::Duplicate) {
