@@ -117,6 +117,9 @@ void add_k8s_command(CLI::App& app, Context& ctx) {
 
   auto lo = std::make_shared<LabelsOptions>();
   auto* labels = k8s->add_subcommand("labels", "The node labels (and taints) to apply to a scenario's fleet");
+  labels->footer(
+      "Example:\n"
+      "  suanli k8s labels --scenario h200-window --taint-imported > label-nodes.sh && sh label-nodes.sh\n");
   labels->add_option("--scenario", lo->scenario, "Scenario name or YAML file")->capture_default_str();
   labels->add_option("--format", lo->format, "kubectl (commands) or yaml (Node documents)")
       ->capture_default_str()

@@ -27,7 +27,9 @@
 //               before the answer; the scheduler places it there or rejects it
 //               with the reason, judging the imported cap at that moment in the
 //               log's order. Then the Binder binds the pod in Kubernetes; if
-//               that fails, the job is cancelled in suanli. The pod's shape
+//               that fails, the job is cancelled in suanli. Its external_id is
+//               "k8s/<pod uid>", so a retried bind is the same job ("#2", "#3"
+//               after an earlier attempt ended, e.g. refused). The pod's shape
 //               comes from the filter call for its UID (kube-scheduler's bind
 //               args carry no pod); a bind for a pod never filtered is refused
 //               and kube-scheduler retries the whole cycle.
