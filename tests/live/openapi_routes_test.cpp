@@ -1,4 +1,5 @@
-// The OpenAPI document lists exactly the routes the server registers: every
+// The OpenAPI document lists exactly the routes the server registers (the
+// Kubernetes extender's included, which suanli serve always registers): every
 // registered route is documented (and service_api_test checks that every
 // documented route answers).
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "suanli/bridge/k8s/routes.h"
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/server/access.h"
@@ -31,6 +33,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
                     store::open_store("sqlite:" + (dir / "x.db").string()), clock);
     Access access(service.store());
     HttpServer http(service, access, HttpOptions{});
+    bridge::k8s::add_routes(http, access, nullptr);  // as suanli serve does, with or without --k8s
     const nlohmann::json doc = nlohmann::json::parse(openapi_json());
     std::set<std::string> documented;
     for (const auto& [path, methods] : doc["paths"].items()) {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "suanli/bridge/k8s/routes.h"
 #include "suanli/cli/command.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/model/error.h"
@@ -29,6 +30,7 @@ struct ServeOptions {
   bool demo = false;
   double speedup = 3600;
   bool accept_replay_changes = false;
+  K8sServeOptions k8s;
 };
 
 struct TokenOptions {
@@ -131,7 +133,10 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   ho.host = host;
   ho.port = port;
   ho.threads = o.threads;
+  if (o.k8s.enabled) ho.max_body = std::max<std::size_t>(ho.max_body, 32u << 20);  // full NodeLists of large clusters
   server::HttpServer http(service, access, ho);
+  std::unique_ptr<bridge::k8s::Extender> extender = make_extender(ctx, o.k8s, service);
+  bridge::k8s::add_routes(http, access, extender.get());
   http.bind();
   const std::string url = fmt::format("http://{}:{}", host, http.port());
   const auto& replay = service.replay_report();
@@ -139,6 +144,10 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   std::printf("  scenario %s, store %s, %lld events replayed in %.2f s\n", scenario.name.c_str(), db.c_str(),
               static_cast<long long>(replay.events), replay.seconds);
   std::printf("  dashboard: %s/   API: %s/v1/openapi.json   metrics: %s/metrics\n", url.c_str(), url.c_str(), url.c_str());
+  if (extender) {
+    std::printf("  kube-scheduler extender: urlPrefix %s/v1/k8s/<token> (filter, prioritize%s); %s\n", url.c_str(),
+                o.k8s.bind ? ", bind" : "", o.k8s.bind ? extender->binder().describe().c_str() : "bind off");
+  }
 
   std::unique_ptr<server::DemoPlayer> player;
   std::thread player_thread;
@@ -217,6 +226,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
   serve->add_option("--speedup", so->speedup, "Demo: simulated seconds per real second")->capture_default_str();
   serve->add_flag("--accept-replay-changes", so->accept_replay_changes,
                   "Start even if replaying the log gives decisions that differ from the stored ones");
+  add_k8s_serve_options(*serve, so->k8s);
 
   auto to = std::make_shared<TokenOptions>();
   auto* token = serve->add_subcommand("token", "Create, list or revoke access tokens (in the store, offline)");

@@ -248,6 +248,7 @@ void LiveState::submit(const Command& c, Seconds now, Applied& out) {
   e.job.id = r.id;
   e.job.shape = c.shape;
   e.job.arrival = now;
+  e.node = c.node;  // a bridge's bind: placed there now or rejected
   jobs_.emplace(r.id, std::move(r));
   run(e, now, out);
 }

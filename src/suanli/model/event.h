@@ -26,7 +26,7 @@ std::string_view name(SupplyEffect e);
 
 struct Event {
   enum class Kind {
-    JobArrival,   // job
+    JobArrival,   // job; node: pinned there by an outside scheduler (placed now or rejected)
     JobFinish,    // job_id, epoch
     NodesJoin,    // group (new nodes)
     NodesLeave,   // group id + count (failure or retirement; running jobs displaced)
@@ -49,6 +49,7 @@ struct Event {
   Seconds grace = 0;         // Supply NoSupport: retire after this long
   std::string label;         // e.g. "H200 licence revoked"; NodeDown: the reason
   std::vector<std::string> nodes;  // NodeDown, NodeUp: node names ("<group>-<n>"), all at once
+  std::string node;          // a pinned JobArrival: the node it must run on ("<group>-<n>")
   bool drain = false;        // NodeDown: drain (true) or fail (false)
   Tenant tenant;             // TenantSet
 };

@@ -39,6 +39,14 @@
 // domestic target, sector (the rules are judged again) or priority (its
 // queued and running jobs move to the new level).
 //
+// Pinned arrivals (a cluster bridge's bind: an outside scheduler such as
+// kube-scheduler chose the node): a JobArrival whose Event::node names a node
+// is placed on that node at once under the same rules (policy verdicts, the
+// imported cap, the tenant's quota, the node's free devices), or rejected
+// with the reason; it never waits in the queue. A pinned job is never
+// preempted, and if its node leaves it is displaced and then rejected rather
+// than requeued: the outside scheduler owns where it runs next.
+//
 // Fractional jobs (JobClass::share_milli > 0) take a share of one device
 // through ClusterState::find_fraction (best fit onto shared devices) at the
 // throughput Capability models for the share. The policy applies as to whole
@@ -118,6 +126,7 @@ struct JobState {
   Seconds expected_end = 0;
   bool imported = false;
   bool violation = false;
+  bool pinned = false;          // placed on a node an outside scheduler chose (see above)
   // While pending:
   std::string wait_reason;
   std::uint64_t wait_key = 0;   // signature of the wait reason (formatted only when it changes)
@@ -153,7 +162,9 @@ class Scheduler {
   double imported_in_use() const { return static_cast<double>(imported_milli_) / 1000.0; }
 
  private:
-  void arrive(const Job& job, Seconds now, std::vector<Decision>& out);
+  void arrive(const Job& job, const std::string& node, Seconds now, std::vector<Decision>& out);
+  // Places a pinned arrival on `node` now, or rejects it with the reason.
+  void place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out);
   void finish(std::int64_t id, int epoch, Seconds now);
   void nodes_join(const NodeGroup& group);
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
