@@ -22,14 +22,11 @@
 
 #include <unistd.h>
 
+#include "live_service.h"
 #include "suanli/bridge/k8s/extender.h"
 #include "suanli/bridge/k8s/routes.h"
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
-#include "suanli/server/access.h"
-#include "suanli/server/http_api.h"
-#include "suanli/server/service.h"
-#include "suanli/store/store.h"
 
 namespace {
 
@@ -56,8 +53,7 @@ constexpr Group kGroups[] = {{"n910b", "ascend-910b3", "huawei.com/Ascend910", 1
                              {"nh200", "h200", "nvidia.com/gpu", 300}};
 
 struct Live {
-  Live() {
-    dir = std::filesystem::temp_directory_path() / ("suanli-k8s-bench-" + std::to_string(::getpid()));
+  Live() : dir(std::filesystem::temp_directory_path() / ("suanli-k8s-bench-" + std::to_string(::getpid()))) {
     std::filesystem::create_directories(dir);
     Scenario s = config::load_scenario(catalog(), "h200-window");
     s.fleet.clear();
@@ -71,37 +67,25 @@ struct Live {
       ng.join = s.start;
       s.fleet.push_back(ng);
     }
-    service = std::make_unique<server::Service>(catalog(), s, store::open_store("sqlite:" + (dir / "k8s.db").string()), clock);
-    access = std::make_unique<server::Access>(service->store());
-    extender = std::make_unique<bridge::k8s::Extender>(*service, bridge::k8s::Mapping{}, bridge::k8s::ExtenderOptions{},
-                                                       bridge::k8s::record_only_binder());
     server::HttpOptions o;
-    o.port = 0;
     o.threads = 4;
     o.max_body = 32u << 20;
-    http = std::make_unique<server::HttpServer>(*service, *access, o);
-    bridge::k8s::add_routes(*http, *access, extender.get());
-    http->bind();
-    serving = std::thread([this] { http->serve(); });
-    const server::NewToken t = server::make_token(server::Role::Operator, "", "bench", clock.now());
-    service->store().add_token(t.row);
-    token = t.token;
+    service = std::make_unique<bench::LiveService>(
+        catalog(), s, "sqlite:" + (dir / "k8s.db").string(), o,
+        [this](server::HttpServer& http, server::Access& access, server::Service& svc) {
+          extender = std::make_unique<bridge::k8s::Extender>(svc, bridge::k8s::Mapping{}, bridge::k8s::ExtenderOptions{},
+                                                             bridge::k8s::record_only_binder());
+          bridge::k8s::add_routes(http, access, extender.get());
+        });
   }
   ~Live() {
-    http->stop();
-    serving.join();
-    service->stop();
+    service.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
   std::filesystem::path dir;
-  server::WallClock clock;
-  std::unique_ptr<server::Service> service;
-  std::unique_ptr<server::Access> access;
   std::unique_ptr<bridge::k8s::Extender> extender;
-  std::unique_ptr<server::HttpServer> http;
-  std::thread serving;
-  std::string token;
+  std::unique_ptr<bench::LiveService> service;
 };
 
 Live& live() {
@@ -164,11 +148,11 @@ BENCHMARK(BM_FilterPrioritize)->Arg(0)->Arg(1)->ArgName("full_nodes")->Unit(benc
 void BM_HttpFilterPrioritize(benchmark::State& state) {
   Live& l = live();
   const std::string body = request(state.range(0) == 1);
-  httplib::Client client("127.0.0.1", l.http->port());
+  httplib::Client client("127.0.0.1", l.service->http->port());
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);  // as Go's net/http (kube-scheduler) does
   client.set_read_timeout(30, 0);
-  const std::string base = "/v1/k8s/" + l.token + "/";
+  const std::string base = "/v1/k8s/" + l.service->token + "/";
   for (auto _ : state) {
     const auto f = client.Post((base + "filter").c_str(), body, "application/json");
     const auto p = client.Post((base + "prioritize").c_str(), body, "application/json");
