@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libyaml-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -277,7 +277,7 @@ TEST(PolicyLoader, InlinePolicyWithBaseOverridesOneField) {
   EXPECT_EQ(s.policy.critical_sectors, seed.critical_sectors);
   EXPECT_EQ(s.policy.gap_reason, seed.gap_reason);
   EXPECT_EQ(s.policy.name, "seed (modified)");
-  EXPECT_EQ(s.policy.source, "t.yaml:13 (inline)");
+  EXPECT_EQ(s.policy.source, "t.yaml:13:9 (inline)");
 
   lines.back() = "policy: {base: seed, rules: {imported-cap: {enabled: false}}}";
   const Scenario uncapped = parse(lines);
@@ -452,7 +452,7 @@ TEST(ScenarioLoader, CountsAndShapes) {
 TEST(ScenarioLoader, DuplicateNames) {
   auto lines = base_lines();
   lines.insert(lines.begin() + 4, "  - {name: grid, sector: finance}");  // line 5
-  expect_input_error([&] { parse(lines); }, {"t.yaml:5", "tenant 'grid' is defined twice (first at t.yaml:4)"});
+  expect_input_error([&] { parse(lines); }, {"t.yaml:5", "tenant 'grid' is defined twice (first at t.yaml:4:12)"});
   lines = base_lines();
   lines.insert(lines.begin() + 6, "  - {id: g1, accelerator: ascend-910c, nodes: 2}");  // line 7
   expect_input_error([&] { parse(lines); }, {"t.yaml:7", "node group 'g1' is defined twice"});

@@ -14,20 +14,20 @@
 namespace suanli::config {
 namespace {
 
-Grade parse_grade_at(const YamlReader& r, const YAML::Node& node) {
+Grade parse_grade_at(const YamlReader& r, const Node& node) {
   const std::string s = r.as_text(node, "grade");
   if (auto g = parse_grade(s)) return *g;
   r.fail(node, fmt::format("grade: found '{}', expected H, M, L or unknown", s));
 }
 
-void read_provenance(const YamlReader& r, const YAML::Node& node, Grade& grade, std::vector<std::string>& sources,
+void read_provenance(const YamlReader& r, const Node& node, Grade& grade, std::vector<std::string>& sources,
                      std::string& note) {
   if (node["grade"]) grade = parse_grade_at(r, node["grade"]);
   if (node["source"]) sources = r.strings(node, "source");
   if (auto n = r.optional_text(node, "note")) note = *n;
 }
 
-void read_figure(const YamlReader& r, const YAML::Node& node, const char* field, Figure& f, bool link,
+void read_figure(const YamlReader& r, const Node& node, const char* field, Figure& f, bool link,
                  LinkDirection* direction) {
   r.expect_map(node, field);
   if (link) {
@@ -35,7 +35,7 @@ void read_figure(const YamlReader& r, const YAML::Node& node, const char* field,
   } else {
     r.check_keys(node, {"value", "alt", "grade", "source", "note", "derived"});
   }
-  const YAML::Node value = node["value"];
+  const Node value = node["value"];
   if (!value) r.fail(node, fmt::format("{}: missing 'value' (a number, 'unknown' or 'unsupported')", field));
   const std::string v = r.as_text(value, field);
   if (v == "unknown") {
@@ -63,7 +63,7 @@ void read_figure(const YamlReader& r, const YAML::Node& node, const char* field,
   }
 }
 
-void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& catalog) {
+void read_accelerator(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "accelerator");
   r.check_keys(node, {"id", "name", "vendor", "origin", "country", "year", "status", "stack", "form", "datacenter",
                       "aliases", "node_devices", "scaleup_devices", "figures"});
@@ -103,7 +103,7 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
       (std::string_view(key) == "node_devices" ? a.node_devices : a.scaleup_devices) = *v;
     }
   }
-  if (const YAML::Node figures = node["figures"]) {
+  if (const Node figures = node["figures"]) {
     r.expect_map(figures, "figures");
     r.check_keys(figures, {"bf16_tflops", "fp8_tflops", "int8_tops", "fp4_tflops", "mem_gb", "mem_type", "mem_tbps",
                            "link_gbps", "tdp_w", "die_area_mm2"});
@@ -115,14 +115,14 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
                           {"fp4_tflops", &a.fp4_tflops},   {"mem_gb", &a.mem_gb},         {"mem_tbps", &a.mem_tbps},
                           {"link_gbps", &a.link_gbps},     {"tdp_w", &a.tdp_w},           {"die_area_mm2", &a.die_area_mm2}};
     for (const Slot& s : slots) {
-      if (const YAML::Node f = figures[s.key]) {
+      if (const Node f = figures[s.key]) {
         Figure fig;
         const bool link = std::string_view(s.key) == "link_gbps";
         read_figure(r, f, s.key, fig, link, link ? &a.link_direction : nullptr);
         *s.figure = std::move(fig);
       }
     }
-    if (const YAML::Node t = figures["mem_type"]) {
+    if (const Node t = figures["mem_type"]) {
       r.expect_map(t, "mem_type");
       r.check_keys(t, {"text", "grade", "source", "note"});
       TextFigure tf;
@@ -144,19 +144,19 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
   catalog.upsert(std::move(a));
 }
 
-int model_int(const YamlReader& r, const YAML::Node& node, const char* key, int current, bool required) {
-  const YAML::Node v = node[key];
+int model_int(const YamlReader& r, const Node& node, const char* key, int current, bool required) {
+  const Node v = node[key];
   if (!v) {
     if (required) r.fail(node, fmt::format("missing required field '{}'", key));
     return current;
   }
-  if (v.IsScalar() && v.Scalar() == "unknown") return 0;  // 0 = unknown; estimates that need it say so
+  if (v.is_scalar() && v.text() == "unknown") return 0;  // 0 = unknown; estimates that need it say so
   const int value = r.integer(node, key);
   if (value < 0) r.fail(v, fmt::format("{}: found {}, expected a non-negative integer", key, value));
   return value;
 }
 
-void read_model(const YamlReader& r, const YAML::Node& node, Catalog& catalog) {
+void read_model(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "model");
   r.check_keys(node, {"id", "name", "family", "kind", "source", "params_b", "active_params_b", "params_note", "layers",
                       "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab", "max_context", "attention", "experts",
@@ -230,20 +230,20 @@ std::string read_file(const std::string& path) {
 
 void merge_accelerators(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "catalog file");
   r.check_keys(root, {"sources", "accelerators", "export_events"});
-  if (const YAML::Node sources = root["sources"]) {
+  if (const Node sources = root["sources"]) {
     r.expect_map(sources, "sources");
-    for (const auto& kv : sources) catalog.sources[kv.first.Scalar()] = r.as_text(kv.second, "source");
+    for (const yaml::Entry& e : sources.entries()) catalog.sources[e.key.text()] = r.as_text(e.value, "source");
   }
-  if (const YAML::Node list = root["accelerators"]) {
+  if (const Node list = root["accelerators"]) {
     r.expect_sequence(list, "accelerators");
-    for (const YAML::Node& node : list) read_accelerator(r, node, catalog);
+    for (const Node& node : list.items()) read_accelerator(r, node, catalog);
   }
-  if (const YAML::Node events = root["export_events"]) {
+  if (const Node events = root["export_events"]) {
     r.expect_sequence(events, "export_events");
-    for (const YAML::Node& node : events) {
+    for (const Node& node : events.items()) {
       r.expect_map(node, "export event");
       r.check_keys(node, {"date", "accelerators", "effect", "summary", "grade", "source", "note"});
       ExportEvent e;
@@ -263,22 +263,22 @@ void merge_accelerators(Catalog& catalog, std::string_view yaml, const std::stri
 
 void merge_models(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "model file");
   r.check_keys(root, {"models"});
-  const YAML::Node list = root["models"];
+  const Node list = root["models"];
   if (!list) r.fail(root, "missing 'models' list");
   r.expect_sequence(list, "models");
-  for (const YAML::Node& node : list) read_model(r, node, catalog);
+  for (const Node& node : list.items()) read_model(r, node, catalog);
 }
 
 void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "perf file");
   r.check_keys(root, {"constants", "efficiency"});
   PerfParams& p = catalog.perf;
-  if (const YAML::Node c = root["constants"]) {
+  if (const Node c = root["constants"]) {
     r.expect_map(c, "constants");
     r.check_keys(c, {"usable_memory_fraction", "scaleout_gbps_per_device", "activation_bytes_selective",
                      "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded",
@@ -296,7 +296,7 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
                           {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64},
                           {"moe_expert_efficiency", &p.moe_expert_efficiency, 0.05, 1.0}};
     for (const Slot& s : slots) {
-      const YAML::Node n = c[s.key];
+      const Node n = c[s.key];
       if (!n) continue;
       r.expect_map(n, s.key);
       r.check_keys(n, {"value", "grade", "source", "note"});
@@ -305,7 +305,7 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
       *s.out = v;
       p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
     }
-    if (const YAML::Node n = c["pipeline_virtual_stages"]) {
+    if (const Node n = c["pipeline_virtual_stages"]) {
       r.expect_map(n, "pipeline_virtual_stages");
       r.check_keys(n, {"value", "grade", "source", "note"});
       const int v = r.integer(n, "value");
@@ -313,9 +313,9 @@ void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file
       p.pipeline_virtual_stages = v;
     }
   }
-  if (const YAML::Node list = root["efficiency"]) {
+  if (const Node list = root["efficiency"]) {
     r.expect_sequence(list, "efficiency");
-    for (const YAML::Node& node : list) {
+    for (const Node& node : list.items()) {
       r.expect_map(node, "efficiency entry");
       r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us",
                           "low_precision_speedup", "grade", "source", "note"});
