@@ -134,8 +134,12 @@ void Builder::fail_parser(const yaml_parser_t& parser) const {
     const auto line_start = text_.rfind('\n', offset == 0 ? 0 : offset - 1);
     const std::size_t column = line_start == std::string_view::npos || offset == 0 ? offset + 1 : offset - line_start;
     fail({static_cast<int>(line), static_cast<int>(column)},
-         fmt::format("malformed YAML: {} (byte {}), expected UTF-8 text without control characters",
-                     view(reinterpret_cast<const yaml_char_t*>(parser.problem)), parser.problem_offset));
+         fmt::format("malformed YAML: {}, expected UTF-8 text without control characters",
+                     parser.problem ? parser.problem : "unreadable text"));
+  }
+  const std::size_t at = parser.problem_mark.index;
+  if (at < text_.size() && text_[at] == '\t') {
+    fail(mark_of(parser.problem_mark), "malformed YAML: found a tab, expected spaces (YAML indents with spaces only)");
   }
   std::string message = fmt::format("malformed YAML: {}", parser.problem ? parser.problem : "syntax error");
   if (parser.context) {
@@ -279,13 +283,13 @@ std::span<const Entry> Builder::merged_entries(const Node& source, bool in_list)
 
 // The map's entries: written keys, each once, then merged ones not written.
 void Builder::resolve_map(Frame& f) const {
-  std::unordered_map<std::string_view, int> written;  // key -> line
+  std::unordered_map<std::string_view, Mark> written;
   for (const Entry& e : f.pairs) {
-    const auto [it, fresh] = written.emplace(e.key.text(), e.key.mark().line);
+    const auto [it, fresh] = written.emplace(e.key.text(), e.key.mark());
     if (!fresh) {
-      fail(e.key.mark(), fmt::format("found the key '{}' a second time in this map (first at line {}), expected "
-                                     "each key once",
-                                     e.key.text(), it->second));
+      fail(e.key.mark(), fmt::format("found the key '{}' a second time in this map (first at line {}, column {}), "
+                                     "expected each key once",
+                                     e.key.text(), it->second.line, it->second.column));
     }
   }
   std::unordered_set<std::string_view> merged;

@@ -43,6 +43,8 @@ struct Event {
   SupplyEffect effect = SupplyEffect::NoNewSupply;
   Seconds grace = 0;         // Supply NoSupport: retire after this long
   std::string label;         // e.g. "H200 licence revoked"
+
+  bool operator==(const Event&) const = default;
 };
 
 std::string_view name(Event::Kind k);

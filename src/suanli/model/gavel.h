@@ -26,6 +26,8 @@ struct GavelJob {
   double slo = -1;             // service-level objective in seconds; -1 = none (kept, not enforced)
   long long arrival_s = 0;     // arrival time, seconds from the trace start, >= 0
   std::string tenant = "default";
+
+  bool operator==(const GavelJob&) const = default;
 };
 
 // The measured-throughput table (model/measured.h), in steps per second here.

@@ -23,6 +23,8 @@ std::optional<JobKind> parse_job_kind(std::string_view text);
 struct Slo {
   double min_tokens_per_s = 0;  // whole job, generated tokens for serving
   double max_tpot_ms = 0;       // time per output token (serve, batch-infer)
+
+  bool operator==(const Slo&) const = default;
 };
 
 // A class of jobs (what a generator draws from, and what coverage analysis
@@ -55,6 +57,8 @@ struct JobClass {
   std::string note;
 
   bool fractional() const { return share_milli > 0; }
+
+  bool operator==(const JobClass&) const = default;
 };
 
 // One job instance. `id` is unique within a run; `cls` indexes the scenario's
@@ -64,6 +68,8 @@ struct Job {
   int cls = -1;
   JobClass shape;  // the class's fields, possibly varied per job
   Seconds arrival = 0;
+
+  bool operator==(const Job&) const = default;
 };
 
 }  // namespace suanli

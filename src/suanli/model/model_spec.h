@@ -72,6 +72,8 @@ struct ModelSpec {
   // Width of the attention score/value products (heads x head_dim), used for
   // attention FLOPs: 2 * 2 * layers * context * attention_width per token forward.
   double attention_width() const;
+
+  bool operator==(const ModelSpec&) const = default;
 };
 
 }  // namespace suanli

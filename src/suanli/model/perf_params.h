@@ -32,6 +32,8 @@ struct Efficiency {
   double low_precision_speedup = 2.0;
   Grade grade = Grade::Unknown;
   std::string source;      // the measurement it was calibrated on
+
+  bool operator==(const Efficiency&) const = default;
 };
 
 struct PerfParams {
@@ -62,6 +64,8 @@ struct PerfParams {
   // The entry for (stack, phase), falling back to ("*", phase).
   // REQUIRES: a "*" entry exists for every phase (the loader checks this).
   const Efficiency& lookup(const std::string& stack, Phase phase) const;
+
+  bool operator==(const PerfParams&) const = default;
 };
 
 std::string_view name(Phase p);
