@@ -20,11 +20,12 @@
 
 #include <gtest/gtest.h>
 
-#include "run_process.h"
-#include "shared_data.h"
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/plan_loader.h"
 #include "suanli/config/scenario_loader.h"
+
+#include "run_process.h"
+#include "shared_data.h"
 
 namespace suanli {
 namespace {
@@ -125,16 +126,16 @@ void emit_tree(const Emitter& e, const fs::path& out, const fs::path& scratch) {
     std::vector<std::string> args = {kEmitScript.string(), e.name, out.string(), kDataDir.string()};
     args.insert(args.end(), files.begin(), files.end());
     const auto r = cli_test::run_process("/usr/bin/python3", args, scratch);
-    ASSERT_TRUE(r.exited && r.exit_code == 0) << "emit.py " << e.name << ": " << r.describe() << "\n" << r.err
-                                              << "(python3-yaml missing? run scripts/install-deps.sh)";
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << "emit.py " << e.name << ": " << r.describe() << "\n"
+                                              << r.err << "(python3-yaml missing? run scripts/install-deps.sh)";
     return;
   }
   for (const std::string& f : files) {
     std::vector<std::string> args = e.yq_args;
     args.push_back((kDataDir / f).string());
     const auto r = cli_test::run_process("/usr/bin/yq", args, scratch);
-    ASSERT_TRUE(r.exited && r.exit_code == 0) << "yq on " << f << ": " << r.describe() << "\n" << r.err
-                                              << "(yq missing? run scripts/install-deps.sh)";
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << "yq on " << f << ": " << r.describe() << "\n"
+                                              << r.err << "(yq missing? run scripts/install-deps.sh)";
     fs::create_directories((out / f).parent_path());
     std::ofstream(out / f, std::ios::binary) << r.out;
   }
@@ -150,7 +151,8 @@ TEST_P(RoundTrip, LoadsTheSameValues) {
   try {
     got = load_tree(out);
   } catch (const InputError& e) {
-    FAIL() << GetParam().name << " output does not load: " << e.what() << "\n" << read_text(out / e.where().substr(0, e.where().find(':')));
+    FAIL() << GetParam().name << " output does not load: " << e.what() << "\n"
+           << read_text(out / e.where().substr(0, e.where().find(':')));
   }
   expect_same(originals(), got);
 }
@@ -169,7 +171,6 @@ INSTANTIATE_TEST_SUITE_P(
       for (char& c : n) c = c == '-' ? '_' : c;
       return n;
     });
-
 
 // ---------------------------------------------------------------------------
 // YAML features: each text loads to the same values as its plain equivalent.
@@ -267,11 +268,14 @@ TEST(YamlFeatures, LongStringsInEveryStyle) {
   const std::string folded = "NVIDIA H200 SXM, the long name of a chip that an emitter folds";
   EXPECT_EQ(h200_name("    name: NVIDIA H200 SXM, the long name\n      of a chip that an emitter folds\n"), folded);
   EXPECT_EQ(h200_name("    name: 'NVIDIA H200 SXM, the long name\n      of a chip that an emitter folds'\n"), folded);
-  EXPECT_EQ(h200_name("    name: \"NVIDIA H200 SXM, the long name\\\n      \\ of a chip that an emitter folds\"\n"), folded);
-  EXPECT_EQ(h200_name("    name: >-\n      NVIDIA H200 SXM, the long name\n      of a chip that an emitter folds\n"), folded);
+  EXPECT_EQ(h200_name("    name: \"NVIDIA H200 SXM, the long name\\\n      \\ of a chip that an emitter folds\"\n"),
+            folded);
+  EXPECT_EQ(h200_name("    name: >-\n      NVIDIA H200 SXM, the long name\n      of a chip that an emitter folds\n"),
+            folded);
   EXPECT_EQ(h200_name("    name: |-\n      NVIDIA H200 SXM, the long name\n      of a chip that an emitter folds\n"),
             "NVIDIA H200 SXM, the long name\nof a chip that an emitter folds");
-  EXPECT_EQ(h200_name("    name: \"it's \\\"quoted\\\" \\u7B97\\u529B\"\n"), "it's \"quoted\" \xE7\xAE\x97\xE5\x8A\x9B");
+  EXPECT_EQ(h200_name("    name: \"it's \\\"quoted\\\" \\u7B97\\u529B\"\n"),
+            "it's \"quoted\" \xE7\xAE\x97\xE5\x8A\x9B");
   EXPECT_EQ(h200_name("    name: 'it''s'\n"), "it's");
 }
 
@@ -291,12 +295,14 @@ void expect_error(const std::string& text, std::initializer_list<std::string> pa
 }
 
 TEST(YamlErrors, Syntax) {
-  expect_error("accelerators: [1, 2\n", {"e.yaml:2:1: malformed YAML", "flow sequence that starts at line 1, column 15"});
+  expect_error("accelerators: [1, 2\n",
+               {"e.yaml:2:1: malformed YAML", "flow sequence that starts at line 1, column 15"});
   expect_error("accelerators:\n  - id: h200\n    name: \"NVIDIA\n  - id: h20\n",
                {"e.yaml:5:1: malformed YAML", "quoted scalar that starts at line 3, column 11"});
   expect_error("accelerators:\n\t- id: x\n", {"e.yaml:2:1: malformed YAML: found a tab, expected spaces"});
   expect_error("accelerators:\n  - id: h200\n    name: \xff\n", {"e.yaml:3:11: malformed YAML", "UTF-8"});
-  expect_error("accelerators:\n  - id: h200\n    name: a\x01z\n", {"e.yaml:3:12: malformed YAML", "control characters"});
+  expect_error("accelerators:\n  - id: h200\n    name: a\x01z\n",
+               {"e.yaml:3:12: malformed YAML", "control characters"});
 }
 
 TEST(YamlErrors, Structure) {

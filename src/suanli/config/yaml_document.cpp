@@ -7,10 +7,9 @@
 
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 #include <yaml.h>
 
 #include "suanli/model/error.h"
@@ -227,7 +226,8 @@ void Builder::scalar(const yaml_event_t& event, Mark m) {
   Data* d = make(Kind::Scalar);
   d->text.assign(reinterpret_cast<const char*>(s.value), s.length);
   d->plain = s.style == YAML_PLAIN_SCALAR_STYLE;
-  const bool null_text = d->text.empty() || d->text == "~" || d->text == "null" || d->text == "Null" || d->text == "NULL";
+  const bool null_text =
+      d->text.empty() || d->text == "~" || d->text == "null" || d->text == "Null" || d->text == "NULL";
   if (tag == "tag:yaml.org,2002:null" || (tag.empty() && d->plain && null_text)) d->kind = Kind::Null;
   anchor(std::string(view(s.anchor)), d, false);
   add(Node(d, m));

@@ -68,7 +68,7 @@ class Node {
   Node operator[](std::string_view key) const;
   // A list's item `i` (i < size()), or a missing node.
   Node operator[](std::size_t i) const;
-  std::size_t size() const;  // items of a list, entries of a map, else 0
+  std::size_t size() const;                // items of a list, entries of a map, else 0
   std::span<const Node> items() const;     // a list's items, else empty
   std::span<const Entry> entries() const;  // a map's entries in order, else empty
   // The same node of the document (aliases of one anchor are the same node).
