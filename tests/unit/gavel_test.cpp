@@ -112,6 +112,12 @@ TEST(GavelThroughputs, MalformedJsonIsLocated) {
   EXPECT_EQ(error_of([] { parse_gavel_throughputs("{\"v100\": {\n\"('A', 1)\": {\"null\": 1.0,}}}", "t.json"); })
                 .rfind("t.json:2: malformed JSON", 0),
             0U);
+  // Regression (fuzzing): a document that is not an object had no line.
+  EXPECT_EQ(error_of([] { parse_gavel_throughputs("\n  0", "t.json"); }),
+            "t.json:2: found a JSON number, expected a JSON object {worker_type: {\"(job_type, scale_factor)\": "
+            "{\"null\": steps/s}}}");
+  EXPECT_NE(error_of([] { parse_gavel_throughputs("{}", "t.json"); }).find("t.json:1: found an empty object"),
+            std::string::npos);
   EXPECT_EQ(error_of([] { parse_gavel_throughputs(R"j({"v100": {"('A', 1)": {"null": -2}}})j", "t.json"); }),
             "t.json: \"v100\".\"('A', 1)\".\"null\": found -2, expected a throughput >= 0 (steps/s)");
   EXPECT_NE(error_of([] { parse_gavel_throughputs(R"j({"v100": {"(A, 1)": {"null": 2}}})j", "t.json"); })

@@ -3,6 +3,7 @@
 // parentheses, spaces and possibly commas or quotes.
 #include "suanli/config/gavel_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -250,7 +251,11 @@ trace::ThroughputTable parse_gavel_throughputs(std::string_view json_text, const
                      fmt::format("malformed JSON: {}", e.what()));
   }
   if (!root.is_object() || root.empty()) {
-    throw InputError(file, "expected a JSON object {worker_type: {\"(job_type, scale_factor)\": {\"null\": steps/s}}}");
+    const std::size_t start = std::min(json_text.find_first_not_of(" \t\r\n"), json_text.size());
+    throw InputError(fmt::format("{}:{}", file, line_of_offset(json_text, start)),
+                     fmt::format("found {} {}, expected a JSON object {{worker_type: {{\"(job_type, scale_factor)\": "
+                                 "{{\"null\": steps/s}}}}}}",
+                                 root.empty() && root.is_object() ? "an empty" : "a JSON", root.type_name()));
   }
   const std::string source = "gavel:simulation_throughputs.json";
   trace::ThroughputTable table;

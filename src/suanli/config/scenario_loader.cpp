@@ -793,7 +793,7 @@ Scenario load_scenario(const Catalog& catalog, const std::string& name_or_path) 
                                      "path{}",
                                      name_or_path, join(names), did_you_mean(name_or_path, names)));
   }
-  return parse_scenario(catalog, read_file(name_or_path), name_or_path, dir_of(name_or_path));
+  return parse_scenario(catalog, read_named_file(name_or_path, "scenario file"), name_or_path, dir_of(name_or_path));
 }
 
 }  // namespace suanli::config
