@@ -8,6 +8,11 @@ packages=(
   libyaml-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # tests: emitters for the round trips of input_formats_test (Debian's yq is
+  # the Python jq wrapper, writing YAML with PyYAML)
+  python3-yaml yq
+  # fuzzing (the fuzz preset, scripts/fuzz.sh): clang 14 and its libFuzzer runtime
+  clang libclang-rt-14-dev
 )
 
 missing=()
