@@ -112,6 +112,9 @@ TEST(GavelThroughputs, MalformedJsonIsLocated) {
   EXPECT_EQ(error_of([] { parse_gavel_throughputs("{\"v100\": {\n\"('A', 1)\": {\"null\": 1.0,}}}", "t.json"); })
                 .rfind("t.json:2: malformed JSON", 0),
             0U);
+  // Regression (fuzzing): a number beyond a double's range escaped as an internal error.
+  EXPECT_EQ(error_of([] { parse_gavel_throughputs("{\"v100\": {\n\"('A', 1)\": {\"null\": 4.7e823}}}", "t.json"); }),
+            "t.json:2: malformed JSON: found the number 4.7e823, expected one within a double's range");
   // Regression (fuzzing): a document that is not an object had no line.
   EXPECT_EQ(error_of([] { parse_gavel_throughputs("\n  0", "t.json"); }),
             "t.json:2: found a JSON number, expected a JSON object {worker_type: {\"(job_type, scale_factor)\": "

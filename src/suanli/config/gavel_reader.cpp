@@ -249,6 +249,14 @@ trace::ThroughputTable parse_gavel_throughputs(std::string_view json_text, const
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(fmt::format("{}:{}", file, line_of_offset(json_text, e.byte == 0 ? 0 : e.byte - 1)),
                      fmt::format("malformed JSON: {}", e.what()));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double's range (error 406) names its text, not where it is.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\''), close = what.rfind('\'');
+    const std::string number = open < close ? what.substr(open + 1, close - open - 1) : "";
+    const std::size_t at = number.empty() ? 0 : std::min(json_text.find(number), json_text.size());
+    throw InputError(fmt::format("{}:{}", file, line_of_offset(json_text, at)),
+                     fmt::format("malformed JSON: found the number {}, expected one within a double's range", number));
   }
   if (!root.is_object() || root.empty()) {
     const std::size_t start = std::min(json_text.find_first_not_of(" \t\r\n"), json_text.size());
