@@ -300,9 +300,10 @@ TEST(YamlErrors, Syntax) {
   expect_error("accelerators:\n  - id: h200\n    name: \"NVIDIA\n  - id: h20\n",
                {"e.yaml:5:1: malformed YAML", "quoted scalar that starts at line 3, column 11"});
   expect_error("accelerators:\n\t- id: x\n", {"e.yaml:2:1: malformed YAML: found a tab, expected spaces"});
-  expect_error("accelerators:\n  - id: h200\n    name: \xff\n", {"e.yaml:3:11: malformed YAML", "UTF-8"});
+  expect_error("accelerators:\n  - id: h200\n    name: \xff\n",
+               {"e.yaml:3:11: malformed YAML: found the byte 0xFF (invalid leading UTF-8 octet)"});
   expect_error("accelerators:\n  - id: h200\n    name: a\x01z\n",
-               {"e.yaml:3:12: malformed YAML", "control characters"});
+               {"e.yaml:3:12: malformed YAML: found the byte 0x01 (control characters are not allowed)"});
 }
 
 TEST(YamlErrors, Structure) {

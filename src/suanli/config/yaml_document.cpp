@@ -133,8 +133,8 @@ void Builder::fail_parser(const yaml_parser_t& parser) const {
     const auto line_start = text_.rfind('\n', offset == 0 ? 0 : offset - 1);
     const std::size_t column = line_start == std::string_view::npos || offset == 0 ? offset + 1 : offset - line_start;
     fail({static_cast<int>(line), static_cast<int>(column)},
-         fmt::format("malformed YAML: {}, expected UTF-8 text without control characters",
-                     parser.problem ? parser.problem : "unreadable text"));
+         fmt::format("malformed YAML: found the byte 0x{:02X} ({}), expected UTF-8 text without control characters",
+                     parser.problem_value & 0xFF, parser.problem ? parser.problem : "unreadable text"));
   }
   const std::size_t at = parser.problem_mark.index;
   if (at < text_.size() && text_[at] == '\t') {
@@ -157,13 +157,10 @@ void Builder::run() {
   yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text_.data()), text_.size());
   while (true) {
     struct Event {
-      yaml_event_t e;
+      yaml_event_t e{};
       ~Event() { yaml_event_delete(&e); }
     } event;
-    if (!yaml_parser_parse(&parser.p, &event.e)) {
-      event.e.type = YAML_NO_EVENT;  // nothing to delete
-      fail_parser(parser.p);
-    }
+    if (!yaml_parser_parse(&parser.p, &event.e)) fail_parser(parser.p);  // a failed parse leaves no event
     if (event.e.type == YAML_STREAM_END_EVENT) break;
     on_event(event.e);
   }
