@@ -303,6 +303,12 @@ TEST(PlanLoader, UnreadableScenarioFileIsLocatedAtTheField) {
   EXPECT_NE(e.find("no/such/scenario.yaml"), std::string::npos) << e;
 }
 
+// Regression: a huge space_nodes was converted to int out of range (UBSan).
+TEST(PlanLoader, SpaceNodesIsAnInteger) {
+  const std::string e = load_error(kHead + "space_nodes: 1e300\ncandidates: []\ndemand: []\n");
+  EXPECT_NE(e.find("plan.yaml:4:14: space_nodes: found '1e300', expected an integer"), std::string::npos) << e;
+}
+
 TEST(PlanLoader, UnknownFieldIsLocated) {
   const std::string e = load_error(kHead + "budget: 5\ncandidates: []\ndemand: []\n");
   EXPECT_NE(e.find("plan.yaml:4"), std::string::npos) << e;

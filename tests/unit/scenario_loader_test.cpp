@@ -384,6 +384,9 @@ TEST(ScenarioLoader, ShareOfOneDevice) {
                      {"t.yaml:8", "share_memory_gb: found without 'share'"});
   expect_input_error([&] { parse(with(8, svc + "share: 0.5, share_memory_gb: 0}")); },
                      {"t.yaml:8", "share_memory_gb: found 0", "above zero"});
+  // Regression: a huge share_memory_gb was converted to MiB out of int range (UBSan).
+  expect_input_error([&] { parse(with(8, svc + "share: 0.5, share_memory_gb: 1e300}")); },
+                     {"t.yaml:8", "share_memory_gb: found 1e+300, expected a number above zero and at most 100000"});
   lines.at(9) = "  - {class: c1, arrival: 2026-02-01, devices: 2}";
   expect_input_error([&] { parse(lines); }, {"t.yaml:10", "devices: found 2 with share 0.25"});
 }

@@ -177,7 +177,8 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
   if (const Node h = root["horizon"]) p.horizon = duration(r, h, "horizon");
   p.budget_usd = non_negative(r, root, "budget_usd", 0);
   p.power_cap_kw = non_negative(r, root, "power_cap_kw", 0);
-  p.space_nodes = static_cast<int>(non_negative(r, root, "space_nodes", 0));
+  p.space_nodes = r.optional_integer(root, "space_nodes").value_or(0);
+  if (p.space_nodes < 0) r.fail(root["space_nodes"], fmt::format("space_nodes: found {}, expected 0 or more", p.space_nodes));
   p.electricity_usd_per_kwh = non_negative(r, root, "electricity_usd_per_kwh", p.electricity_usd_per_kwh);
   p.pue = non_negative(r, root, "pue", p.pue);
   if (p.pue < 1) r.fail(root["pue"], fmt::format("pue: found {}, expected 1 or more", p.pue));

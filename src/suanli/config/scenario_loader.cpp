@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 
 // Policies may derive from policies; a longer chain is almost surely a cycle.
 constexpr int kMaxPolicyDepth = 8;
+// Far above any device's memory, far below what MiB in an int can hold.
+constexpr double kMaxShareMemoryGb = 100000;
 
 std::string embedded_label(std::string_view kind, std::string_view name) {
   return fmt::format("<embedded>/{}/{}.yaml", kind, name);
@@ -404,7 +406,11 @@ void read_shape(const Context& c, const YamlReader& r, const Node& node, JobClas
     jc.share_milli = static_cast<int>(std::lround(milli));
   }
   if (const auto v = r.optional_number(node, "share_memory_gb")) {
-    if (*v <= 0) r.fail(node["share_memory_gb"], fmt::format("share_memory_gb: found {}, expected a number above zero", *v));
+    if (*v <= 0 || *v > kMaxShareMemoryGb) {
+      r.fail(node["share_memory_gb"], fmt::format("share_memory_gb: found {}, expected a number above zero and at most "
+                                                  "{} (GB of one device)",
+                                                  *v, kMaxShareMemoryGb));
+    }
     jc.share_memory_mib = mib_from_gb(*v);
   }
   if (const Node slo = node["slo"]) {

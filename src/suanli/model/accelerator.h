@@ -104,7 +104,7 @@ struct Accelerator {
 };
 
 // Decimal GB <-> MiB (resource quantities are integer MiB; rates stay doubles).
-int mib_from_gb(double gb);  // rounded up: a request never shrinks
+int mib_from_gb(double gb);  // rounded up: a request never shrinks; 0 to INT_MAX (saturating)
 double gb_from_mib(int mib);
 
 }  // namespace suanli
