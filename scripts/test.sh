@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Command two: the whole test suite.
-#  1. Release build with warnings as errors, then every test (ctest).
+#  0. The dashboard (web/dist), which the server embeds.
+#  1. Release build with warnings as errors, then every test (ctest),
+#     the dashboard's browser test in headless Chromium included (web.*).
 #  2. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 #  3. A smoke run of every fuzz target (clang, libFuzzer, 3 s each).
 # Prints ctest's summary for each; exits non-zero if anything fails.
@@ -8,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+echo "== dashboard build (web/dist, embedded by the C++ build)"
+scripts/build-web.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 

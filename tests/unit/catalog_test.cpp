@@ -193,11 +193,15 @@ TEST(CatalogMerge, UnreadableFileIsAnInputError) {
 
 TEST(CatalogMerge, PerfOverrideReplacesOneEntry) {
   Catalog c = defaults();
-  config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: decode, compute: 0.3, memory: 0.5, source: test}\n", "p.yaml");
-  EXPECT_DOUBLE_EQ(c.perf.lookup("cuda", Phase::Decode).memory, 0.5);
-  EXPECT_EQ(c.perf.lookup("musa", Phase::Decode).stack, "*");
-  expect_input_error([&] { config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: decode, compute: 1.5, source: t}\n", "q.yaml"); },
+  config::merge_perf(c, "inference:\n  - {stack: cuda, gemm: 0.3, memory: 0.5, source: test}\n", "p.yaml");
+  EXPECT_DOUBLE_EQ(c.perf.inference_for("cuda").memory, 0.5);
+  EXPECT_EQ(c.perf.inference_for("musa").stack, "*");
+  config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: train, compute: 0.3, source: test}\n", "t.yaml");
+  EXPECT_DOUBLE_EQ(c.perf.lookup("cuda", Phase::Train).compute, 0.3);
+  expect_input_error([&] { config::merge_perf(c, "inference:\n  - {stack: cuda, gemm: 1.5, source: t}\n", "q.yaml"); },
                      {"q.yaml:2", "between 0 and 1"});
+  expect_input_error([&] { config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: decode, compute: 0.5, source: t}\n", "d.yaml"); },
+                     {"d.yaml:2", "moved to the 'inference' list"});
 }
 
 // Regression: a user's figure far beyond any device (mem_gb: 1e300) was

@@ -1,8 +1,9 @@
 // Files as people and tools write them (issue 15).
 //
 // RoundTrip: every data file of the repository (the embedded defaults:
-// catalog, models, perf, policies, scenarios; plans and prices) rewritten by
-// a standard emitter loads to values equal to what the original loads to.
+// catalog, models, perf, inference points, policies, scenarios; plans and
+// prices) rewritten by a standard emitter loads to values equal to what the
+// original loads to.
 // Emitters: Debian's python3-yaml in several settings (tests/formats/emit.py),
 // Debian's yq (the jq wrapper that writes YAML with PyYAML) and JSON. The
 // whole tree is rewritten, so a plan reads the rewritten scenario and prices.
@@ -21,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include "suanli/config/catalog_loader.h"
+#include "suanli/config/inference_points_loader.h"
 #include "suanli/config/plan_loader.h"
 #include "suanli/config/scenario_loader.h"
 
@@ -42,7 +44,8 @@ const std::vector<std::string> kScenarios = {"scenarios/h200-window.yaml", "scen
 const std::vector<std::string> kPlans = {"plans/h200-q1-2026.yaml", "plans/h200-cuda-growth.yaml"};
 
 std::vector<std::string> all_files() {
-  std::vector<std::string> out = {"accelerators.yaml", "models.yaml", "perf.yaml", "prices.yaml"};
+  std::vector<std::string> out = {"accelerators.yaml", "models.yaml", "perf.yaml", "inference_points.yaml",
+                                  "prices.yaml"};
   for (const auto* list : {&kPolicies, &kScenarios, &kPlans}) out.insert(out.end(), list->begin(), list->end());
   return out;
 }
@@ -58,6 +61,7 @@ std::string read_text(const fs::path& p) {
 // the tree in every message and value, so two trees compare equal.
 struct Loaded {
   Catalog catalog;
+  InferencePoints points;
   std::vector<PolicySpec> policies;
   std::vector<Scenario> scenarios;
   std::vector<plan::PlanProblem> plans;
@@ -68,6 +72,8 @@ Loaded load_tree(const fs::path& dir) {
   config::merge_accelerators(l.catalog, read_text(dir / "accelerators.yaml"), "accelerators.yaml");
   config::merge_models(l.catalog, read_text(dir / "models.yaml"), "models.yaml");
   config::merge_perf(l.catalog, read_text(dir / "perf.yaml"), "perf.yaml");
+  l.points =
+      config::read_inference_points(read_text(dir / "inference_points.yaml"), "inference_points.yaml", l.catalog);
   for (const std::string& f : kPolicies) l.policies.push_back(config::parse_policy(read_text(dir / f), f));
   for (const std::string& f : kScenarios) {
     l.scenarios.push_back(config::parse_scenario(l.catalog, read_text(dir / f), f, (dir / "scenarios").string()));
@@ -96,6 +102,8 @@ void expect_same(const Loaded& want, const Loaded& got) {
   expect_same_items(want.catalog.export_events, got.catalog.export_events, "export_events");
   expect_same_items(want.catalog.perf.efficiency, got.catalog.perf.efficiency, "perf.efficiency");
   EXPECT_TRUE(want.catalog == got.catalog) << "catalog (sources, perf constants)";
+  expect_same_items(want.points.points, got.points.points, "inference points");
+  EXPECT_TRUE(want.points == got.points) << "inference point sources";
   expect_same_items(want.policies, got.policies, "policies");
   for (std::size_t i = 0; i < want.scenarios.size() && i < got.scenarios.size(); ++i) {
     const Scenario &w = want.scenarios[i], &g = got.scenarios[i];

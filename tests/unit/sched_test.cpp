@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "suanli/config/catalog_loader.h"
+#include "suanli/model/error.h"
 #include "suanli/sched/scheduler.h"
 
 namespace suanli {
@@ -385,5 +386,227 @@ TEST(Scheduler, WholeDeviceJobsPlaceTheSameWithFractionsOnAnotherModel) {
   for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(plain[i], mixed[i]) << "placement " << i;
 }
 
+// --- live operation: cancel, drain, fail, resume, tenant changes ---------------
+
+Event node_event(Event::Kind kind, std::string node, bool drain = false) {
+  Event e;
+  e.kind = kind;
+  e.nodes = {std::move(node)};
+  e.drain = drain;
+  return e;
+}
+
+Event cancel(std::int64_t id) {
+  Event e;
+  e.kind = Event::Kind::JobCancel;
+  e.job_id = id;
+  return e;
+}
+
+TEST(SchedulerLive, CancelFreesTheDevicesOfARunningJobAndLetsTheQueueMove) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("asc", "ascend-910c", 1));
+  ASSERT_NE(find(h.step(arrival(1, finetune("web", {"cann"}))), Decision::Kind::Place, 1), nullptr);
+  h.step(arrival(2, finetune("web", {"cann"})));
+  EXPECT_EQ(h.s.pending(), 1u);
+  const auto ds = h.step(cancel(1), 10);
+  EXPECT_NE(find(ds, Decision::Kind::Place, 2), nullptr) << "the waiting job takes the freed node";
+  EXPECT_EQ(h.s.jobs().count(1), 0u);
+  EXPECT_EQ(h.s.running(), 1u);
+}
+
+TEST(SchedulerLive, CancelOfAPendingJobEmptiesTheQueue) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(arrival(1, finetune("web", {"cann"})));
+  h.step(arrival(2, finetune("web", {"cann"})));
+  h.step(cancel(2), 5);
+  EXPECT_EQ(h.s.pending(), 0u);
+  EXPECT_EQ(h.s.why_pending(2), "");
+  h.step(cancel(99), 6);  // unknown: nothing happens
+  EXPECT_EQ(h.s.running(), 1u);
+}
+
+TEST(SchedulerLive, DrainKeepsRunningJobsButTakesNoNewOnesAndResumeGivesBackOnlyFreeDevices) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("asc", "ascend-910c", 1));
+  ASSERT_NE(find(h.step(arrival(1, finetune("web", {"cann"}, 4))), Decision::Kind::Place, 1), nullptr);
+  const auto drained = h.step(node_event(Event::Kind::NodeDown, "asc-1", true), 1);
+  EXPECT_EQ(find(drained, Decision::Kind::Preempt, 1), nullptr) << "a drain lets the job finish";
+  EXPECT_EQ(h.s.cluster().total_devices(), 0);
+  const auto waits = h.step(arrival(2, finetune("web", {"cann"}, 4)), 2);
+  EXPECT_NE(find(waits, Decision::Kind::Reject, 2), nullptr) << "no node is left to run it";
+  h.step(node_event(Event::Kind::NodeUp, "asc-1"), 3);
+  EXPECT_EQ(h.s.cluster().total_devices(), 8);
+  EXPECT_EQ(h.s.cluster().free_devices(), 4) << "job 1 still holds 4 devices";
+  h.step(finish(1, 1), 4);
+  EXPECT_EQ(h.s.cluster().free_devices(), 8);
+}
+
+TEST(SchedulerLive, JobThatEndsWhileItsNodeIsDrainedFreesNothingTwice) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(arrival(1, finetune("web", {"cann"}, 4)));
+  h.step(node_event(Event::Kind::NodeDown, "asc-1", true), 1);
+  h.step(finish(1, 1), 2);
+  h.step(node_event(Event::Kind::NodeUp, "asc-1"), 3);
+  EXPECT_EQ(h.s.cluster().free_devices(), 8);
+}
+
+TEST(SchedulerLive, FailDisplacesTheJobsOnTheNodeAndTheyRunElsewhere) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("asc", "ascend-910c", 2));
+  const auto placed = h.step(arrival(1, finetune("web", {"cann"})));
+  const Decision* first = find(placed, Decision::Kind::Place, 1);
+  ASSERT_NE(first, nullptr);
+  const int node = first->nodes.front().node;
+  const std::string name = h.s.cluster().nodes()[node].name;
+  const auto ds = h.step(node_event(Event::Kind::NodeDown, name, false), 100);
+  const Decision* pre = find(ds, Decision::Kind::Preempt, 1);
+  ASSERT_NE(pre, nullptr);
+  EXPECT_NE(pre->reason.find("node " + name + " failed"), std::string::npos) << pre->reason;
+  const Decision* again = find(ds, Decision::Kind::Place, 1);
+  ASSERT_NE(again, nullptr);
+  EXPECT_NE(again->nodes.front().node, node) << "the other node takes it";
+  EXPECT_THROW(h.step(node_event(Event::Kind::NodeDown, "nope-1")), InputError);
+}
+
+TEST(SchedulerLive, DrainDisplacesFractionsOnTheNode) {
+  Harness h({tenant("lab", "education")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(arrival(1, shared_serve("lab", 300, {"cann"})));
+  ASSERT_EQ(h.s.running(), 1u);
+  const auto ds = h.step(node_event(Event::Kind::NodeDown, "asc-1", true), 5);
+  EXPECT_NE(find(ds, Decision::Kind::Preempt, 1), nullptr);
+}
+
+TEST(SchedulerLive, NewTenantCanSubmitAndAQuotaChangeLetsItsJobsStart) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("asc", "ascend-910c", 2));
+  EXPECT_THROW(h.step(arrival(1, finetune("lab", {"cann"}))), InputError);
+  Tenant lab = tenant("lab", "education");
+  lab.quota_devices = 8;
+  Event set;
+  set.kind = Event::Kind::TenantSet;
+  set.tenant = lab;
+  h.step(set);
+  h.step(arrival(2, finetune("lab", {"cann"})));
+  h.step(arrival(3, finetune("lab", {"cann"})));
+  EXPECT_EQ(h.s.running(), 1u) << "quota of 8 devices: one 8-device job";
+  set.tenant.quota_devices = 16;
+  EXPECT_NE(find(h.step(set, 1), Decision::Kind::Place, 3), nullptr);
+}
+
+TEST(SchedulerLive, SectorChangeToCriticalKeepsNewJobsOffImportedChips) {
+  Harness h({tenant("web", "internet")});
+  h.step(join("gpu", "h200", 1));
+  JobClass cuda = finetune("web", {"cuda"});
+  EXPECT_NE(find(h.step(arrival(1, cuda)), Decision::Kind::Place, 1), nullptr);
+  Event set;
+  set.kind = Event::Kind::TenantSet;
+  set.tenant = tenant("web", "finance");
+  h.step(set, 1);
+  const auto ds = h.step(arrival(2, cuda), 2);
+  const Decision* r = find(ds, Decision::Kind::Reject, 2);
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->reason.find("cii-domestic-only"), std::string::npos) << r->reason;
+}
+
+TEST(SchedulerLive, PriorityChangeMovesQueuedJobsAhead) {
+  Harness h({tenant("web", "internet"), tenant("lab", "education")});
+  h.step(join("asc", "ascend-910c", 1));
+  JobClass web = finetune("web", {"cann"});
+  web.preemptible = false;  // so that the queue order alone decides
+  h.step(arrival(1, web));
+  h.step(arrival(2, web, 1), 1);
+  h.step(arrival(3, finetune("lab", {"cann"}), 2), 2);
+  Event set;
+  set.kind = Event::Kind::TenantSet;
+  set.tenant = tenant("lab", "education", 5);
+  EXPECT_EQ(find(h.step(set, 3), Decision::Kind::Place, 3), nullptr);
+  const auto ds = h.step(finish(1, 1), 4);
+  EXPECT_NE(find(ds, Decision::Kind::Place, 3), nullptr) << "lab now outranks web's older job";
+  EXPECT_EQ(find(ds, Decision::Kind::Place, 2), nullptr);
+}
+
+TEST(SchedulerLive, PriorityChangeLetsQueuedWorkPreemptLowerPriorityWork) {
+  Harness h({tenant("web", "internet"), tenant("lab", "education")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(arrival(1, finetune("web", {"cann"})));
+  h.step(arrival(2, finetune("lab", {"cann"}), 1), 1);
+  Event set;
+  set.kind = Event::Kind::TenantSet;
+  set.tenant = tenant("lab", "education", 5);
+  const auto ds = h.step(set, 2);
+  EXPECT_NE(find(ds, Decision::Kind::Preempt, 1), nullptr);
+  EXPECT_NE(find(ds, Decision::Kind::Place, 2), nullptr);
+}
+
+// Pinned arrivals (a cluster bridge's bind: an outside scheduler chose the node).
+Event pinned(std::int64_t id, JobClass shape, std::string node, Seconds at = 0) {
+  Event e = arrival(id, std::move(shape), at);
+  e.node = std::move(node);
+  return e;
+}
+
+TEST(Scheduler, PinnedArrivalIsPlacedOnTheChosenNodeOrRejectedWithTheReason) {
+  Harness h({tenant("lab", "education"), tenant("bank", "finance")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 2));
+  auto d = h.step(pinned(1, finetune("lab", {"cuda"}), "gpu-2"));
+  const Decision* p = find(d, Decision::Kind::Place, 1);
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->nodes.size(), 1u);
+  EXPECT_EQ(h.s.cluster().nodes()[static_cast<std::size_t>(p->nodes[0].node)].name, "gpu-2");
+  // The node is full now: refused at once, never queued.
+  d = h.step(pinned(2, finetune("lab", {"cuda"}), "gpu-2"));
+  const Decision* full = find(d, Decision::Kind::Reject, 2);
+  ASSERT_NE(full, nullptr);
+  EXPECT_NE(full->reason.find("node gpu-2 has 0 free devices"), std::string::npos) << full->reason;
+  EXPECT_EQ(h.s.pending(), 0u);
+  // The policy holds whatever node was chosen.
+  d = h.step(pinned(3, finetune("bank", {"cuda", "cann"}), "gpu-1"));
+  const Decision* cii = find(d, Decision::Kind::Reject, 3);
+  ASSERT_NE(cii, nullptr);
+  ASSERT_EQ(cii->verdicts.size(), 1u);
+  EXPECT_EQ(cii->verdicts[0].rule, "cii-domestic-only");
+  d = h.step(pinned(4, finetune("lab", {"cuda", "cann"}), "gpu-1"));
+  const Decision* gap = find(d, Decision::Kind::Reject, 4);
+  ASSERT_NE(gap, nullptr);
+  EXPECT_NE(gap->reason.find("denied by gap-only"), std::string::npos) << gap->reason;
+  d = h.step(pinned(5, finetune("lab", {"cuda"}), "gpu-9"));
+  ASSERT_NE(find(d, Decision::Kind::Reject, 5), nullptr);
+  EXPECT_NE(find(d, Decision::Kind::Reject, 5)->reason.find("not in the fleet"), std::string::npos);
+}
+
+TEST(Scheduler, PinnedArrivalMeetsTheImportedCap) {
+  PolicySpec p;
+  p.imported_cap_fleet = 0.25;  // 6 of 24 devices
+  Harness h({tenant("lab", "education")}, p);
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 2));
+  const auto d = h.step(pinned(1, finetune("lab", {"cuda"}), "gpu-1"));
+  const Decision* r = find(d, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdicts.size(), 1u);
+  EXPECT_EQ(r->verdicts[0].rule, "imported-cap");
+  EXPECT_NE(find(h.step(pinned(2, finetune("lab", {"cuda"}, 4), "gpu-1")), Decision::Kind::Place, 2), nullptr);
+}
+
+TEST(Scheduler, PinnedJobIsNeitherPreemptedNorRequeued) {
+  Harness h({tenant("low", "education", 0), tenant("high", "internet", 10)});
+  h.step(join("asc", "ascend-910c", 1));
+  ASSERT_NE(find(h.step(pinned(1, finetune("low", {"cann"}), "asc-1")), Decision::Kind::Place, 1), nullptr);
+  const auto d = h.step(arrival(2, finetune("high", {"cann"})), 10);
+  EXPECT_EQ(find(d, Decision::Kind::Preempt, 1), nullptr) << "the outside scheduler's placement stands";
+  EXPECT_NE(find(d, Decision::Kind::Defer, 2), nullptr);
+  // Its node fails: displaced, and it leaves (the outside scheduler places it again).
+  const auto gone = h.step(node_event(Event::Kind::NodeDown, "asc-1", false), 20);
+  EXPECT_NE(find(gone, Decision::Kind::Preempt, 1), nullptr);
+  const Decision* r = find(gone, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->reason.find("not requeued"), std::string::npos) << r->reason;
+  EXPECT_EQ(h.s.jobs().count(1), 0u);
+}
 }  // namespace
 }  // namespace suanli

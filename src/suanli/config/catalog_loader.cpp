@@ -2,6 +2,7 @@
 
 #include "suanli/config/gavel_reader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -272,95 +273,171 @@ void merge_models(Catalog& catalog, std::string_view yaml, const std::string& fi
   for (const Node& node : list.items()) read_model(r, node, catalog);
 }
 
+namespace {
+
+void read_perf_constants(const YamlReader& r, const Node& c, PerfParams& p) {
+  r.expect_map(c, "constants");
+  struct Slot {
+    const char* key;
+    double* out;
+    double lo, hi;
+  };
+  const Slot reals[] = {{"usable_memory_fraction", &p.usable_memory_fraction, 0.1, 1.0},
+                        {"scaleout_gbps_per_device", &p.scaleout_gbps_per_device, 0.1, 1e5},
+                        {"activation_bytes_selective", &p.activation_bytes_selective, 0.0, 1e3},
+                        {"activation_bytes_full", &p.activation_bytes_full, 0.0, 1e3},
+                        {"state_bytes_fixed", &p.state_bytes_fixed, 0.0, 64},
+                        {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64},
+                        {"moe_expert_efficiency", &p.moe_expert_efficiency, 0.05, 1.0},
+                        {"kv_reserved_output_fraction", &p.kv_reserved_output_fraction, 0.0, 1.0}};
+  struct IntSlot {
+    const char* key;
+    int* out;
+    int lo, hi;
+  };
+  const IntSlot ints[] = {{"pipeline_virtual_stages", &p.pipeline_virtual_stages, 1, 64},
+                          {"online_step_tokens", &p.online_step_tokens, 16, 1 << 22},
+                          {"offline_step_tokens", &p.offline_step_tokens, 16, 1 << 22},
+                          {"max_sequences", &p.max_sequences, 1, 1 << 20}};
+  r.check_keys(c, {"usable_memory_fraction", "scaleout_gbps_per_device", "activation_bytes_selective",
+                   "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded", "moe_expert_efficiency",
+                   "kv_reserved_output_fraction", "pipeline_virtual_stages", "online_step_tokens",
+                   "offline_step_tokens", "max_sequences"});
+  auto entry = [&](const char* key) {
+    const Node n = c[key];
+    if (n) {
+      r.expect_map(n, key);
+      r.check_keys(n, {"value", "grade", "source", "note"});
+    }
+    return n;
+  };
+  for (const Slot& s : reals) {
+    const Node n = entry(s.key);
+    if (!n) continue;
+    const double v = r.number(n, "value");
+    if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected between {} and {}", s.key, v, s.lo, s.hi));
+    *s.out = v;
+    p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
+  }
+  for (const IntSlot& s : ints) {
+    const Node n = entry(s.key);
+    if (!n) continue;
+    const int v = r.integer(n, "value");
+    if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected {} to {}", s.key, v, s.lo, s.hi));
+    *s.out = v;
+  }
+}
+
+// A fraction in [0, 1] under `key`, or `fallback` when absent.
+double read_fraction(const YamlReader& r, const Node& node, const char* key, double fallback) {
+  const double v = r.optional_number(node, key).value_or(fallback);
+  if (v < 0 || v > 1) r.fail(node[key], fmt::format("{}: found {}, expected a fraction between 0 and 1", key, v));
+  return v;
+}
+
+double read_speedup(const YamlReader& r, const Node& node, double fallback) {
+  const double v = r.optional_number(node, "low_precision_speedup").value_or(fallback);
+  if (v < 1 || v > 8) r.fail(node["low_precision_speedup"], "low_precision_speedup: expected a factor between 1 and 8");
+  return v;
+}
+
+double read_microseconds(const YamlReader& r, const Node& node, const char* key, double fallback) {
+  const double v = r.optional_number(node, key).value_or(fallback);
+  if (v < 0) r.fail(node[key], fmt::format("{}: expected a non-negative number of microseconds", key));
+  return v;
+}
+
+// Replaces the entry with the same key, or appends.
+template <typename Entry, typename Same>
+void upsert(std::vector<Entry>& list, Entry e, Same same) {
+  for (Entry& old : list) {
+    if (same(old, e)) {
+      old = std::move(e);
+      return;
+    }
+  }
+  list.push_back(std::move(e));
+}
+
+void read_train_efficiency(const YamlReader& r, const Node& node, PerfParams& p) {
+  r.expect_map(node, "efficiency entry");
+  r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us", "low_precision_speedup",
+                      "grade", "source", "note"});
+  Efficiency e;
+  e.stack = r.text(node, "stack");
+  const std::string phase = r.text(node, "phase");
+  if (phase == "prefill" || phase == "decode") {
+    r.fail(node["phase"], fmt::format("phase: '{}' efficiencies moved to the 'inference' list (one entry per stack)", phase));
+  }
+  if (phase != "train") r.fail(node["phase"], fmt::format("phase: found '{}', expected train", phase));
+  e.compute = read_fraction(r, node, "compute", e.compute);
+  e.memory = read_fraction(r, node, "memory", e.memory);
+  e.link = read_fraction(r, node, "link", e.link);
+  e.overlap = read_fraction(r, node, "overlap", e.overlap);
+  if (e.compute <= 0 || e.memory <= 0 || e.link <= 0) r.fail(node, "compute, memory and link efficiencies must be above 0");
+  e.latency_us = read_microseconds(r, node, "latency_us", 0.0);
+  e.low_precision_speedup = read_speedup(r, node, e.low_precision_speedup);
+  std::vector<std::string> sources;
+  std::string note;
+  read_provenance(r, node, e.grade, sources, note);
+  e.source = r.text(node, "source");
+  upsert(p.efficiency, std::move(e), [](const Efficiency& a, const Efficiency& b) { return a.stack == b.stack && a.phase == b.phase; });
+}
+
+void read_inference_efficiency(const YamlReader& r, const Node& node, PerfParams& p) {
+  r.expect_map(node, "inference entry");
+  r.check_keys(node, {"stack", "gemm", "gemm_tile_tokens", "small_gemm_tile_tokens", "memory", "attention", "moe", "link", "collective_us", "a2a_us", "scaleout_collective_us",
+                      "overlap", "step_overhead_us", "low_precision_speedup", "grade", "source", "note"});
+  InferenceEfficiency e;
+  e.stack = r.text(node, "stack");
+  e.gemm = read_fraction(r, node, "gemm", e.gemm);
+  for (auto [key, slot] : {std::pair{"gemm_tile_tokens", &e.gemm_tile_tokens},
+                           std::pair{"small_gemm_tile_tokens", &e.small_gemm_tile_tokens}}) {
+    *slot = r.optional_integer(node, key).value_or(*slot);
+    if (*slot < 1 || *slot > 1024) r.fail(node[key], fmt::format("{}: expected 1 to 1024 tokens", key));
+  }
+  e.memory = read_fraction(r, node, "memory", e.memory);
+  e.attention = read_fraction(r, node, "attention", e.attention);
+  e.moe = read_fraction(r, node, "moe", e.moe);
+  e.link = read_fraction(r, node, "link", e.link);
+  e.overlap = read_fraction(r, node, "overlap", e.overlap);
+  if (e.gemm <= 0 || e.memory <= 0 || e.attention <= 0 || e.moe <= 0 || e.link <= 0) {
+    r.fail(node, "gemm, memory, attention, moe and link efficiencies must be above 0");
+  }
+  e.collective_us = read_microseconds(r, node, "collective_us", e.collective_us);
+  e.a2a_us = read_microseconds(r, node, "a2a_us", e.a2a_us);
+  e.scaleout_collective_us = read_microseconds(r, node, "scaleout_collective_us", e.scaleout_collective_us);
+  e.step_overhead_us = read_microseconds(r, node, "step_overhead_us", e.step_overhead_us);
+  e.low_precision_speedup = read_speedup(r, node, e.low_precision_speedup);
+  std::vector<std::string> sources;
+  std::string note;
+  read_provenance(r, node, e.grade, sources, note);
+  e.source = r.text(node, "source");
+  upsert(p.inference, std::move(e), [](const InferenceEfficiency& a, const InferenceEfficiency& b) { return a.stack == b.stack; });
+}
+
+}  // namespace
+
 void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
   const Node& root = r.root();
   r.expect_map(root, "perf file");
-  r.check_keys(root, {"constants", "efficiency"});
+  r.check_keys(root, {"constants", "efficiency", "inference"});
   PerfParams& p = catalog.perf;
-  if (const Node c = root["constants"]) {
-    r.expect_map(c, "constants");
-    r.check_keys(c, {"usable_memory_fraction", "scaleout_gbps_per_device", "activation_bytes_selective",
-                     "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded",
-                     "pipeline_virtual_stages", "moe_expert_efficiency"});
-    struct Slot {
-      const char* key;
-      double* out;
-      double lo, hi;
-    };
-    const Slot slots[] = {{"usable_memory_fraction", &p.usable_memory_fraction, 0.1, 1.0},
-                          {"scaleout_gbps_per_device", &p.scaleout_gbps_per_device, 0.1, 1e5},
-                          {"activation_bytes_selective", &p.activation_bytes_selective, 0.0, 1e3},
-                          {"activation_bytes_full", &p.activation_bytes_full, 0.0, 1e3},
-                          {"state_bytes_fixed", &p.state_bytes_fixed, 0.0, 64},
-                          {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64},
-                          {"moe_expert_efficiency", &p.moe_expert_efficiency, 0.05, 1.0}};
-    for (const Slot& s : slots) {
-      const Node n = c[s.key];
-      if (!n) continue;
-      r.expect_map(n, s.key);
-      r.check_keys(n, {"value", "grade", "source", "note"});
-      const double v = r.number(n, "value");
-      if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected between {} and {}", s.key, v, s.lo, s.hi));
-      *s.out = v;
-      p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
-    }
-    if (const Node n = c["pipeline_virtual_stages"]) {
-      r.expect_map(n, "pipeline_virtual_stages");
-      r.check_keys(n, {"value", "grade", "source", "note"});
-      const int v = r.integer(n, "value");
-      if (v < 1 || v > 64) r.fail(n, fmt::format("pipeline_virtual_stages: found {}, expected 1 to 64", v));
-      p.pipeline_virtual_stages = v;
-    }
-  }
+  if (const Node c = root["constants"]) read_perf_constants(r, c, p);
   if (const Node list = root["efficiency"]) {
     r.expect_sequence(list, "efficiency");
-    for (const Node& node : list.items()) {
-      r.expect_map(node, "efficiency entry");
-      r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us",
-                          "low_precision_speedup", "grade", "source", "note"});
-      Efficiency e;
-      e.stack = r.text(node, "stack");
-      const std::string phase = r.text(node, "phase");
-      if (phase == "train") e.phase = Phase::Train;
-      else if (phase == "prefill") e.phase = Phase::Prefill;
-      else if (phase == "decode") e.phase = Phase::Decode;
-      else r.fail(node["phase"], fmt::format("phase: found '{}', expected train, prefill or decode", phase));
-      auto fraction = [&](const char* key, double fallback) {
-        const double v = r.optional_number(node, key).value_or(fallback);
-        if (v < 0 || v > 1) r.fail(node[key], fmt::format("{}: found {}, expected a fraction between 0 and 1", key, v));
-        return v;
-      };
-      e.compute = fraction("compute", e.compute);
-      e.memory = fraction("memory", e.memory);
-      e.link = fraction("link", e.link);
-      e.overlap = fraction("overlap", e.overlap);
-      if (e.compute <= 0 || e.memory <= 0 || e.link <= 0) r.fail(node, "compute, memory and link efficiencies must be above 0");
-      e.latency_us = r.optional_number(node, "latency_us").value_or(0.0);
-      e.low_precision_speedup = r.optional_number(node, "low_precision_speedup").value_or(e.low_precision_speedup);
-      if (e.low_precision_speedup < 1 || e.low_precision_speedup > 8) {
-        r.fail(node["low_precision_speedup"], "low_precision_speedup: expected a factor between 1 and 8");
-      }
-      if (e.latency_us < 0) r.fail(node["latency_us"], "latency_us: expected a non-negative number");
-      std::vector<std::string> sources;
-      std::string note;
-      read_provenance(r, node, e.grade, sources, note);
-      e.source = r.text(node, "source");
-      bool replaced = false;
-      for (Efficiency& old : p.efficiency) {
-        if (old.stack == e.stack && old.phase == e.phase) {
-          old = e;
-          replaced = true;
-        }
-      }
-      if (!replaced) p.efficiency.push_back(std::move(e));
-    }
+    for (const Node& node : list.items()) read_train_efficiency(r, node, p);
   }
-  for (Phase ph : {Phase::Train, Phase::Prefill, Phase::Decode}) {
-    bool has = false;
-    for (const Efficiency& e : p.efficiency) has = has || (e.stack == "*" && e.phase == ph);
-    if (!has) r.fail(root, fmt::format("efficiency: no fallback entry (stack '*') for phase {}", name(ph)));
+  if (const Node list = root["inference"]) {
+    r.expect_sequence(list, "inference");
+    for (const Node& node : list.items()) read_inference_efficiency(r, node, p);
   }
+  const bool train_fallback = std::any_of(p.efficiency.begin(), p.efficiency.end(), [](const Efficiency& e) { return e.stack == "*"; });
+  if (!train_fallback) r.fail(root, "efficiency: no fallback entry (stack '*') for phase train");
+  const bool inference_fallback =
+      std::any_of(p.inference.begin(), p.inference.end(), [](const InferenceEfficiency& e) { return e.stack == "*"; });
+  if (!inference_fallback) r.fail(root, "inference: no fallback entry (stack '*')");
 }
 
 Catalog load_default_catalog() {

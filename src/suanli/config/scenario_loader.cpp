@@ -415,16 +415,17 @@ void read_shape(const Context& c, const YamlReader& r, const Node& node, JobClas
   }
   if (const Node slo = node["slo"]) {
     r.expect_map(slo, "slo");
-    r.check_keys(slo, {"min_tokens_per_s", "max_tpot_ms"});
-    for (const char* key : {"min_tokens_per_s", "max_tpot_ms"}) {
+    r.check_keys(slo, {"min_tokens_per_s", "max_tpot_ms", "max_ttft_ms"});
+    for (const char* key : {"min_tokens_per_s", "max_tpot_ms", "max_ttft_ms"}) {
       if (auto v = r.optional_number(slo, key); v && *v < 0) {
         r.fail(slo[key], fmt::format("{}: found {}, expected a non-negative number (0 = not constrained)", key, *v));
       }
     }
     jc.slo.min_tokens_per_s = r.optional_number(slo, "min_tokens_per_s").value_or(0.0);
     jc.slo.max_tpot_ms = r.optional_number(slo, "max_tpot_ms").value_or(0.0);
-    if (jc.slo.min_tokens_per_s <= 0 && jc.slo.max_tpot_ms <= 0) {
-      r.fail(slo, "slo: found no constraint, expected min_tokens_per_s or max_tpot_ms above zero");
+    jc.slo.max_ttft_ms = r.optional_number(slo, "max_ttft_ms").value_or(0.0);
+    if (jc.slo.min_tokens_per_s <= 0 && jc.slo.max_tpot_ms <= 0 && jc.slo.max_ttft_ms <= 0) {
+      r.fail(slo, "slo: found no constraint, expected min_tokens_per_s, max_tpot_ms or max_ttft_ms above zero");
     }
   }
   jc.work_tokens = positive_number_at(r, node, "work_tokens", jc.work_tokens);

@@ -21,12 +21,16 @@ class InputError : public std::runtime_error {
  public:
   // `where` is "file:line", "--flag" or a JSON path; may be empty.
   InputError(std::string where, const std::string& message)
-      : std::runtime_error(where.empty() ? message : where + ": " + message), where_(std::move(where)) {}
+      : std::runtime_error(where.empty() ? message : where + ": " + message), where_(std::move(where)),
+        message_(message) {}
 
   const std::string& where() const { return where_; }
+  // The message without the location.
+  const std::string& message() const { return message_; }
 
  private:
   std::string where_;
+  std::string message_;
 };
 
 }  // namespace suanli

@@ -23,6 +23,7 @@ std::optional<JobKind> parse_job_kind(std::string_view text);
 struct Slo {
   double min_tokens_per_s = 0;  // whole job, generated tokens for serving
   double max_tpot_ms = 0;       // time per output token (serve, batch-infer)
+  double max_ttft_ms = 0;       // time to first token (serve)
 
   bool operator==(const Slo&) const = default;
 };
@@ -48,7 +49,9 @@ struct JobClass {
   std::vector<std::string> stacks;  // software stacks the job is ported to, e.g. {"cuda", "cann"}
   int priority = 0;                 // added to the tenant's priority
   bool preemptible = true;
-  // Request shape the performance model uses for inference classes.
+  // Request shape the performance model uses for inference classes: mean
+  // prompt and output tokens, and at most `batch` sequences in flight per
+  // replica (a service runs the largest batch within its TPOT/TTFT limits).
   int batch = 32;
   int input_tokens = 2048;
   int output_tokens = 256;

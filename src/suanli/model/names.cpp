@@ -49,6 +49,10 @@ std::string_view name(Event::Kind k) {
     case Event::Kind::NodesLeave: return "nodes-leave";
     case Event::Kind::Supply: return "supply";
     case Event::Kind::Tick: return "tick";
+    case Event::Kind::JobCancel: return "cancel";
+    case Event::Kind::NodeDown: return "node-down";
+    case Event::Kind::NodeUp: return "node-up";
+    case Event::Kind::TenantSet: return "tenant-set";
   }
   return "tick";
 }

@@ -51,8 +51,9 @@ std::vector<int> ClusterState::add_nodes(const NodeGroup& group, const Accelerat
     n.devices = n.free = group.devices_per_node;
     n.first_device = static_cast<int>(shared_of_.size());
     shared_of_.insert(shared_of_.end(), static_cast<std::size_t>(n.devices), -1);
+    const int index = static_cast<int>(nodes_.size());
+    node_by_name_[n.name] = index;  // a later group of the same id names the newer node
     nodes_.push_back(std::move(n));
-    const int index = static_cast<int>(nodes_.size() - 1);
     bucket_insert(index);
     pools_[p].total_devices += group.devices_per_node;
     pools_[p].free_devices += group.devices_per_node;
@@ -81,6 +82,26 @@ void ClusterState::remove_node(int index) {
   free_devices_ -= n.free;
   n.alive = false;
   n.free = 0;
+}
+
+void ClusterState::revive_node(int index, int held) {
+  Node& n = nodes_[index];
+  if (n.alive) return;
+  SUANLI_ASSERT(held >= 0 && held <= n.devices);
+  n.alive = true;
+  n.free = n.devices - held;
+  bucket_insert(index);
+  Pool& pool = pools_[n.pool];
+  pool.total_devices += n.devices;
+  pool.free_devices += n.free;
+  pool.alive_nodes += 1;
+  total_devices_ += n.devices;
+  free_devices_ += n.free;
+}
+
+int ClusterState::node_named(std::string_view name) const {
+  const auto it = node_by_name_.find(std::string(name));
+  return it == node_by_name_.end() ? -1 : it->second;
 }
 
 void ClusterState::bucket_insert(int index) {

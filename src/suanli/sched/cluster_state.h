@@ -49,6 +49,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "suanli/model/accelerator.h"
@@ -119,6 +121,12 @@ class ClusterState {
   // Marks a node dead and removes it from its bucket. The caller must have
   // released (or displaced) its devices' jobs first or accept that they are lost.
   void remove_node(int node);
+  // Brings a dead node back with `held` of its devices still bound to whole-device
+  // jobs that kept running while it was out (a drained node); they are
+  // released as usual when those jobs end. REQUIRES: 0 <= held <= devices.
+  void revive_node(int node, int held);
+  // The index of the node named `name`, or -1.
+  int node_named(std::string_view name) const;
 
   // A placement for `devices` whole devices on pool `pool`, or empty if none
   // fits now. Does not bind.
@@ -172,6 +180,7 @@ class ClusterState {
   void close_shared(int id);   // forget the record (the device is no longer shared)
 
   std::vector<Node> nodes_;
+  std::unordered_map<std::string, int> node_by_name_;
   std::vector<Pool> pools_;
   std::vector<SharedDevice> shared_;
   std::vector<int> unused_shared_;   // free records of shared_

@@ -434,6 +434,12 @@ SimResult Run::go() {
         log(now, fmt::format("arrive job={} tenant={} class={}", e.job.id, e.job.shape.tenant, e.job.shape.name));
         handle(sched_.on(e, now), now, -1);
         break;
+      case Event::Kind::JobCancel:
+      case Event::Kind::NodeDown:
+      case Event::Kind::NodeUp:
+      case Event::Kind::TenantSet:  // sent by the live half; scenarios do not produce them
+        handle(sched_.on(e, now), now, -1);
+        break;
       case Event::Kind::Tick:
         handle(sched_.on(e, now), now, -1);
         continue;  // a tick does not schedule another tick
