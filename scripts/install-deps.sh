@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libyaml-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # the live service: HTTP, stores (SQLite, PostgreSQL through libpqxx), token hashing
@@ -16,6 +16,11 @@ packages=(
   # Playwright from npm, and exactly one CJK font so Chinese renders (and
   # screenshots stay comparable: never add a second CJK font set).
   chromium fonts-wqy-microhei
+  # tests: emitters for the round trips of input_formats_test (Debian's yq is
+  # the Python jq wrapper, writing YAML with PyYAML)
+  python3-yaml yq
+  # fuzzing (the fuzz preset, scripts/fuzz.sh): clang 14 and its libFuzzer runtime
+  clang libclang-rt-14-dev
 )
 # Node.js builds the dashboard (scripts/build-web.sh). Debian's nodejs and npm
 # only when no node is installed: next to another Node.js (e.g. NodeSource's,

@@ -15,20 +15,20 @@
 namespace suanli::config {
 namespace {
 
-Grade parse_grade_at(const YamlReader& r, const YAML::Node& node) {
+Grade parse_grade_at(const YamlReader& r, const Node& node) {
   const std::string s = r.as_text(node, "grade");
   if (auto g = parse_grade(s)) return *g;
   r.fail(node, fmt::format("grade: found '{}', expected H, M, L or unknown", s));
 }
 
-void read_provenance(const YamlReader& r, const YAML::Node& node, Grade& grade, std::vector<std::string>& sources,
+void read_provenance(const YamlReader& r, const Node& node, Grade& grade, std::vector<std::string>& sources,
                      std::string& note) {
   if (node["grade"]) grade = parse_grade_at(r, node["grade"]);
   if (node["source"]) sources = r.strings(node, "source");
   if (auto n = r.optional_text(node, "note")) note = *n;
 }
 
-void read_figure(const YamlReader& r, const YAML::Node& node, const char* field, Figure& f, bool link,
+void read_figure(const YamlReader& r, const Node& node, const char* field, Figure& f, bool link,
                  LinkDirection* direction) {
   r.expect_map(node, field);
   if (link) {
@@ -36,7 +36,7 @@ void read_figure(const YamlReader& r, const YAML::Node& node, const char* field,
   } else {
     r.check_keys(node, {"value", "alt", "grade", "source", "note", "derived"});
   }
-  const YAML::Node value = node["value"];
+  const Node value = node["value"];
   if (!value) r.fail(node, fmt::format("{}: missing 'value' (a number, 'unknown' or 'unsupported')", field));
   const std::string v = r.as_text(value, field);
   if (v == "unknown") {
@@ -64,7 +64,7 @@ void read_figure(const YamlReader& r, const YAML::Node& node, const char* field,
   }
 }
 
-void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& catalog) {
+void read_accelerator(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "accelerator");
   r.check_keys(node, {"id", "name", "vendor", "origin", "country", "year", "status", "stack", "form", "datacenter",
                       "aliases", "node_devices", "scaleup_devices", "figures"});
@@ -104,7 +104,7 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
       (std::string_view(key) == "node_devices" ? a.node_devices : a.scaleup_devices) = *v;
     }
   }
-  if (const YAML::Node figures = node["figures"]) {
+  if (const Node figures = node["figures"]) {
     r.expect_map(figures, "figures");
     r.check_keys(figures, {"bf16_tflops", "fp8_tflops", "int8_tops", "fp4_tflops", "mem_gb", "mem_type", "mem_tbps",
                            "link_gbps", "tdp_w", "die_area_mm2"});
@@ -116,14 +116,14 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
                           {"fp4_tflops", &a.fp4_tflops},   {"mem_gb", &a.mem_gb},         {"mem_tbps", &a.mem_tbps},
                           {"link_gbps", &a.link_gbps},     {"tdp_w", &a.tdp_w},           {"die_area_mm2", &a.die_area_mm2}};
     for (const Slot& s : slots) {
-      if (const YAML::Node f = figures[s.key]) {
+      if (const Node f = figures[s.key]) {
         Figure fig;
         const bool link = std::string_view(s.key) == "link_gbps";
         read_figure(r, f, s.key, fig, link, link ? &a.link_direction : nullptr);
         *s.figure = std::move(fig);
       }
     }
-    if (const YAML::Node t = figures["mem_type"]) {
+    if (const Node t = figures["mem_type"]) {
       r.expect_map(t, "mem_type");
       r.check_keys(t, {"text", "grade", "source", "note"});
       TextFigure tf;
@@ -145,19 +145,19 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
   catalog.upsert(std::move(a));
 }
 
-int model_int(const YamlReader& r, const YAML::Node& node, const char* key, int current, bool required) {
-  const YAML::Node v = node[key];
+int model_int(const YamlReader& r, const Node& node, const char* key, int current, bool required) {
+  const Node v = node[key];
   if (!v) {
     if (required) r.fail(node, fmt::format("missing required field '{}'", key));
     return current;
   }
-  if (v.IsScalar() && v.Scalar() == "unknown") return 0;  // 0 = unknown; estimates that need it say so
+  if (v.is_scalar() && v.text() == "unknown") return 0;  // 0 = unknown; estimates that need it say so
   const int value = r.integer(node, key);
   if (value < 0) r.fail(v, fmt::format("{}: found {}, expected a non-negative integer", key, value));
   return value;
 }
 
-void read_model(const YamlReader& r, const YAML::Node& node, Catalog& catalog) {
+void read_model(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "model");
   r.check_keys(node, {"id", "name", "family", "kind", "source", "params_b", "active_params_b", "params_note", "layers",
                       "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab", "max_context", "attention", "experts",
@@ -231,20 +231,20 @@ std::string read_file(const std::string& path) {
 
 void merge_accelerators(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "catalog file");
   r.check_keys(root, {"sources", "accelerators", "export_events"});
-  if (const YAML::Node sources = root["sources"]) {
+  if (const Node sources = root["sources"]) {
     r.expect_map(sources, "sources");
-    for (const auto& kv : sources) catalog.sources[kv.first.Scalar()] = r.as_text(kv.second, "source");
+    for (const yaml::Entry& e : sources.entries()) catalog.sources[e.key.text()] = r.as_text(e.value, "source");
   }
-  if (const YAML::Node list = root["accelerators"]) {
+  if (const Node list = root["accelerators"]) {
     r.expect_sequence(list, "accelerators");
-    for (const YAML::Node& node : list) read_accelerator(r, node, catalog);
+    for (const Node& node : list.items()) read_accelerator(r, node, catalog);
   }
-  if (const YAML::Node events = root["export_events"]) {
+  if (const Node events = root["export_events"]) {
     r.expect_sequence(events, "export_events");
-    for (const YAML::Node& node : events) {
+    for (const Node& node : events.items()) {
       r.expect_map(node, "export event");
       r.check_keys(node, {"date", "accelerators", "effect", "summary", "grade", "source", "note"});
       ExportEvent e;
@@ -264,18 +264,18 @@ void merge_accelerators(Catalog& catalog, std::string_view yaml, const std::stri
 
 void merge_models(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "model file");
   r.check_keys(root, {"models"});
-  const YAML::Node list = root["models"];
+  const Node list = root["models"];
   if (!list) r.fail(root, "missing 'models' list");
   r.expect_sequence(list, "models");
-  for (const YAML::Node& node : list) read_model(r, node, catalog);
+  for (const Node& node : list.items()) read_model(r, node, catalog);
 }
 
 namespace {
 
-void read_perf_constants(const YamlReader& r, const YAML::Node& c, PerfParams& p) {
+void read_perf_constants(const YamlReader& r, const Node& c, PerfParams& p) {
   r.expect_map(c, "constants");
   struct Slot {
     const char* key;
@@ -304,7 +304,7 @@ void read_perf_constants(const YamlReader& r, const YAML::Node& c, PerfParams& p
                    "kv_reserved_output_fraction", "pipeline_virtual_stages", "online_step_tokens",
                    "offline_step_tokens", "max_sequences"});
   auto entry = [&](const char* key) {
-    const YAML::Node n = c[key];
+    const Node n = c[key];
     if (n) {
       r.expect_map(n, key);
       r.check_keys(n, {"value", "grade", "source", "note"});
@@ -312,7 +312,7 @@ void read_perf_constants(const YamlReader& r, const YAML::Node& c, PerfParams& p
     return n;
   };
   for (const Slot& s : reals) {
-    const YAML::Node n = entry(s.key);
+    const Node n = entry(s.key);
     if (!n) continue;
     const double v = r.number(n, "value");
     if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected between {} and {}", s.key, v, s.lo, s.hi));
@@ -320,7 +320,7 @@ void read_perf_constants(const YamlReader& r, const YAML::Node& c, PerfParams& p
     p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
   }
   for (const IntSlot& s : ints) {
-    const YAML::Node n = entry(s.key);
+    const Node n = entry(s.key);
     if (!n) continue;
     const int v = r.integer(n, "value");
     if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected {} to {}", s.key, v, s.lo, s.hi));
@@ -329,19 +329,19 @@ void read_perf_constants(const YamlReader& r, const YAML::Node& c, PerfParams& p
 }
 
 // A fraction in [0, 1] under `key`, or `fallback` when absent.
-double read_fraction(const YamlReader& r, const YAML::Node& node, const char* key, double fallback) {
+double read_fraction(const YamlReader& r, const Node& node, const char* key, double fallback) {
   const double v = r.optional_number(node, key).value_or(fallback);
   if (v < 0 || v > 1) r.fail(node[key], fmt::format("{}: found {}, expected a fraction between 0 and 1", key, v));
   return v;
 }
 
-double read_speedup(const YamlReader& r, const YAML::Node& node, double fallback) {
+double read_speedup(const YamlReader& r, const Node& node, double fallback) {
   const double v = r.optional_number(node, "low_precision_speedup").value_or(fallback);
   if (v < 1 || v > 8) r.fail(node["low_precision_speedup"], "low_precision_speedup: expected a factor between 1 and 8");
   return v;
 }
 
-double read_microseconds(const YamlReader& r, const YAML::Node& node, const char* key, double fallback) {
+double read_microseconds(const YamlReader& r, const Node& node, const char* key, double fallback) {
   const double v = r.optional_number(node, key).value_or(fallback);
   if (v < 0) r.fail(node[key], fmt::format("{}: expected a non-negative number of microseconds", key));
   return v;
@@ -359,7 +359,7 @@ void upsert(std::vector<Entry>& list, Entry e, Same same) {
   list.push_back(std::move(e));
 }
 
-void read_train_efficiency(const YamlReader& r, const YAML::Node& node, PerfParams& p) {
+void read_train_efficiency(const YamlReader& r, const Node& node, PerfParams& p) {
   r.expect_map(node, "efficiency entry");
   r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us", "low_precision_speedup",
                       "grade", "source", "note"});
@@ -384,7 +384,7 @@ void read_train_efficiency(const YamlReader& r, const YAML::Node& node, PerfPara
   upsert(p.efficiency, std::move(e), [](const Efficiency& a, const Efficiency& b) { return a.stack == b.stack && a.phase == b.phase; });
 }
 
-void read_inference_efficiency(const YamlReader& r, const YAML::Node& node, PerfParams& p) {
+void read_inference_efficiency(const YamlReader& r, const Node& node, PerfParams& p) {
   r.expect_map(node, "inference entry");
   r.check_keys(node, {"stack", "gemm", "gemm_tile_tokens", "small_gemm_tile_tokens", "memory", "attention", "moe", "link", "collective_us", "a2a_us", "scaleout_collective_us",
                       "overlap", "step_overhead_us", "low_precision_speedup", "grade", "source", "note"});
@@ -420,18 +420,18 @@ void read_inference_efficiency(const YamlReader& r, const YAML::Node& node, Perf
 
 void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "perf file");
   r.check_keys(root, {"constants", "efficiency", "inference"});
   PerfParams& p = catalog.perf;
-  if (const YAML::Node c = root["constants"]) read_perf_constants(r, c, p);
-  if (const YAML::Node list = root["efficiency"]) {
+  if (const Node c = root["constants"]) read_perf_constants(r, c, p);
+  if (const Node list = root["efficiency"]) {
     r.expect_sequence(list, "efficiency");
-    for (const YAML::Node& node : list) read_train_efficiency(r, node, p);
+    for (const Node& node : list.items()) read_train_efficiency(r, node, p);
   }
-  if (const YAML::Node list = root["inference"]) {
+  if (const Node list = root["inference"]) {
     r.expect_sequence(list, "inference");
-    for (const YAML::Node& node : list) read_inference_efficiency(r, node, p);
+    for (const Node& node : list.items()) read_inference_efficiency(r, node, p);
   }
   const bool train_fallback = std::any_of(p.efficiency.begin(), p.efficiency.end(), [](const Efficiency& e) { return e.stack == "*"; });
   if (!train_fallback) r.fail(root, "efficiency: no fallback entry (stack '*') for phase train");

@@ -14,7 +14,7 @@ namespace {
 
 // `key`'s text as one of `names` (the enum's order), else a located error.
 template <typename E, std::size_t N>
-E choice(const YamlReader& r, const YAML::Node& node, const char* key, const std::array<std::string_view, N>& names) {
+E choice(const YamlReader& r, const Node& node, const char* key, const std::array<std::string_view, N>& names) {
   const std::string found = r.text(node, key);
   for (std::size_t i = 0; i < N; ++i) {
     if (names[i] == found) return static_cast<E>(i);
@@ -24,21 +24,21 @@ E choice(const YamlReader& r, const YAML::Node& node, const char* key, const std
   r.fail(node[key], fmt::format("{}: found '{}', expected one of {}", key, found, expected));
 }
 
-Grade grade_of(const YamlReader& r, const YAML::Node& node) {
+Grade grade_of(const YamlReader& r, const Node& node) {
   const std::string g = r.text(node, "grade");
   const auto parsed = parse_grade(g);
   if (!parsed || *parsed == Grade::Unknown) r.fail(node["grade"], fmt::format("grade: found '{}', expected H, M or L", g));
   return *parsed;
 }
 
-InferenceSource read_source(const YamlReader& r, const YAML::Node& node) {
+InferenceSource read_source(const YamlReader& r, const Node& node) {
   r.expect_map(node, "source");
   r.check_keys(node, {"id", "title", "url", "grade", "note"});
   return InferenceSource{r.text(node, "id"), r.text(node, "title"), r.text(node, "url"), grade_of(r, node),
                          r.optional_text(node, "note").value_or("")};
 }
 
-void read_shape(const YamlReader& r, const YAML::Node& node, InferencePoint& p) {
+void read_shape(const YamlReader& r, const Node& node, InferencePoint& p) {
   p.devices = r.integer(node, "devices");
   p.tp = r.optional_integer(node, "tp").value_or(0);
   p.ep = r.optional_integer(node, "ep").value_or(0);
@@ -60,7 +60,7 @@ void read_shape(const YamlReader& r, const YAML::Node& node, InferencePoint& p) 
   }
 }
 
-InferencePoint read_point(const YamlReader& r, const YAML::Node& node, const InferencePoints& known,
+InferencePoint read_point(const YamlReader& r, const Node& node, const InferencePoints& known,
                           const Catalog& catalog) {
   r.expect_map(node, "point");
   r.check_keys(node, {"id", "source", "group", "role", "grade", "software", "accelerator", "model", "precision",
@@ -98,17 +98,17 @@ InferencePoint read_point(const YamlReader& r, const YAML::Node& node, const Inf
 
 InferencePoints read_inference_points(std::string_view yaml, const std::string& file, const Catalog& catalog) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "inference points file");
   r.check_keys(root, {"sources", "points"});
   InferencePoints out;
-  const YAML::Node sources = root["sources"];
-  const YAML::Node points = root["points"];
+  const Node sources = root["sources"];
+  const Node points = root["points"];
   if (!sources || !points) r.fail(root, "expected 'sources' and 'points' lists");
   r.expect_sequence(sources, "sources");
   r.expect_sequence(points, "points");
-  for (const YAML::Node& node : sources) out.sources.push_back(read_source(r, node));
-  for (const YAML::Node& node : points) {
+  for (const Node& node : sources.items()) out.sources.push_back(read_source(r, node));
+  for (const Node& node : points.items()) {
     InferencePoint p = read_point(r, node, out, catalog);
     const bool duplicate = std::any_of(out.points.begin(), out.points.end(), [&](const InferencePoint& q) { return q.id == p.id; });
     if (duplicate) r.fail(node["id"], fmt::format("id: '{}' appears twice", p.id));

@@ -52,6 +52,8 @@ struct Event {
   std::string node;          // a pinned JobArrival: the node it must run on ("<group>-<n>")
   bool drain = false;        // NodeDown: drain (true) or fail (false)
   Tenant tenant;             // TenantSet
+
+  bool operator==(const Event&) const = default;
 };
 
 std::string_view name(Event::Kind k);

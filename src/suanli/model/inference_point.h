@@ -44,6 +44,8 @@ struct InferenceSource {
   std::string url;
   Grade grade = Grade::Unknown;
   std::string note;
+
+  bool operator==(const InferenceSource&) const = default;
 };
 
 struct InferencePoint {
@@ -72,11 +74,15 @@ struct InferencePoint {
   PointMetric metric = PointMetric::OutputPerDevice;
   double value = 0;         // the published figure
   std::string note;
+
+  bool operator==(const InferencePoint&) const = default;
 };
 
 struct InferencePoints {
   std::vector<InferenceSource> sources;
   std::vector<InferencePoint> points;
+
+  bool operator==(const InferencePoints&) const = default;
 };
 
 std::string_view name(PointRole r);

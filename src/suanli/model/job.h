@@ -24,6 +24,8 @@ struct Slo {
   double min_tokens_per_s = 0;  // whole job, generated tokens for serving
   double max_tpot_ms = 0;       // time per output token (serve, batch-infer)
   double max_ttft_ms = 0;       // time to first token (serve)
+
+  bool operator==(const Slo&) const = default;
 };
 
 // A class of jobs (what a generator draws from, and what coverage analysis
@@ -58,6 +60,8 @@ struct JobClass {
   std::string note;
 
   bool fractional() const { return share_milli > 0; }
+
+  bool operator==(const JobClass&) const = default;
 };
 
 // One job instance. `id` is unique within a run; `cls` indexes the scenario's
@@ -67,6 +71,8 @@ struct Job {
   int cls = -1;
   JobClass shape;  // the class's fields, possibly varied per job
   Seconds arrival = 0;
+
+  bool operator==(const Job&) const = default;
 };
 
 }  // namespace suanli

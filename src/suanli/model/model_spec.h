@@ -81,6 +81,8 @@ struct ModelSpec {
 
   // Layers whose feed-forward block is routed experts (0 for dense models).
   int moe_layers() const { return is_moe() ? layers - dense_layers : 0; }
+
+  bool operator==(const ModelSpec&) const = default;
 };
 
 }  // namespace suanli

@@ -40,6 +40,8 @@ struct Efficiency {
   double low_precision_speedup = 2.0;
   Grade grade = Grade::Unknown;
   std::string source;      // the measurement it was calibrated on
+
+  bool operator==(const Efficiency&) const = default;
 };
 
 // What one stack's inference kernels reach (see the header comment).
@@ -60,6 +62,8 @@ struct InferenceEfficiency {
   double low_precision_speedup = 2.0;  // as Efficiency::low_precision_speedup
   Grade grade = Grade::Unknown;
   std::string source;            // the measurements it was fitted on
+
+  bool operator==(const InferenceEfficiency&) const = default;
 };
 
 struct PerfParams {
@@ -106,6 +110,8 @@ struct PerfParams {
   // The inference entry for `stack`, falling back to "*".
   // REQUIRES: a "*" entry exists (the loader checks this).
   const InferenceEfficiency& inference_for(const std::string& stack) const;
+
+  bool operator==(const PerfParams&) const = default;
 };
 
 std::string_view name(Phase p);
