@@ -13,25 +13,30 @@ void add_catalog_command(CLI::App& app, Context& ctx) {
       "  suanli catalog                 every accelerator, one row each\n"
       "  suanli catalog show h200       one chip: every figure with its source and grade, export class\n"
       "  suanli catalog models          the model zoo\n"
-      "  suanli catalog --json          machine-readable");
+      "  suanli catalog --json          machine-readable\n"
+      "  suanli catalog --lang zh       in Chinese, with the chips' Chinese names");
   struct Options {
     bool json = false;
     bool csv = false;
     std::string id;
+    std::string lang;
   };
   auto opts = std::make_shared<Options>();
   auto* json_flag = cmd->add_flag("--json", opts->json, "Print JSON");
   cmd->add_flag("--csv", opts->csv, "Print CSV")->excludes(json_flag);
+  add_lang_option(cmd, opts->lang);
 
   auto* show = cmd->add_subcommand("show", "Show one accelerator (or model) in full");
   show->add_option("id", opts->id, "Accelerator id or alias, e.g. h200, ascend-910c")->required();
   show->add_flag("--json", opts->json, "Print JSON");
+  add_lang_option(show, opts->lang);
 
   auto* models = cmd->add_subcommand("models", "List the model zoo");
   auto* models_json_flag = models->add_flag("--json", opts->json, "Print JSON");
   models->add_flag("--csv", opts->csv, "Print CSV")->excludes(models_json_flag);
 
   show->callback([&ctx, opts] {
+    const i18n::Lang lang = output_lang(opts->lang);
     const Catalog& c = ctx.catalog();
     if (c.find_accelerator(opts->id) == nullptr) {
       if (const ModelSpec* m = c.find_model(opts->id)) {
@@ -40,7 +45,7 @@ void add_catalog_command(CLI::App& app, Context& ctx) {
       }
     }
     const Accelerator& a = c.accelerator(opts->id, "catalog show");
-    write_output(opts->json ? report::accelerator_json(a, c) : report::accelerator_detail(a, c), "");
+    write_output(opts->json ? report::accelerator_json(a, c) : report::accelerator_detail(a, c, lang), "");
   });
   models->callback([&ctx, opts] {
     const Catalog& c = ctx.catalog();
@@ -50,15 +55,12 @@ void add_catalog_command(CLI::App& app, Context& ctx) {
   });
   cmd->callback([&ctx, opts, cmd] {
     if (!cmd->get_subcommands().empty()) return;
+    const i18n::Lang lang = output_lang(opts->lang);
     const Catalog& c = ctx.catalog();
     if (opts->json) return write_output(report::accelerators_json(c), "");
-    const report::Table t = report::accelerator_table(c);
-    if (opts->csv) return write_output(t.csv(), "");
-    write_output(t.render() +
-                     "\nfigures are dense rates; '?' unknown, 'no' unsupported; grade = lowest confidence among a "
-                     "chip's figures (H official, M corroborated, L weak).\n`suanli catalog show ID` gives every "
-                     "figure's source.\n",
-                 "");
+    // CSV is data: English headers whatever the language.
+    if (opts->csv) return write_output(report::accelerator_table(c).csv(), "");
+    write_output(report::accelerator_table(c, lang).render() + "\n" + report::accelerator_table_footer(lang), "");
   });
 }
 

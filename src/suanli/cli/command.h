@@ -13,6 +13,7 @@
 
 #include "suanli/catalog/catalog.h"
 #include "suanli/config/catalog_loader.h"
+#include "suanli/i18n/lang.h"
 
 namespace suanli::server {
 class Service;
@@ -56,6 +57,14 @@ void add_k8s_serve_options(CLI::App& serve, K8sServeOptions& o);
 // The extender the flags ask for over `service`, or null when --k8s is off.
 // Throws InputError for a bad mapping file or API server flags.
 std::unique_ptr<bridge::k8s::Extender> make_extender(Context& ctx, const K8sServeOptions& o, server::Service& service);
+
+// `--lang zh|en` on a command that writes for people (tables, HTML reports).
+// JSON and CSV keep their English keys in either language.
+void add_lang_option(CLI::App* cmd, std::string& value);
+// The language asked for: the --lang value when given (InputError for one
+// that is neither zh nor en), else the locale environment (LC_ALL,
+// LC_MESSAGES, LANG: zh_* means Chinese), else English.
+i18n::Lang output_lang(const std::string& flag);
 
 // Writes `text` to stdout, or to `path` when not empty ("-" = stdout).
 void write_output(const std::string& text, const std::string& path);

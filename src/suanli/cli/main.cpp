@@ -2,6 +2,7 @@
 //
 // Exit codes: 0 success, 2 bad input (flags, files), 1 internal error.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -18,6 +19,18 @@ namespace suanli::cli {
 const Catalog& Context::catalog() {
   if (!catalog_) catalog_ = config::load_catalog(files);
   return *catalog_;
+}
+
+void add_lang_option(CLI::App* cmd, std::string& value) {
+  cmd->add_option("--lang", value,
+                  "Language of the text and HTML report: zh (Simplified Chinese) or en; default from LC_ALL / "
+                  "LC_MESSAGES / LANG (zh_* means zh), else en");
+}
+
+i18n::Lang output_lang(const std::string& flag) {
+  if (flag.empty()) return i18n::lang_from_locale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG"));
+  if (auto l = i18n::parse_lang(flag)) return *l;
+  throw InputError("--lang", fmt::format("found '{}', expected zh (Simplified Chinese) or en", flag));
 }
 
 void write_output(const std::string& text, const std::string& path) {

@@ -22,6 +22,7 @@ struct PlanFlags {
   std::string sweep;
   std::string compare;
   std::string html;
+  std::string lang;
   double time_limit_s = 60;
 };
 
@@ -57,6 +58,7 @@ void add_plan_command(CLI::App& app, Context& ctx) {
       "  suanli plan data/plans/h200-q1-2026.yaml --compare cost-only\n"
       "  suanli plan data/plans/h200-q1-2026.yaml --sweep domestic-share=0.5:1.0:0.1\n"
       "  suanli plan data/plans/h200-q1-2026.yaml --compare cost-only --html plan.html\n"
+      "  suanli plan data/plans/h200-q1-2026.yaml --html plan.html --lang zh   the HTML report in Chinese\n"
       "The plan format is documented in the header of data/plans/h200-q1-2026.yaml; prices in data/prices.yaml.");
   auto f = std::make_shared<PlanFlags>();
   cmd->add_option("plan", f->file, "Plan YAML file")->required();
@@ -67,7 +69,9 @@ void add_plan_command(CLI::App& app, Context& ctx) {
                   "--sweep, including the cost-only plan or the cost-of-sovereignty curve)");
   cmd->add_option("--time-limit", f->time_limit_s, "Seconds per solve before reporting the best plan and its gap")
       ->check(CLI::PositiveNumber);
+  add_lang_option(cmd, f->lang);
   cmd->callback([&ctx, f] {
+    const i18n::Lang lang = output_lang(f->lang);
     if (!f->compare.empty() && f->compare != "cost-only") {
       throw InputError("--compare", fmt::format("found '{}', expected cost-only", f->compare));
     }
@@ -79,7 +83,7 @@ void add_plan_command(CLI::App& app, Context& ctx) {
     o.solve.time_limit_s = f->time_limit_s;
     auto write_html = [&](const plan::PlanResult& r, const report::PlanHtmlExtras& extras) {
       if (f->html.empty()) return;
-      write_output(report::plan_html(p, r, extras), f->html);
+      write_output(report::plan_html(p, r, extras, lang), f->html);
       if (f->html != "-") std::fprintf(stderr, "wrote HTML report: %s\n", f->html.c_str());
     };
     if (!targets.empty()) {

@@ -328,7 +328,7 @@ void add_replay_command(CLI::App& app, Context& ctx) {
       "retry); one that cannot fit the empty cluster fails; pods waiting at the trace end are unplaced.\n"
       "Pods without a valid deletion_time run to the end. Needs the full pod-list layout (with times).");
   struct Opts {
-    std::string nodes, pods, mode = "pack", seeds = "42", csv, html;
+    std::string nodes, pods, mode = "pack", seeds = "42", csv, html, lang;
     std::vector<std::string> policies{"all"};
     double load = 1.3;
     double target_share = 1.0;
@@ -359,7 +359,9 @@ void add_replay_command(CLI::App& app, Context& ctx) {
   openb->add_option("--csv", o->csv, "Write summary.csv and curves.csv into DIR");
   openb->add_option("--html", o->html, "Write a self-contained HTML report with charts to FILE");
   openb->add_flag("--json", o->json, "Print JSON (summary, every run and its curve) instead of the table");
+  add_lang_option(openb, o->lang);
   openb->callback([o, &ctx] {
+    const i18n::Lang lang = output_lang(o->lang);
     if (o->mode != "pack" && o->mode != "time") {
       throw InputError("--mode", fmt::format("found '{}', expected pack or time", o->mode));
     }
@@ -380,7 +382,8 @@ void add_replay_command(CLI::App& app, Context& ctx) {
                                      .nodes = engine.node_count(),
                                      .gpus = engine.gpu_count(),
                                      .pod_rows = pod_rows,
-                                     .load = o->load};
+                                     .load = o->load,
+                                     .lang = lang};
     std::optional<trace::SuanliFleet> fleet;
     const auto factories = policy_factories(policies, engine, ctx.catalog(), fleet);
     if (o->mode == "time") {

@@ -73,38 +73,6 @@ std::vector<SimResult> run_all(const Scenario& s, const Catalog& c, const std::v
   return results;
 }
 
-std::string coverage_text(const Scenario& s, const Coverage& cov) {
-  std::string out = fmt::format("{}: {} to {}, {} node groups, {} purchases, {} tenants, {} job classes, policy {}\n\n",
-                                s.name, format_date(s.start), format_date(s.end), s.fleet.size(), s.purchases.size(),
-                                s.tenants.size(), s.classes.size(), s.policy.name);
-  report::Table t({{"class"}, {"tenant"}, {"critical"}, {"domestic covers"}, {"gap"}, {"can run on (devices, runtime)"},
-                   {"allowed by policy"}});
-  for (const ClassCoverage& cc : cov.classes) {
-    std::vector<std::string> can, allowed;
-    for (const ModelCoverage& m : cc.models) {
-      if (!m.feasible) continue;
-      can.push_back(fmt::format("{} ({}, {})", m.accelerator, m.devices,
-                                m.runtime > 0 ? format_duration(m.runtime) : "-"));
-      if (m.verdict.allowed) allowed.push_back(m.accelerator);
-    }
-    t.add_row({cc.cls, cc.tenant, cc.critical ? "yes" : "no", cc.domestic_covers ? "yes" : "NO", cc.gap ? "GAP" : "-",
-               can.empty() ? "none" : fmt::format("{}", fmt::join(can, ", ")),
-               allowed.empty() ? "none" : fmt::format("{}", fmt::join(allowed, ", "))});
-  }
-  out += t.render();
-  out += "\nWhy each model cannot run a class:\n";
-  for (const ClassCoverage& cc : cov.classes) {
-    for (const ModelCoverage& m : cc.models) {
-      if (!m.feasible) out += fmt::format("  {} on {}: {}\n", cc.cls, m.accelerator, m.why);
-    }
-  }
-  if (!cov.warnings.empty()) {
-    out += "\nWarnings:\n";
-    for (const std::string& w : cov.warnings) out += "  ! " + w + "\n";
-  }
-  return out;
-}
-
 }  // namespace
 
 void add_sim_commands(CLI::App& app, Context& ctx) {
@@ -114,18 +82,25 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
       "Examples:\n"
       "  suanli check h200-window            an embedded scenario\n"
       "  suanli check my-centre.yaml --json  a file of yours, as data\n"
+      "  suanli check h200-window --lang zh  in Chinese\n"
       "Embedded scenarios: h200-window, import-cut, all-domestic.");
-  auto check_opts = std::make_shared<std::pair<std::string, bool>>();
-  check->add_option("scenario", check_opts->first, "Scenario name or YAML file")->required();
-  check->add_flag("--json", check_opts->second, "Print JSON");
+  struct CheckOpts {
+    std::string scenario, lang;
+    bool json = false;
+  };
+  auto check_opts = std::make_shared<CheckOpts>();
+  check->add_option("scenario", check_opts->scenario, "Scenario name or YAML file")->required();
+  check->add_flag("--json", check_opts->json, "Print JSON");
+  add_lang_option(check, check_opts->lang);
   check->callback([&ctx, check_opts] {
+    const i18n::Lang lang = output_lang(check_opts->lang);
     const Catalog& c = ctx.catalog();
-    const Scenario s = config::load_scenario(c, check_opts->first);
+    const Scenario s = config::load_scenario(c, check_opts->scenario);
     const Coverage cov = analyse_coverage(s, c);
-    if (check_opts->second) {
+    if (check_opts->json) {
       write_output(report::coverage_json(s, cov), "");
     } else {
-      write_output(coverage_text(s, cov), "");
+      write_output(report::coverage_text(s, cov, c, lang), "");
     }
   });
 
@@ -141,7 +116,7 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
     std::string scenario;
     std::vector<std::string> schedulers{"suanli"};
     std::uint64_t seed = 0;
-    std::string json, csv, html, log, policy;
+    std::string json, csv, html, log, policy, lang;
   };
   auto so = std::make_shared<SimOpts>();
   sim->add_option("scenario", so->scenario, "Scenario name or YAML file")->required();
@@ -152,16 +127,18 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
   sim->add_option("--csv", so->csv, "Write CSV files into DIR");
   sim->add_option("--html", so->html, "Write a self-contained HTML report to FILE");
   sim->add_option("--log", so->log, "Write the event log to FILE");
+  add_lang_option(sim, so->lang);
   sim->callback([&ctx, so] {
+    const i18n::Lang lang = output_lang(so->lang);
     const Catalog& c = ctx.catalog();
     Scenario s = config::load_scenario(c, so->scenario);
     if (!so->policy.empty()) s.policy = config::load_policy(so->policy);
     const auto algorithms = parse_schedulers(so->schedulers);
     const auto runs = run_all(s, c, algorithms, so->seed, !so->log.empty());
-    if (so->json != "-") write_output(report::simulation_summary(runs), "");
+    if (so->json != "-") write_output(report::simulation_summary(runs, lang), "");
     if (!so->json.empty()) write_output(report::simulation_json(runs), so->json);
     if (!so->csv.empty()) report::write_simulation_csv(runs, so->csv);
-    if (!so->html.empty()) write_output(report::simulation_html(s, runs, &c), so->html);
+    if (!so->html.empty()) write_output(report::simulation_html(s, runs, &c, lang), so->html);
     if (!so->log.empty()) {
       std::string text;
       for (const SimResult& r : runs) {
@@ -180,16 +157,23 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
   demo->footer(
       "Example:\n"
       "  suanli demo                       writes suanli-report.html in the current directory\n"
-      "  suanli demo --html /tmp/r.html");
-  auto demo_html = std::make_shared<std::string>("suanli-report.html");
-  demo->add_option("--html", *demo_html, "Where to write the HTML report")->capture_default_str();
-  demo->callback([&ctx, demo_html] {
+      "  suanli demo --html /tmp/r.html\n"
+      "  suanli demo --lang zh             the report in Chinese (default: from LANG / LC_ALL)");
+  struct DemoOpts {
+    std::string html = "suanli-report.html";
+    std::string lang;
+  };
+  auto demo_opts = std::make_shared<DemoOpts>();
+  demo->add_option("--html", demo_opts->html, "Where to write the HTML report")->capture_default_str();
+  add_lang_option(demo, demo_opts->lang);
+  demo->callback([&ctx, demo_opts] {
+    const i18n::Lang lang = output_lang(demo_opts->lang);
     const Catalog& c = ctx.catalog();
     const Scenario s = config::load_scenario(c, "h200-window");
     const auto runs = run_all(s, c, {Algorithm::Sovereign, Algorithm::FifoFirstFit, Algorithm::FastestFirst}, 0, false);
-    write_output(report::simulation_summary(runs), "");
-    write_output(report::simulation_html(s, runs, &c), *demo_html);
-    std::fprintf(stderr, "wrote HTML report: %s\n", demo_html->c_str());
+    write_output(report::simulation_summary(runs, lang), "");
+    write_output(report::simulation_html(s, runs, &c, lang), demo_opts->html);
+    std::fprintf(stderr, "wrote HTML report: %s\n", demo_opts->html.c_str());
   });
 }
 

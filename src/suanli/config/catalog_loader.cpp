@@ -64,10 +64,30 @@ void read_figure(const YamlReader& r, const Node& node, const char* field, Figur
   }
 }
 
+// name_zh: {text: "昇腾 910C", grade: M, source: [Z5], note: "..."}. A name
+// in use needs its source and grade; `text: unknown` says none was found.
+TextFigure read_name_zh(const YamlReader& r, const Node& node) {
+  r.expect_map(node, "name_zh");
+  r.check_keys(node, {"text", "grade", "source", "note"});
+  TextFigure tf;
+  tf.text = r.text(node, "text");
+  read_provenance(r, node, tf.grade, tf.sources, tf.note);
+  if (tf.text == "unknown") {
+    tf.text.clear();
+    tf.grade = Grade::Unknown;
+    return tf;
+  }
+  if (tf.text.empty()) r.fail(node, "name_zh: found an empty text, expected the Chinese name or 'unknown'");
+  if (tf.grade == Grade::Unknown || tf.sources.empty()) {
+    r.fail(node, "name_zh: a Chinese name needs its source (source: [KEY]) and a grade (H, M or L)");
+  }
+  return tf;
+}
+
 void read_accelerator(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "accelerator");
-  r.check_keys(node, {"id", "name", "vendor", "origin", "country", "year", "status", "stack", "form", "datacenter",
-                      "aliases", "node_devices", "scaleup_devices", "figures"});
+  r.check_keys(node, {"id", "name", "name_zh", "vendor", "origin", "country", "year", "status", "stack", "form",
+                      "datacenter", "aliases", "node_devices", "scaleup_devices", "figures"});
   const std::string id = r.text(node, "id");
   const Accelerator* existing = catalog.find_accelerator(id);
   Accelerator a = existing ? *existing : Accelerator{};
@@ -78,6 +98,7 @@ void read_accelerator(const YamlReader& r, const Node& node, Catalog& catalog) {
     else if (fresh) r.fail(node, fmt::format("new accelerator '{}': missing required field '{}'", id, key));
   };
   text_field("name", a.name);
+  if (const Node zh = node["name_zh"]) a.name_zh = read_name_zh(r, zh);
   text_field("vendor", a.vendor);
   text_field("stack", a.stack);
   if (auto v = r.optional_text(node, "origin")) {
@@ -134,6 +155,13 @@ void read_accelerator(const YamlReader& r, const Node& node, Catalog& catalog) {
     }
   }
   // Every figure cites sources that exist.
+  for (const std::string& s : a.name_zh.sources) {
+    if (!catalog.sources.count(s)) {
+      r.fail(node["name_zh"], fmt::format("accelerator '{}': name_zh cites source '{}', which the 'sources' map does "
+                                          "not define",
+                                          id, s));
+    }
+  }
   for (const auto& [field, figure] : a.figures()) {
     for (const std::string& s : figure->sources) {
       if (!catalog.sources.count(s)) {

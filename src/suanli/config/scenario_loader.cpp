@@ -164,14 +164,24 @@ auto located(const YamlReader& r, const Node& node, std::string_view what, Fn lo
 
 void read_rule(const YamlReader& r, const std::string& id, const Node& rule, PolicySpec& p) {
   r.expect_map(rule, "rule " + id);
-  auto reason = [&](std::string& out) {
-    if (auto v = r.optional_text(rule, "reason")) {
-      if (v->empty()) r.fail(rule["reason"], "reason: found an empty text, expected the one-line reason audits quote");
-      out = *v;
+  // The one-line reason in English (`reason`) and Chinese (`reason_zh`). A
+  // rule that gives one language only replaces both: the other, inherited
+  // from a base policy, would describe that policy's parameters, so it is
+  // left empty and rendered from the given one, marked (rule_reason.h).
+  auto reason = [&](std::string& en, std::string& zh) {
+    const auto v_en = r.optional_text(rule, "reason");
+    const auto v_zh = r.optional_text(rule, "reason_zh");
+    for (const auto& [v, key] : {std::pair{&v_en, "reason"}, std::pair{&v_zh, "reason_zh"}}) {
+      if (*v && (*v)->empty()) {
+        r.fail(rule[key], fmt::format("{}: found an empty text, expected the one-line reason audits quote", key));
+      }
     }
+    if (!v_en && !v_zh) return;
+    en = v_en.value_or("");
+    zh = v_zh.value_or("");
   };
   if (id == "cii-domestic-only") {
-    r.check_keys(rule, {"enabled", "sectors", "reason"});
+    r.check_keys(rule, {"enabled", "sectors", "reason", "reason_zh"});
     if (auto e = r.optional_bool(rule, "enabled")) p.cii_domestic_only = *e;
     if (const Node sectors = rule["sectors"]) {
       p.critical_sectors.clear();
@@ -182,13 +192,13 @@ void read_rule(const YamlReader& r, const std::string& id, const Node& rule, Pol
         for (const Node& s : sectors.items()) p.critical_sectors.push_back(sector_at(r, s));
       }
     }
-    reason(p.cii_reason);
+    reason(p.cii_reason, p.cii_reason_zh);
   } else if (id == "gap-only") {
-    r.check_keys(rule, {"enabled", "reason"});
+    r.check_keys(rule, {"enabled", "reason", "reason_zh"});
     if (auto e = r.optional_bool(rule, "enabled")) p.gap_only = *e;
-    reason(p.gap_reason);
+    reason(p.gap_reason, p.gap_reason_zh);
   } else if (id == "imported-cap") {
-    r.check_keys(rule, {"enabled", "fleet", "tenant", "window", "reason"});
+    r.check_keys(rule, {"enabled", "fleet", "tenant", "window", "reason", "reason_zh"});
     p.imported_cap_fleet = share_at(r, rule, "fleet", p.imported_cap_fleet);
     p.imported_cap_tenant = share_at(r, rule, "tenant", p.imported_cap_tenant);
     if (const Node w = rule["window"]) p.cap_window = duration_at(r, w, "window", true);
@@ -196,15 +206,15 @@ void read_rule(const YamlReader& r, const std::string& id, const Node& rule, Pol
       p.imported_cap_fleet = 1.0;
       p.imported_cap_tenant = 1.0;
     }
-    reason(p.cap_reason);
+    reason(p.cap_reason, p.cap_reason_zh);
   } else {  // ported-stack
-    r.check_keys(rule, {"enabled", "reason"});
+    r.check_keys(rule, {"enabled", "reason", "reason_zh"});
     if (auto e = r.optional_bool(rule, "enabled"); e && !*e) {
       r.fail(rule["enabled"],
              "enabled: found false, expected true (ported-stack is physical: a job cannot run on a "
              "software stack it is not ported to)");
     }
-    reason(p.stack_reason);
+    reason(p.stack_reason, p.stack_reason_zh);
   }
 }
 

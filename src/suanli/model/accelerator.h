@@ -49,6 +49,10 @@ struct TextFigure {
 struct Accelerator {
   std::string id;      // canonical lower-case id, e.g. "h200", "ascend-910c"
   std::string name;    // display name, e.g. "NVIDIA H200 SXM"
+  // The name as the Chinese industry and press write it ("昇腾 910C",
+  // "寒武纪 思元 590", "英伟达 H20"), with its sources and grade; text empty
+  // where no Chinese name in use was found (reports then show `name`).
+  TextFigure name_zh;
   std::string vendor;
   Origin origin = Origin::Imported;
   std::string country;

@@ -1,5 +1,10 @@
 // The sovereignty policy as data: rules with ids and one-line reasons that
-// audits quote. Evaluated by src/suanli/policy/.
+// audits quote, in English and in Chinese. Evaluated by src/suanli/policy/.
+//
+// Each rule's reason is kept in both languages (`*_reason`, `*_reason_zh`).
+// A policy file may give one language only; the other is then empty, and
+// policy/rule_reason.h renders the given one marked ("[EN] ...", "[中文] ...")
+// rather than nothing. Read reasons through rule_reason(), not the fields.
 //
 // Plain value type; thread-compatible.
 #pragma once
@@ -19,11 +24,13 @@ struct PolicySpec {
   bool cii_domestic_only = true;
   std::vector<std::string> critical_sectors = {"telecom", "energy", "finance", "transport", "government"};
   std::string cii_reason = "critical-infrastructure tenants run on domestic accelerators only";
+  std::string cii_reason_zh = "关键信息基础设施租户仅使用国产加速卡";
 
   // Rule gap-only: an imported chip may serve a job only if no domestic
   // accelerator model in the fleet can (memory fit, ported stack, SLO).
   bool gap_only = true;
   std::string gap_reason = "imported accelerators serve only jobs that no domestic accelerator in the fleet can run";
+  std::string gap_reason_zh = "进口加速卡仅用于集群中国产加速卡无法运行的作业";
 
   // Rule imported-cap: imported devices in use stay within these shares,
   // checked at every placement. fleet: of the fleet's devices; tenant: of the
@@ -35,6 +42,7 @@ struct PolicySpec {
   double imported_cap_tenant = 1.0;
   Seconds cap_window = 30 * kDay;
   std::string cap_reason = "imported use stays inside its capped scope";
+  std::string cap_reason_zh = "进口芯片的使用保持在限定的使用范围之内";
 
   // Reporting target: fleet-wide domestic share (device-hours and delivered compute).
   double domestic_target = 0.0;
@@ -42,6 +50,7 @@ struct PolicySpec {
   // Rule ported-stack is physical, not optional: a job runs only on chips
   // whose software stack it is ported to. Listed here so audits quote it.
   std::string stack_reason = "the job is not ported to this accelerator's software stack";
+  std::string stack_reason_zh = "该作业未适配此加速卡的软件栈";
 
   bool operator==(const PolicySpec&) const = default;
 };

@@ -8,6 +8,7 @@
 
 #include "suanli/policy/capability.h"
 #include "suanli/policy/policy.h"
+#include "suanli/policy/rule_reason.h"
 
 namespace suanli::plan {
 
@@ -169,7 +170,7 @@ Build build(const PlanProblem& p, const Catalog& catalog, bool sovereignty) {
       if (!cap.feasible || cap.tokens_per_s <= 0 || !(mi.existing_devices >= cap.devices || mi.buyable)) continue;
       if (sovereignty && !mi.domestic) {
         if (b.critical[c]) {
-          why.push_back(fmt::format("{}: {}", mi.a->id, p.policy.cii_reason));
+          why.push_back(fmt::format("{}: {}", mi.a->id, rule_reason(p.policy, Rule::CiiDomesticOnly, i18n::Lang::En)));
           continue;
         }
         if (p.policy.gap_only && domestic_can) continue;

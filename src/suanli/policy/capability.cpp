@@ -71,6 +71,7 @@ Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& ca
   Capability cap;
   if (!ported(shape, a)) {
     cap.why = fmt::format("the job is not ported to {}", a.stack);
+    cap.not_ported = true;
     return cap;
   }
   const ModelSpec& m = catalog.model(shape.model);

@@ -47,6 +47,7 @@ namespace suanli {
 struct Capability {
   bool feasible = false;
   std::string why;           // when not feasible: one line, e.g. "not ported to cann"
+  bool not_ported = false;   // not feasible because the job is not ported to the chip's software stack
   int devices = 0;           // devices the job takes on this model (1 for a fraction)
   int milli = 0;             // a fraction: milli-units of that one device (0 = whole devices)
   int mem_mib = 0;           // a fraction: MiB of the device's memory it takes

@@ -47,10 +47,13 @@ Coverage analyse_coverage(const Scenario& s, const Catalog& catalog) {
       mc.devices = cap.devices;
       mc.tokens_per_s = cap.tokens_per_s;
       mc.measured = cap.measured;
+      mc.fleet_devices = fm.total_devices;
       if (!cap.feasible) {
         mc.why = cap.why;
+        mc.not_feasible = cap.not_ported ? ModelCoverage::NotFeasible::NotPorted : ModelCoverage::NotFeasible::Other;
       } else if (cap.devices > fm.total_devices) {
         mc.why = fmt::format("needs {} devices, the fleet has {}", cap.devices, fm.total_devices);
+        mc.not_feasible = ModelCoverage::NotFeasible::FleetTooSmall;
       } else {
         mc.feasible = true;
         mc.runtime = runtime(jc, cap, jc.work_tokens);
@@ -59,10 +62,13 @@ Coverage analyse_coverage(const Scenario& s, const Catalog& catalog) {
       if (mc.feasible && mc.verdict.allowed) cc.servable = true;
       cc.models.push_back(std::move(mc));
     }
+    using Kind = CoverageWarning::Kind;
     if (cc.critical && cc.gap) {
+      const std::string detail = fmt::format("{}", fmt::join(gap.domestic_why, "; "));
       cov.warnings.push_back(fmt::format(
           "critical-infrastructure class '{}' ({}) cannot be served by any domestic model in the fleet: {}", jc.name,
-          jc.tenant, fmt::join(gap.domestic_why, "; ")));
+          jc.tenant, detail));
+      cov.warning_list.push_back({Kind::CriticalGap, jc.name, jc.tenant, detail});
     }
     if (!cc.servable) {
       bool any = false;
@@ -70,9 +76,11 @@ Coverage analyse_coverage(const Scenario& s, const Catalog& catalog) {
       cov.warnings.push_back(any ? fmt::format("class '{}' can run only where the policy denies it: its jobs will be rejected",
                                                jc.name)
                                  : fmt::format("class '{}' cannot run on any accelerator in the fleet", jc.name));
+      cov.warning_list.push_back({any ? Kind::DeniedOnly : Kind::Unservable, jc.name, jc.tenant, ""});
     }
     if (cc.gap && cc.servable) {
       cov.warnings.push_back(fmt::format("class '{}' is a gap job: only imported accelerators can serve it today", jc.name));
+      cov.warning_list.push_back({Kind::GapJob, jc.name, jc.tenant, ""});
     }
     cov.classes.push_back(std::move(cc));
   }

@@ -15,10 +15,21 @@
 namespace suanli {
 
 struct ModelCoverage {
+  // Why a model cannot run a class, as data, so that it can be said in any
+  // language (`why` says it in English).
+  enum class NotFeasible {
+    None,           // feasible
+    NotPorted,      // the job is not ported to the model's software stack
+    FleetTooSmall,  // it needs more devices (`devices`) than the fleet has (`fleet_devices`)
+    Other,          // the performance model's reason: `why` only
+  };
+
   std::string accelerator;
   Origin origin = Origin::Domestic;
   bool feasible = false;     // physics: stack, fit, SLO, enough devices in the fleet
   std::string why;           // when not feasible
+  NotFeasible not_feasible = NotFeasible::None;
+  int fleet_devices = 0;     // devices of this model in the fleet (and purchases)
   int devices = 0;
   double tokens_per_s = 0;
   std::string measured;      // source of a measured throughput that replaced the model's, else empty
@@ -36,10 +47,25 @@ struct ClassCoverage {
   std::vector<ModelCoverage> models;
 };
 
+// A warning as data (the same as Coverage::warnings, which says it in English).
+struct CoverageWarning {
+  enum class Kind {
+    CriticalGap,  // a critical-infrastructure class no domestic model can serve; detail: the models' reasons
+    DeniedOnly,   // the class can run only where the policy denies it: its jobs will be rejected
+    Unservable,   // the class cannot run on any accelerator in the fleet
+    GapJob,       // only imported accelerators can serve the class today
+  };
+  Kind kind = Kind::GapJob;
+  std::string cls;
+  std::string tenant;
+  std::string detail;  // CriticalGap: the domestic models' reasons, in English (the performance model's words)
+};
+
 struct Coverage {
   std::vector<std::string> fleet_models;  // accelerator ids, fleet and purchases, in order of appearance
   std::vector<ClassCoverage> classes;
   std::vector<std::string> warnings;
+  std::vector<CoverageWarning> warning_list;  // the same warnings as data, in the same order
 };
 
 Coverage analyse_coverage(const Scenario& s, const Catalog& catalog);

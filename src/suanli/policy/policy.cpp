@@ -1,5 +1,7 @@
 #include "suanli/policy/policy.h"
 
+#include "suanli/policy/rule_reason.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -40,13 +42,13 @@ Verdict Policy::judge_rules(const Tenant& tenant, const Accelerator& a, const Ga
   if (spec_.cii_domestic_only && critical(tenant)) {
     v.allowed = false;
     v.rule = "cii-domestic-only";
-    v.reason = fmt::format("{} ({}): {}", tenant.name, tenant.sector, spec_.cii_reason);
+    v.reason = fmt::format("{} ({}): {}", tenant.name, tenant.sector, rule_reason(spec_, Rule::CiiDomesticOnly, i18n::Lang::En));
     return v;
   }
   if (spec_.gap_only && !gap.gap) {
     v.allowed = false;
     v.rule = "gap-only";
-    v.reason = fmt::format("{}; domestic {} can run this job", spec_.gap_reason, fmt::join(gap.domestic_can, ", "));
+    v.reason = fmt::format("{}; domestic {} can run this job", rule_reason(spec_, Rule::GapOnly, i18n::Lang::En), fmt::join(gap.domestic_can, ", "));
     return v;
   }
   v.reason = gap.gap ? "gap job: no domestic accelerator in the fleet can run it" : "imported use allowed";
@@ -80,10 +82,11 @@ Verdict Policy::judge_cap(const Accelerator& a, const std::string& tenant, doubl
   const double fleet_limit = spec_.imported_cap_fleet * use.fleet_devices;
   if (spec_.imported_cap_fleet < 1.0 && use.fleet_imported_in_use + devices > fleet_limit + 1e-9) {
     v.reason = fmt::format("{}: fleet imported devices in use would be {} of {:.0f} allowed ({:.0f}% of {})",
-                           spec_.cap_reason, use.fleet_imported_in_use + devices, fleet_limit,
+                           rule_reason(spec_, Rule::ImportedCap, i18n::Lang::En), use.fleet_imported_in_use + devices, fleet_limit,
                            spec_.imported_cap_fleet * 100, use.fleet_devices);
   } else {
-    v.reason = fmt::format("{}: {}'s imported devices in use would be {} of {:.0f} allowed", spec_.cap_reason, tenant,
+    v.reason = fmt::format("{}: {}'s imported devices in use would be {} of {:.0f} allowed",
+                           rule_reason(spec_, Rule::ImportedCap, i18n::Lang::En), tenant,
                            use.tenant_imported_in_use + devices, spec_.imported_cap_tenant * tenant_cap_base(use));
   }
   return v;

@@ -4,21 +4,33 @@
 #include <nlohmann/json.hpp>
 
 #include "suanli/catalog/export_control.h"
+#include "suanli/i18n/catalogue.h"
+#include "suanli/i18n/terms.h"
 
 namespace suanli::report {
 namespace {
 
+using i18n::arg;
+using i18n::Lang;
+using i18n::tr;
 using nlohmann::json;
 
-std::string cell(const Figure& f, int decimals = 0) {
-  if (f.unsupported()) return "no";
+std::string cell(const Figure& f, int decimals = 0, Lang lang = Lang::En) {
+  if (f.unsupported()) return tr(lang, "cat.no");
   if (!f.known()) return "?";
   return fmt_number(f.value, decimals);
 }
 
-std::string export_cell(const Accelerator& a, const ExportClassification& x) {
-  if (a.origin == Origin::Domestic) return "domestic";
+std::string export_cell(const Accelerator& a, const ExportClassification& x, Lang lang) {
+  if (a.origin == Origin::Domestic) return i18n::origin_name(Origin::Domestic, lang);
   return std::string(name(x.rule_2023));
+}
+
+json name_zh_json(const TextFigure& t) {
+  if (t.text.empty()) return nullptr;
+  json j = {{"text", t.text}, {"grade", name(t.grade)}, {"sources", t.sources}};
+  if (!t.note.empty()) j["note"] = t.note;
+  return j;
 }
 
 json figure_json(const Figure& f) {
@@ -47,10 +59,18 @@ json export_json(const ExportClassification& x) {
   return j;
 }
 
+std::string status_word(const std::string& status, Lang lang) {
+  if (status == "shipping") return tr(lang, "cat.shipping");
+  if (status == "announced") return tr(lang, "cat.announced");
+  if (status == "discontinued") return tr(lang, "cat.discontinued");
+  return status;
+}
+
 json accelerator_to_json(const Accelerator& a, bool with_figures) {
   const ExportClassification x = classify_export(a);
   json j = {{"id", a.id},
             {"name", a.name},
+            {"name_zh", a.name_zh.text.empty() ? json(nullptr) : json(a.name_zh.text)},
             {"vendor", a.vendor},
             {"origin", name(a.origin)},
             {"country", a.country},
@@ -70,6 +90,7 @@ json accelerator_to_json(const Accelerator& a, bool with_figures) {
     figs["link_gbps"]["direction"] = name(a.link_direction);
     figs["mem_type"] = {{"text", a.mem_type.text}, {"grade", name(a.mem_type.grade)}, {"sources", a.mem_type.sources}};
     j["aliases"] = a.aliases;
+    j["name_zh_source"] = name_zh_json(a.name_zh);
   } else {
     figs["mem_type"] = a.mem_type.text;
   }
@@ -79,17 +100,34 @@ json accelerator_to_json(const Accelerator& a, bool with_figures) {
 
 }  // namespace
 
-Table accelerator_table(const Catalog& catalog) {
-  Table t({{"id"}, {"vendor"}, {"origin"}, {"bf16 TF", true}, {"fp8 TF", true}, {"int8 TOPS", true}, {"mem GB", true},
-           {"mem TB/s", true}, {"link GB/s", true}, {"TDP W", true}, {"stack"}, {"export (2023)"}, {"grade"}});
+Table accelerator_table(const Catalog& catalog, Lang lang) {
+  std::vector<Table::Column> cols = {{tr(lang, "cat.col_id")}};
+  if (lang == Lang::Zh) cols.push_back({tr(lang, "cat.col_name_zh")});
+  for (Table::Column c : std::vector<Table::Column>{{tr(lang, "cat.col_vendor")}, {tr(lang, "cat.col_origin")},
+                                                    {"bf16 TF", true}, {"fp8 TF", true}, {"int8 TOPS", true},
+                                                    {tr(lang, "cat.col_mem_gb"), true}, {tr(lang, "cat.col_mem_tbps"), true},
+                                                    {tr(lang, "cat.col_link"), true}, {"TDP W", true},
+                                                    {tr(lang, "cat.col_stack")}, {tr(lang, "cat.col_export")},
+                                                    {tr(lang, "cat.col_grade")}}) {
+    cols.push_back(std::move(c));
+  }
+  Table t(std::move(cols));
   for (const Accelerator& a : catalog.accelerators) {
     const ExportClassification x = classify_export(a);
-    t.add_row({a.id, a.vendor, std::string(name(a.origin)), cell(a.bf16_tflops, 1), cell(a.fp8_tflops), cell(a.int8_tops),
-               cell(a.mem_gb), cell(a.mem_tbps, 2), cell(a.link_gbps), cell(a.tdp_w), a.stack, export_cell(a, x),
-               std::string(name(a.lowest_grade()))});
+    std::vector<std::string> row = {a.id};
+    if (lang == Lang::Zh) row.push_back(a.name_zh.text.empty() ? "-" : a.name_zh.text);
+    for (std::string c : {i18n::vendor_name(a.vendor, lang), i18n::origin_name(a.origin, lang),
+                          cell(a.bf16_tflops, 1, lang), cell(a.fp8_tflops, 0, lang), cell(a.int8_tops, 0, lang),
+                          cell(a.mem_gb, 0, lang), cell(a.mem_tbps, 2, lang), cell(a.link_gbps, 0, lang),
+                          cell(a.tdp_w, 0, lang), a.stack, export_cell(a, x, lang), std::string(name(a.lowest_grade()))}) {
+      row.push_back(std::move(c));
+    }
+    t.add_row(std::move(row));
   }
   return t;
 }
+
+std::string accelerator_table_footer(Lang lang) { return tr(lang, "cat.footer"); }
 
 std::string accelerators_json(const Catalog& catalog) {
   json list = json::array();
@@ -97,50 +135,65 @@ std::string accelerators_json(const Catalog& catalog) {
   return json{{"accelerators", list}}.dump(2) + "\n";
 }
 
-std::string accelerator_detail(const Accelerator& a, const Catalog& catalog) {
+std::string accelerator_detail(const Accelerator& a, const Catalog& catalog, Lang lang) {
   const ExportClassification x = classify_export(a);
   std::string out = fmt::format("{} ({})\n", a.name, a.id);
-  out += fmt::format("  vendor {}, {} ({}), {} {}, stack {}, form {}, {} devices per node, scale-up domain {}\n",
-                     a.vendor, name(a.origin), a.country, a.status, a.year, a.stack, a.form, a.node_devices,
-                     a.scaleup_devices);
-  if (!a.aliases.empty()) out += fmt::format("  aliases: {}\n", fmt::join(a.aliases, ", "));
-  out += fmt::format("  lowest grade among its figures: {}\n\n", name(a.lowest_grade()));
+  if (!a.name_zh.text.empty()) {
+    out += fmt::format("  {}", tr(lang, "cat.name_zh", arg("name", a.name_zh.text), arg("grade", name(a.name_zh.grade)),
+                     arg("sources", fmt::format("{}", fmt::join(a.name_zh.sources, ", "))))) +
+           "\n";
+  } else if (lang == Lang::Zh) {
+    out += fmt::format("  {}", tr(lang, "cat.name_zh_unknown")) + "\n";
+  }
+  out += fmt::format("  {}", tr(lang, "cat.summary", arg("vendor", i18n::vendor_name(a.vendor, lang)),
+                   arg("origin", i18n::origin_name(a.origin, lang)), arg("country", a.country),
+                   arg("status", status_word(a.status, lang)), arg("year", a.year), arg("stack", a.stack),
+                   arg("form", a.form), arg("node", a.node_devices), arg("scaleup", a.scaleup_devices))) +
+         "\n";
+  if (!a.aliases.empty()) {
+    out += fmt::format("  {}", tr(lang, "cat.aliases", arg("aliases", fmt::format("{}", fmt::join(a.aliases, ", "))))) + "\n";
+  }
+  out += fmt::format("  {}", tr(lang, "cat.lowest_grade", arg("grade", name(a.lowest_grade())))) + "\n\n";
 
-  Table t({{"figure"}, {"value", true}, {"grade"}, {"sources"}, {"note"}});
+  Table t({{tr(lang, "cat.col_figure")}, {tr(lang, "cat.col_value"), true}, {tr(lang, "cat.col_grade")},
+           {tr(lang, "cat.col_sources")}, {tr(lang, "cat.col_note")}});
   for (const auto& [field, f] : a.figures()) {
-    std::string value = cell(*f, f->known() && f->value < 10 ? 3 : 1);
-    if (f->unsupported()) value = "unsupported";
-    if (!f->known() && !f->unsupported()) value = "unknown";
-    if (f->alt) value += fmt::format(" (alt {})", fmt_number(*f->alt, 1));
+    std::string value = cell(*f, f->known() && f->value < 10 ? 3 : 1, lang);
+    if (f->unsupported()) value = tr(lang, "cat.unsupported");
+    if (!f->known() && !f->unsupported()) value = tr(lang, "cat.unknown");
+    if (f->alt) value += tr(lang, "cat.alt", arg("value", fmt_number(*f->alt, 1)));
     std::string note = f->note;
     if (std::string_view(field) == "link_gbps" && f->known()) {
       note = fmt::format("[{}] {}", name(a.link_direction), note);
     }
-    if (f->derived) note = "(derived) " + note;
+    if (f->derived) note = tr(lang, "cat.derived") + " " + note;
     t.add_row({field, value, std::string(name(f->grade)), fmt::format("{}", fmt::join(f->sources, ", ")), note});
   }
-  t.add_row({"mem_type", a.mem_type.text.empty() ? "unknown" : a.mem_type.text, std::string(name(a.mem_type.grade)),
-             fmt::format("{}", fmt::join(a.mem_type.sources, ", ")), a.mem_type.note});
+  t.add_row({"mem_type", a.mem_type.text.empty() ? tr(lang, "cat.unknown") : a.mem_type.text,
+             std::string(name(a.mem_type.grade)), fmt::format("{}", fmt::join(a.mem_type.sources, ", ")),
+             a.mem_type.note});
   out += t.render();
 
-  out += "\nExport classification (US ECCN 3A090, computed from the figures above):\n";
-  out += fmt::format("  TPP {} ({}), performance density {}\n", x.tpp ? fmt_number(*x.tpp, 0) : "unknown",
-                     name(x.tpp_format), x.performance_density ? fmt_number(*x.performance_density, 2) : "unknown");
-  out += fmt::format("  Oct 2022 rule: {:<15} {}\n", name(x.rule_2022), x.why_2022);
-  out += fmt::format("  Oct 2023 rule: {:<15} {}\n", name(x.rule_2023), x.why_2023);
-  out += fmt::format("  Jan 2026 case-by-case review: {:<13} {}\n", name(x.rule_2026), x.why_2026);
-  if (a.origin == Origin::Domestic) out += "  (a domestic chip: US export rules do not govern its supply; shown for comparison)\n";
+  out += fmt::format("\n{}", tr(lang, "cat.export_title")) + "\n";
+  const std::string unknown = tr(lang, "cat.unknown");
+  out += fmt::format("  {}", tr(lang, "cat.tpp", arg("tpp", x.tpp ? fmt_number(*x.tpp, 0) : unknown), arg("format", name(x.tpp_format)),
+                   arg("pd", x.performance_density ? fmt_number(*x.performance_density, 2) : unknown))) +
+         "\n";
+  out += fmt::format("  {} {:<15} {}\n", tr(lang, "cat.rule_2022"), name(x.rule_2022), x.why_2022);
+  out += fmt::format("  {} {:<15} {}\n", tr(lang, "cat.rule_2023"), name(x.rule_2023), x.why_2023);
+  out += fmt::format("  {} {:<13} {}\n", tr(lang, "cat.rule_2026"), name(x.rule_2026), x.why_2026);
+  if (a.origin == Origin::Domestic) out += fmt::format("  {}", tr(lang, "cat.domestic_note")) + "\n";
 
-  std::vector<std::string> keys;
+  std::vector<std::string> keys = a.name_zh.sources;
   for (const auto& [field, f] : a.figures()) keys.insert(keys.end(), f->sources.begin(), f->sources.end());
   keys.insert(keys.end(), a.mem_type.sources.begin(), a.mem_type.sources.end());
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   if (!keys.empty()) {
-    out += "\nSources:\n";
+    out += fmt::format("\n{}", tr(lang, "cat.sources")) + "\n";
     for (const std::string& k : keys) {
       auto it = catalog.sources.find(k);
-      out += fmt::format("  [{}] {}\n", k, it != catalog.sources.end() ? it->second : "(not in the sources map)");
+      out += fmt::format("  [{}] {}\n", k, it != catalog.sources.end() ? it->second : tr(lang, "cat.not_in_sources"));
     }
   }
   return out;
@@ -149,6 +202,10 @@ std::string accelerator_detail(const Accelerator& a, const Catalog& catalog) {
 std::string accelerator_json(const Accelerator& a, const Catalog& catalog) {
   json j = accelerator_to_json(a, true);
   json sources = json::object();
+  for (const std::string& k : a.name_zh.sources) {
+    auto it = catalog.sources.find(k);
+    if (it != catalog.sources.end()) sources[k] = it->second;
+  }
   for (const auto& [field, f] : a.figures()) {
     for (const std::string& k : f->sources) {
       auto it = catalog.sources.find(k);

@@ -11,12 +11,21 @@
 #include <set>
 #include <tuple>
 
+#include "suanli/i18n/catalogue.h"
+#include "suanli/i18n/format.h"
+#include "suanli/i18n/terms.h"
+#include "suanli/policy/rule_reason.h"
 #include "suanli/report/sim_report.h"
 #include "suanli/report/table.h"
 
 namespace suanli::report {
 namespace {
 
+using i18n::arg;
+using i18n::Lang;
+using i18n::origin_name;
+using i18n::tr;
+using i18n::vendor_name;
 using svg::kCharWidth;
 using svg::kPalette;
 using svg::kWidth;
@@ -102,7 +111,7 @@ struct Tick {
 
 // Calendar month starts from `from` to `to`, every `step` months, aligned so
 // that a 3-month step gives January, April, July and October.
-std::vector<Tick> month_ticks(Seconds from, Seconds to, int step) {
+std::vector<Tick> month_ticks(Seconds from, Seconds to, int step, Lang lang) {
   const std::string first = format_date(from);
   int y = std::stoi(first.substr(0, 4));
   int m = std::stoi(first.substr(5, 2));
@@ -111,7 +120,7 @@ std::vector<Tick> month_ticks(Seconds from, Seconds to, int step) {
     const auto t = parse_time(fmt::format("{:04d}-{:02d}-01", y, m));
     if (!t || *t > to) break;
     const bool aligned = step < 12 ? (m - 1) % step == 0 : m == 1 && y % (step / 12) == 0;
-    if (*t >= from && aligned) ticks.push_back({*t, format_date(*t)});
+    if (*t >= from && aligned) ticks.push_back({*t, lang == Lang::Zh ? i18n::month(lang, *t) : format_date(*t)});
     if (++m > 12) {
       m = 1;
       ++y;
@@ -122,7 +131,7 @@ std::vector<Tick> month_ticks(Seconds from, Seconds to, int step) {
 
 // At most about 7 intervals: hours or days for short periods (days aligned to
 // midnight UTC), calendar months for long ones.
-std::vector<Tick> time_ticks(Seconds from, Seconds to) {
+std::vector<Tick> time_ticks(Seconds from, Seconds to, Lang lang) {
   static constexpr Seconds kSteps[] = {kHour, 2 * kHour, 3 * kHour, 6 * kHour, 12 * kHour,
                                        kDay,  2 * kDay,  7 * kDay,  14 * kDay};
   for (Seconds step : kSteps) {
@@ -130,15 +139,15 @@ std::vector<Tick> time_ticks(Seconds from, Seconds to) {
     const Seconds unit = std::min(step, kDay);
     std::vector<Tick> ticks;
     for (Seconds t = (from + unit - 1) / unit * unit; t <= to; t += step) {
-      ticks.push_back({t, step >= kDay ? format_date(t) : format_time(t).substr(5)});
+      ticks.push_back({t, step >= kDay ? i18n::date(lang, t) : format_time(t).substr(5)});
     }
     return ticks;
   }
   const Seconds month = 30 * kDay + 10 * kHour;
   for (int step : {1, 2, 3, 6}) {
-    if ((to - from) / (month * step) <= 7) return month_ticks(from, to, step);
+    if ((to - from) / (month * step) <= 7) return month_ticks(from, to, step, lang);
   }
-  return month_ticks(from, to, 12 * static_cast<int>(1 + (to - from) / (month * 12 * 7)));
+  return month_ticks(from, to, 12 * static_cast<int>(1 + (to - from) / (month * 12 * 7)), lang);
 }
 
 // At most about 8 intervals of `unit`, at 1, 2, 2.5 or 5 times a power of ten
@@ -153,16 +162,16 @@ std::vector<Tick> counted_ticks(Seconds from, Seconds to, Seconds unit, const st
   return ticks;
 }
 
-std::vector<Tick> x_ticks(Seconds from, Seconds to, XAxis kind) {
+std::vector<Tick> x_ticks(Seconds from, Seconds to, XAxis kind, Lang lang) {
   switch (kind) {
     case XAxis::Days:
-      return counted_ticks(from, to, kDay, [](double d) { return fmt::format("day {:g}", d); });
+      return counted_ticks(from, to, kDay, [lang](double d) { return tr(lang, "chart.day_n", arg("n", d)); });
     case XAxis::Fraction:
       return counted_ticks(0, to, 100, [](double p) { return fmt::format("{:g}%", p); });
     case XAxis::Dates:
       break;
   }
-  return time_ticks(from, to);
+  return time_ticks(from, to, lang);
 }
 
 std::string y_tick_label(double v, bool percent) {
@@ -181,7 +190,7 @@ std::string axes(const Frame& f, const LineChart& c) {
                        y_tick_label(v, c.percent));
   }
   double label_end = -1e9;  // right edge of the last label drawn; labels that would overlap it are left out
-  for (const Tick& tick : x_ticks(f.from, f.to, c.x_axis)) {
+  for (const Tick& tick : x_ticks(f.from, f.to, c.x_axis, c.lang)) {
     if (tick.t < f.from) continue;
     const double x = f.x(tick.t);
     const double w = text_width(tick.label);
@@ -223,7 +232,7 @@ std::string marker_tag(std::size_t i) { return fmt::format("S{}", i + 1); }
 
 // Dotted vertical lines tagged S1, S2 ... above the plot (two staggered rows
 // where tags would collide); the key under the chart names each.
-std::string markers(const Frame& f, const std::vector<ChartMarker>& marks) {
+std::string markers(const Frame& f, const std::vector<ChartMarker>& marks, Lang lang) {
   std::string out;
   double last_x = -1e9;
   bool raised = false;
@@ -233,18 +242,18 @@ std::string markers(const Frame& f, const std::vector<ChartMarker>& marks) {
     last_x = x;
     const double tag_y = f.top - (raised ? 16 : 4);
     out += fmt::format(R"(<g class="marker"><title>{}: {} ({})</title>)", marker_tag(i), html_escape(marks[i].label),
-                       format_time(marks[i].at));
+                       i18n::date_time(lang, marks[i].at));
     out += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", px(x), px(tag_y + 2), px(f.bottom));
     out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text></g>)", px(x), px(tag_y), marker_tag(i));
   }
   return out;
 }
 
-std::vector<LegendItem> marker_key(const std::vector<ChartMarker>& marks) {
+std::vector<LegendItem> marker_key(const std::vector<ChartMarker>& marks, Lang lang) {
   std::vector<LegendItem> items;
   for (std::size_t i = 0; i < marks.size(); ++i) {
-    items.push_back(
-        {fmt::format("{} {}: {}", marker_tag(i), format_date(marks[i].at), marks[i].label), kMarkerColour, "3 3"});
+    items.push_back({fmt::format("{} {}: {}", marker_tag(i), i18n::date(lang, marks[i].at), marks[i].label),
+                     kMarkerColour, "3 3"});
   }
   return items;
 }
@@ -316,6 +325,7 @@ struct Context {
   const Scenario& scenario;
   const std::vector<SimResult>& runs;
   const Catalog* catalog;
+  Lang lang;
   std::vector<std::string> labels;
   Seconds from = 0, to = 0;
   std::vector<ChartMarker> shocks;
@@ -331,12 +341,12 @@ void set_bucket(Context& ctx) {
   if (longest == nullptr || longest->samples.size() <= kMaxPoints) return;
   ctx.bucket = (longest->samples.size() + kMaxPoints - 1) / kMaxPoints;
   const Seconds spacing = longest->samples[1].t - longest->samples[0].t;
-  ctx.bucket_note = fmt::format("Each point is the mean of {} samples ({}).", ctx.bucket,
-                                format_duration(spacing * static_cast<Seconds>(ctx.bucket)));
+  ctx.bucket_note = tr(ctx.lang, "chart.bucket_note", arg("n", ctx.bucket),
+                       arg("span", i18n::duration(ctx.lang, spacing * static_cast<Seconds>(ctx.bucket))));
 }
 
-Context make_context(const Scenario& scenario, const std::vector<SimResult>& runs, const Catalog* catalog) {
-  Context ctx{scenario, runs, catalog, run_labels(runs), 0, 0, {}, 1, {}};
+Context make_context(const Scenario& scenario, const std::vector<SimResult>& runs, const Catalog* catalog, Lang lang) {
+  Context ctx{scenario, runs, catalog, lang, run_labels(runs), 0, 0, {}, 1, {}};
   ctx.from = std::numeric_limits<Seconds>::max();
   ctx.to = std::numeric_limits<Seconds>::min();
   std::set<std::pair<Seconds, std::string>> shocks;
@@ -401,6 +411,7 @@ LineChart time_chart(const Context& ctx, std::string title, std::string y_label,
   c.to = ctx.to;
   c.percent = percent;
   c.markers = ctx.shocks;
+  c.lang = ctx.lang;
   return c;
 }
 
@@ -415,38 +426,38 @@ LineChart per_run_chart(const Context& ctx, std::string title, std::string y_lab
 }
 
 LineChart domestic_share_chart(const Context& ctx) {
-  LineChart c = per_run_chart(ctx, "Domestic share of device-hours used (cumulative) against the fleet target",
-                              "domestic share", true, [](const Sample& s) { return s.domestic_share; });
+  LineChart c = per_run_chart(ctx, tr(ctx.lang, "chart.share_title"), tr(ctx.lang, "chart.share_y"), true,
+                              [](const Sample& s) { return s.domestic_share; });
   const double target = ctx.runs.empty() || ctx.runs[0].fleet.share.target <= 0 ? ctx.scenario.policy.domestic_target
                                                                                 : ctx.runs[0].fleet.share.target;
-  if (target > 0) c.references.push_back({target, "fleet target " + pct(target)});
+  if (target > 0) c.references.push_back({target, tr(ctx.lang, "chart.fleet_target", arg("target", pct(target)))});
   return c;
 }
 
 std::vector<LineChart> origin_charts(const Context& ctx) {
-  return {per_run_chart(ctx, "Utilisation of domestic accelerators", "devices in use / alive", true,
+  return {per_run_chart(ctx, tr(ctx.lang, "chart.util_domestic"), tr(ctx.lang, "chart.util_y"), true,
                         [](const Sample& s) { return ratio(s.used_domestic, s.total_domestic); }),
-          per_run_chart(ctx, "Utilisation of imported accelerators", "devices in use / alive", true,
+          per_run_chart(ctx, tr(ctx.lang, "chart.util_imported"), tr(ctx.lang, "chart.util_y"), true,
                         [](const Sample& s) { return ratio(s.used_imported, s.total_imported); })};
 }
 
 LineChart imported_chart(const Context& ctx) {
-  LineChart c = per_run_chart(ctx, "Imported devices in use, against those alive and the cap", "devices", false,
+  LineChart c = per_run_chart(ctx, tr(ctx.lang, "chart.imported_title"), tr(ctx.lang, "chart.devices_y"), false,
                               [](const Sample& s) { return s.used_imported; });
   if (!ctx.runs.empty()) {
     const SimResult& r = ctx.runs[0];
     c.series.push_back(
-        series_of(ctx, r, "imported alive", kGrey, "", [](const Sample& s) { return s.total_imported; }));
+        series_of(ctx, r, tr(ctx.lang, "chart.imported_alive"), kGrey, "", [](const Sample& s) { return s.total_imported; }));
     if (r.imported_cap < 1.0) {
-      c.series.push_back(series_of(ctx, r, "imported cap (" + pct(r.imported_cap) + " of fleet devices)", kGrey, "2 3",
-                                   [](const Sample& s) { return s.imported_cap_devices; }));
+      c.series.push_back(series_of(ctx, r, tr(ctx.lang, "chart.imported_cap", arg("cap", pct(r.imported_cap))), kGrey,
+                                   "2 3", [](const Sample& s) { return s.imported_cap_devices; }));
     }
   }
   return c;
 }
 
 LineChart queue_chart(const Context& ctx) {
-  return per_run_chart(ctx, "Queue length: jobs waiting to run", "pending jobs", false,
+  return per_run_chart(ctx, tr(ctx.lang, "chart.queue_title"), tr(ctx.lang, "chart.queue_y"), false,
                        [](const Sample& s) { return s.pending; });
 }
 
@@ -463,11 +474,17 @@ std::vector<std::string> sampled_models(const std::vector<SimResult>& runs) {
 std::string model_name(const Context& ctx, const std::string& model) {
   const Accelerator* a = ctx.catalog ? ctx.catalog->find_accelerator(model) : nullptr;
   if (a == nullptr) return model;
-  return fmt::format("{} ({}, {})", model, a->vendor, name(a->origin));
+  if (ctx.lang == Lang::Zh && !a->name_zh.text.empty()) {
+    return tr(ctx.lang, "chart.model_name", arg("model", a->name_zh.text), arg("vendor", vendor_name(a->vendor, ctx.lang)),
+              arg("origin", origin_name(a->origin, ctx.lang)));
+  }
+  return tr(ctx.lang, "chart.model_name", arg("model", model), arg("vendor", vendor_name(a->vendor, ctx.lang)),
+            arg("origin", origin_name(a->origin, ctx.lang)));
 }
 
 LineChart model_chart(const Context& ctx, std::size_t run, const std::vector<std::string>& models) {
-  LineChart c = time_chart(ctx, "Utilisation by accelerator model: " + ctx.labels[run], "devices in use / alive", true);
+  LineChart c = time_chart(ctx, tr(ctx.lang, "chart.by_model_title", arg("run", ctx.labels[run])),
+                           tr(ctx.lang, "chart.util_y"), true);
   for (std::size_t m = 0; m < models.size(); ++m) {
     const std::string& id = models[m];
     const Accelerator* a = ctx.catalog ? ctx.catalog->find_accelerator(id) : nullptr;
@@ -508,7 +525,7 @@ std::string tenant_bars(const Context& ctx, const BarGeometry& geo, const std::s
     const double y = y0 + geo.bar * static_cast<double>(i);
     const bool used = g->share.device_hours_domestic + g->share.device_hours_imported > 0;
     const double share = g->share.share_device_hours();
-    std::string value = used ? pct(share) : "no use";
+    std::string value = used ? pct(share) : tr(ctx.lang, "chart.no_use");
     if (used && g->share.target > 0) value += meets_target(g->share) ? " \u2713" : " \u2717";
     out += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>)",
                        px(geo.left), px(y + 1), px(used ? geo.x(share) - geo.left : 0), px(geo.bar - 2), colour(i),
@@ -518,8 +535,9 @@ std::string tenant_bars(const Context& ctx, const BarGeometry& geo, const std::s
   }
   if (target > 0) {
     const double bottom = y0 + geo.bar * static_cast<double>(ctx.runs.size());
-    out += fmt::format(R"(<line class="target" x1="{0}" y1="{1}" x2="{0}" y2="{2}"><title>target {3}</title></line>)",
-                       px(geo.x(target)), px(y0 - 3), px(bottom + 3), pct(target));
+    out += fmt::format(R"(<line class="target" x1="{0}" y1="{1}" x2="{0}" y2="{2}"><title>{3}</title></line>)",
+                       px(geo.x(target)), px(y0 - 3), px(bottom + 3),
+                       html_escape(tr(ctx.lang, "chart.target_value", arg("target", pct(target)))));
   }
   return out;
 }
@@ -527,16 +545,16 @@ std::string tenant_bars(const Context& ctx, const BarGeometry& geo, const std::s
 // Horizontal bars: each tenant's domestic share per run, with its target.
 std::string tenant_share_chart(const Context& ctx) {
   const std::vector<std::string> tenants = tenant_names(ctx.runs);
-  if (tenants.empty()) return "<p class=\"muted\">No tenants.</p>";
+  if (tenants.empty()) return "<p class=\"muted\">" + html_escape(tr(ctx.lang, "sim.no_tenants")) + "</p>";
   std::vector<LegendItem> items;
   for (std::size_t i = 0; i < ctx.runs.size(); ++i) items.push_back({ctx.labels[i], colour(i), ""});
-  items.push_back({"target", "#000000", ""});
+  items.push_back({tr(ctx.lang, "chart.target"), "#000000", ""});
   const auto [legend_svg, legend_h] = legend(items, 40);
   const BarGeometry geo;
   const double top = 40 + legend_h + 4;
   const double group_h = geo.bar * static_cast<double>(ctx.runs.size()) + geo.gap;
   const double bottom = top + group_h * static_cast<double>(tenants.size());
-  std::string out = svg_open("Domestic share of device-hours by tenant, against each tenant's target", bottom + 30);
+  std::string out = svg_open(tr(ctx.lang, "chart.tenant_title"), bottom + 30);
   out += legend_svg;
   for (int i = 0; i <= 4; ++i) {
     const double x = geo.x(i / 4.0);
@@ -555,9 +573,19 @@ std::string tenant_share_chart(const Context& ctx) {
 // ---- page pieces -----------------------------------------------------------
 
 
+// The page's fonts: the system's UI font, then the common CJK fonts of macOS,
+// Windows and Linux, so that Chinese never falls back to a font without its
+// glyphs. A Chinese page names the CJK fonts first, so that its punctuation
+// and digits match the characters around them.
+constexpr const char* kFontsEn =
+    R"(system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Hiragino Sans GB","Microsoft YaHei",)"
+    R"("Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","WenQuanYi Zen Hei",sans-serif)";
+constexpr const char* kFontsZh =
+    R"("PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",)"
+    R"("WenQuanYi Micro Hei","WenQuanYi Zen Hei",system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif)";
+
 constexpr const char* kStyle = R"(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;
- color:#1f2328;background:#fff;max-width:1000px;margin:0 auto;padding:1.5rem;line-height:1.45}
+body{color:#1f2328;background:#fff;max-width:1000px;margin:0 auto;padding:1.5rem;line-height:1.45}
 h1{font-size:1.6rem;margin:0 0 .3rem}
 h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
 h3{font-size:1rem;margin:1.2rem 0 .4rem}
@@ -580,16 +608,19 @@ svg .halo{paint-order:stroke;stroke:#fff;stroke-width:3px}svg .target{stroke:#00
 )";
 
 std::string page_header(const Context& ctx) {
-  const std::string scenario_name =
-      !ctx.scenario.name.empty() ? ctx.scenario.name : (ctx.runs.empty() ? "simulation" : ctx.runs[0].scenario);
-  const std::string title = "suanli simulation: " + scenario_name;
-  std::string out = html_page_start(title);
+  const Lang lang = ctx.lang;
+  const std::string scenario_name = !ctx.scenario.name.empty()
+                                        ? ctx.scenario.name
+                                        : (ctx.runs.empty() ? tr(lang, "sim.simulation") : ctx.runs[0].scenario);
+  const std::string title = tr(lang, "sim.title", arg("name", scenario_name));
+  std::string out = html_page_start(title, lang);
   if (!ctx.scenario.description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(ctx.scenario.description));
-  std::string meta = fmt::format("Period {} to {}", format_date(ctx.from), format_date(ctx.to));
-  if (!ctx.scenario.policy.name.empty()) meta += "; policy \u201c" + ctx.scenario.policy.name + "\u201d";
-  if (!ctx.runs.empty()) meta += fmt::format("; seed {}", ctx.runs[0].seed);
+  std::string meta =
+      tr(lang, "sim.period", arg("from", i18n::date(lang, ctx.from)), arg("to", i18n::date(lang, ctx.to)));
+  if (!ctx.scenario.policy.name.empty()) meta += tr(lang, "sim.meta_policy", arg("policy", ctx.scenario.policy.name));
+  if (!ctx.runs.empty()) meta += tr(lang, "sim.meta_seed", arg("seed", ctx.runs[0].seed));
   out += fmt::format("<p class=\"meta\">{}", html_escape(meta));
-  if (!ctx.runs.empty()) out += "<br>Schedulers:";
+  if (!ctx.runs.empty()) out += "<br>" + html_escape(tr(lang, "sim.schedulers"));
   for (std::size_t i = 0; i < ctx.runs.size(); ++i) {
     out += fmt::format("<span class=\"chip\" style=\"background:{}\"></span>{}", colour(i), html_escape(ctx.labels[i]));
   }
@@ -598,10 +629,12 @@ std::string page_header(const Context& ctx) {
 
 std::string figure(const LineChart& c) { return "<figure>" + svg_line_chart(c) + "</figure>\n"; }
 
-std::string scenario_notes(const Scenario& s) {
+std::string scenario_notes(const Scenario& s, Lang lang) {
   if (s.notes.empty() && s.source.empty()) return "";
-  std::string out = "<h2>About the scenario</h2>\n";
-  if (!s.source.empty()) out += fmt::format("<p class=\"meta\">Source: {}</p>\n", html_escape(s.source));
+  std::string out = "<h2>" + html_escape(tr(lang, "sim.about")) + "</h2>\n";
+  if (!s.source.empty()) {
+    out += fmt::format("<p class=\"meta\">{}</p>\n", html_escape(tr(lang, "sim.source", arg("source", s.source))));
+  }
   if (!s.notes.empty()) {
     out += "<ul>\n";
     for (const std::string& n : s.notes) out += fmt::format("<li>{}</li>\n", html_escape(n));
@@ -612,80 +645,84 @@ std::string scenario_notes(const Scenario& s) {
 
 // ---- findings --------------------------------------------------------------
 
-std::string join_and(const std::vector<std::string>& items) {
+// "a, b and c" / "a、b 和 c".
+std::string join_and(const std::vector<std::string>& items, Lang lang) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    if (i > 0) out += i + 1 == items.size() ? tr(lang, "list.and") : tr(lang, "list.sep");
     out += items[i];
   }
   return out;
 }
 
-std::string plural(long long n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+// The English plural ending of a count ("" or "s"), for messages that say {n} job{s}.
+std::string s_of(long long n) { return n == 1 ? "" : "s"; }
 
 // What a run fell short on: the fleet target, tenant targets, the policy, the cap.
-std::vector<std::string> shortfalls(const SimResult& r) {
+std::vector<std::string> shortfalls(const SimResult& r, Lang lang) {
   std::vector<std::string> out;
   const ShareStat& fleet = r.fleet.share;
   if (!meets_target(fleet)) {
-    out.push_back(fmt::format("the fleet target ({} vs {})", pct(fleet.share_device_hours()), pct(fleet.target)));
+    out.push_back(tr(lang, "find.short_fleet", arg("share", pct(fleet.share_device_hours())),
+                     arg("target", pct(fleet.target))));
   }
   for (const GroupStats& g : r.tenants) {
     if (!meets_target(g.share)) {
-      out.push_back(fmt::format("the target of tenant {} ({} vs {})", g.name, pct(g.share.share_device_hours()),
-                                pct(g.share.target)));
+      out.push_back(tr(lang, "find.short_tenant", arg("tenant", g.name), arg("share", pct(g.share.share_device_hours())),
+                       arg("target", pct(g.share.target))));
     }
   }
-  if (r.violations > 0) out.push_back(plural(r.violations, "placement") + " the policy denies");
+  if (r.violations > 0) out.push_back(tr(lang, "find.short_violations", arg("n", r.violations), arg("s", s_of(r.violations))));
   if (r.imported_peak_share > r.imported_cap + 1e-9) {
-    out.push_back(fmt::format("the imported cap (peak {} vs {})", pct(r.imported_peak_share), pct(r.imported_cap)));
+    out.push_back(tr(lang, "find.short_cap", arg("peak", pct(r.imported_peak_share)), arg("cap", pct(r.imported_cap))));
   }
   return out;
 }
 
-std::string run_finding(const SimResult& r, const std::string& label) {
+std::string run_finding(const SimResult& r, const std::string& label, Lang lang) {
   const ShareStat& s = r.fleet.share;
-  std::string text = fmt::format("{}: {} of device-hours ran on domestic chips", label, pct(s.share_device_hours()));
-  if (s.target > 0) text += fmt::format(" (target {}, {})", pct(s.target), meets_target(s) ? "met" : "missed");
-  const TargetCount tc = tenant_targets(r);
-  if (tc.with_target > 0) text += fmt::format("; {} of {} tenant targets met", tc.met, tc.with_target);
-  text += "; " + plural(r.violations, "policy violation");
-  if (r.imported_cap < 1.0) {
-    text += fmt::format("; imported devices in use peaked at {} of the fleet against a cap of {}",
-                        pct(r.imported_peak_share), pct(r.imported_cap));
+  std::string text = tr(lang, "find.run_share", arg("label", label), arg("share", pct(s.share_device_hours())));
+  if (s.target > 0) {
+    text += tr(lang, meets_target(s) ? "find.run_target_met" : "find.run_target_missed", arg("target", pct(s.target)));
   }
-  return text +
-         fmt::format("; {} of {} jobs completed, {} rejected.", r.fleet.completed, r.fleet.submitted, r.fleet.rejected);
+  const TargetCount tc = tenant_targets(r);
+  if (tc.with_target > 0) text += tr(lang, "find.run_tenants", arg("met", tc.met), arg("of", tc.with_target));
+  text += tr(lang, "find.run_violations", arg("n", r.violations), arg("s", s_of(r.violations)));
+  if (r.imported_cap < 1.0) {
+    text += tr(lang, "find.run_imported", arg("peak", pct(r.imported_peak_share)), arg("cap", pct(r.imported_cap)));
+  }
+  return text + tr(lang, "find.run_jobs", arg("completed", r.fleet.completed), arg("submitted", r.fleet.submitted),
+                   arg("rejected", r.fleet.rejected));
 }
 
-std::string verdict(const std::vector<SimResult>& runs, const std::vector<std::string>& labels) {
+std::string verdict(const std::vector<SimResult>& runs, const std::vector<std::string>& labels, Lang lang) {
   std::vector<std::string> ok;
   std::size_t closest = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    const std::size_t n = shortfalls(runs[i]).size();
+    const std::size_t n = shortfalls(runs[i], lang).size();
     if (n == 0) ok.push_back(labels[i]);
-    if (n < shortfalls(runs[closest]).size()) closest = i;
+    if (n < shortfalls(runs[closest], lang).size()) closest = i;
   }
-  const char* every = "every domestic-share target with no policy violations, within the imported cap";
   if (runs.size() == 1) {
-    return ok.empty() ? "The run missed " + join_and(shortfalls(runs[0])) + "." : fmt::format("The run met {}.", every);
+    return ok.empty() ? tr(lang, "find.one_missed", arg("what", join_and(shortfalls(runs[0], lang), lang)))
+                      : tr(lang, "find.one_met");
   }
-  if (ok.size() == runs.size()) return fmt::format("Every scheduler met {}.", every);
-  if (!ok.empty()) return fmt::format("Only {} met {}.", join_and(ok), every);
-  return fmt::format("No scheduler met {}; {} came closest, missing {}.", every, labels[closest],
-                     join_and(shortfalls(runs[closest])));
+  if (ok.size() == runs.size()) return tr(lang, "find.all_met");
+  if (!ok.empty()) return tr(lang, "find.only_met", arg("who", join_and(ok, lang)));
+  return tr(lang, "find.none_met", arg("closest", labels[closest]),
+            arg("what", join_and(shortfalls(runs[closest], lang), lang)));
 }
 
-std::string violations_finding(const std::vector<SimResult>& runs, const std::vector<std::string>& labels) {
+std::string violations_finding(const std::vector<SimResult>& runs, const std::vector<std::string>& labels, Lang lang) {
   std::vector<std::string> parts;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].violations == 0) continue;
-    parts.push_back(
-        parts.empty() ? fmt::format("{} made {} the policy denies", labels[i], plural(runs[i].violations, "placement"))
-                      : fmt::format("{} {}", labels[i], runs[i].violations));
+    parts.push_back(parts.empty() ? tr(lang, "find.violations_first", arg("who", labels[i]), arg("n", runs[i].violations),
+                                       arg("s", s_of(runs[i].violations)))
+                                  : tr(lang, "find.violations_next", arg("who", labels[i]), arg("n", runs[i].violations)));
   }
-  if (parts.empty()) return runs.size() > 1 ? "No scheduler placed a job where the policy denies it." : "";
-  return "Policy violations (jobs placed on chips the sovereignty rules forbid for them): " + join_and(parts) + ".";
+  if (parts.empty()) return runs.size() > 1 ? tr(lang, "find.no_violations") : "";
+  return tr(lang, "find.violations", arg("list", join_and(parts, lang)));
 }
 
 // Labels of the runs with the best value of `key` (ties included); empty if no run has one.
@@ -704,7 +741,7 @@ std::vector<std::string> best(const std::vector<SimResult>& runs, const std::vec
   return out;
 }
 
-std::string performance_finding(const std::vector<SimResult>& runs, const std::vector<std::string>& labels) {
+std::string performance_finding(const std::vector<SimResult>& runs, const std::vector<std::string>& labels, Lang lang) {
   if (runs.size() < 2) return "";
   const auto most = best(runs, labels, [](const SimResult& r) { return std::optional<double>(r.fleet.completed); });
   const auto fastest = best(runs, labels, [](const SimResult& r) {
@@ -714,40 +751,41 @@ std::string performance_finding(const std::vector<SimResult>& runs, const std::v
     return static_cast<std::size_t>(std::find(labels.begin(), labels.end(), l) - labels.begin());
   };
   const SimResult& m = runs[index_of(most.front())];
-  std::string text =
-      fmt::format("Most jobs completed under {} ({} of {})", join_and(most), m.fleet.completed, m.fleet.submitted);
+  std::string text = tr(lang, "find.most_completed", arg("who", join_and(most, lang)), arg("completed", m.fleet.completed),
+                        arg("submitted", m.fleet.submitted));
   if (!fastest.empty()) {
     const std::size_t i = index_of(fastest.front());
-    text += fmt::format("; the shortest mean job completion time was under {} ({} h)", join_and(fastest),
-                        fmt_number(runs[i].fleet.jct_h.mean, 1));
+    text += tr(lang, "find.fastest", arg("who", join_and(fastest, lang)),
+               arg("hours", fmt_number(runs[i].fleet.jct_h.mean, 1)));
   }
-  return text + ".";
+  return text + tr(lang, "find.end");
 }
 
-std::string shock_impact(const ShockRecord& s, const std::string& label) {
-  std::string text = fmt::format("under {} it displaced {}", label, plural(s.displaced_jobs, "job"));
+std::string shock_impact(const ShockRecord& s, const std::string& label, Lang lang) {
+  std::string text =
+      tr(lang, "find.shock_displaced", arg("who", label), arg("n", s.displaced_jobs), arg("s", s_of(s.displaced_jobs)));
   const bool all_rejected = s.displaced_rejected >= s.displaced_jobs;
   if (s.displaced_rejected > 0) {
-    text += all_rejected ? ", none of which could run anywhere else"
-                         : fmt::format(", {} of which were rejected", s.displaced_rejected);
+    text += all_rejected ? tr(lang, "find.shock_none_elsewhere")
+                         : tr(lang, "find.shock_some_rejected", arg("n", s.displaced_rejected));
   }
   if (!all_rejected) {
-    const std::string who = s.displaced_rejected > 0 ? "the rest" : "all";
+    const bool rest = s.displaced_rejected > 0;
     if (s.recovered_after < 0)
-      text += ", not all running again by the end of the period";
+      text += tr(lang, "find.shock_not_all_back");
     else if (s.recovered_after == 0)
-      text += ", " + who + " running again at once";
+      text += tr(lang, rest ? "find.shock_rest_at_once" : "find.shock_all_at_once");
     else
-      text += fmt::format(", {} running again {} after the shock", who, format_duration(s.recovered_after));
+      text += tr(lang, rest ? "find.shock_rest_after" : "find.shock_all_after",
+                 arg("after", i18n::duration(lang, s.recovered_after)));
   }
   if (s.unserved_device_hours > 0) {
-    text += fmt::format(", leaving {} device-hours of their demand unserved",
-                        fmt_number(std::round(s.unserved_device_hours), 0));
+    text += tr(lang, "find.shock_unserved", arg("devh", fmt_number(std::round(s.unserved_device_hours), 0)));
   }
   return text;
 }
 
-std::string shock_finding(const std::vector<SimResult>& runs, const std::vector<std::string>& labels) {
+std::string shock_finding(const std::vector<SimResult>& runs, const std::vector<std::string>& labels, Lang lang) {
   // The shock that hurt most: unserved demand first, then displaced jobs, devices lost, purchases cancelled.
   using Score = std::tuple<double, int, int, int>;
   std::map<std::pair<Seconds, std::string>, Score> scores;
@@ -757,39 +795,38 @@ std::string shock_finding(const std::vector<SimResult>& runs, const std::vector<
       sc = std::max(sc, Score{s.unserved_device_hours, s.displaced_jobs, s.devices_lost, s.purchases_cancelled});
     }
   }
-  if (scores.empty()) return "No supply shock or failure happened in the period.";
+  if (scores.empty()) return tr(lang, "find.no_shock");
   const auto worst =
       std::max_element(scores.begin(), scores.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   const auto& [key, score] = *worst;
-  std::string text = fmt::format("The shock that hurt most was \u201c{}\u201d on {}: {} lost", key.second,
-                                 format_date(key.first), plural(std::get<2>(score), "device"));
-  if (std::get<3>(score) > 0) text += ", " + plural(std::get<3>(score), "ordered node") + " cancelled";
-  std::vector<std::string> per_run;
+  std::string text = tr(lang, "find.worst_shock", arg("label", key.second), arg("date", i18n::date(lang, key.first)),
+                        arg("n", std::get<2>(score)), arg("s", s_of(std::get<2>(score))));
+  if (std::get<3>(score) > 0) {
+    text += tr(lang, "find.worst_cancelled", arg("n", std::get<3>(score)), arg("s", s_of(std::get<3>(score))));
+  }
   for (std::size_t i = 0; i < runs.size(); ++i) {
     for (const ShockRecord& s : runs[i].shocks) {
-      if (s.at == key.first && s.label == key.second && s.displaced_jobs > 0)
-        per_run.push_back(shock_impact(s, labels[i]));
+      if (s.at == key.first && s.label == key.second && s.displaced_jobs > 0) {
+        text += tr(lang, "list.clause_sep") + shock_impact(s, labels[i], lang);
+      }
     }
   }
-  for (const std::string& p : per_run) text += "; " + p;
-  return text + ".";
+  return text + tr(lang, "find.end");
 }
 
-std::string findings_html(const std::vector<SimResult>& runs) {
+std::string findings_html(const std::vector<SimResult>& runs, Lang lang) {
   std::string out = "<div class=\"findings\">\n";
-  for (const std::string& f : simulation_findings(runs)) out += "<p>" + html_escape(f) + "</p>\n";
+  for (const std::string& f : simulation_findings(runs, lang)) out += "<p>" + html_escape(f) + "</p>\n";
   return out + "</div>\n";
 }
 
+std::string h2(const std::string& text) { return "<h2>" + html_escape(text) + "</h2>\n"; }
+
+std::string muted(const std::string& text) { return "<p class=\"muted\">" + html_escape(text) + "</p>\n"; }
+
 std::string charts_html(const Context& ctx) {
-  std::string out = "<h2>Over time</h2>\n";
-  if (ctx.shocks.empty()) {
-    out += "<p class=\"muted\">No shocks in the period.</p>\n";
-  } else {
-    out +=
-        "<p class=\"muted\">Dotted red lines tagged S1, S2 ... mark shocks (export-policy changes, failures, "
-        "retirements); the key under each chart names them.</p>\n";
-  }
+  std::string out = h2(tr(ctx.lang, "sim.over_time"));
+  out += muted(tr(ctx.lang, ctx.shocks.empty() ? "sim.no_shocks_period" : "sim.shock_markers"));
   out += figure(domestic_share_chart(ctx));
   for (const LineChart& c : origin_charts(ctx)) out += figure(c);
   out += figure(imported_chart(ctx));
@@ -797,11 +834,48 @@ std::string charts_html(const Context& ctx) {
   return out;
 }
 
+// The policy's rules: each one's name, id, setting and one-line reason, in
+// the page's language (marked where the policy gives only the other one).
+std::string policy_html(const PolicySpec& p, Lang lang) {
+  std::string out = h2(tr(lang, "sim.policy_title", arg("policy", p.name)));
+  out += "<div class=\"scroll\"><table>\n<thead><tr>";
+  for (const char* h : {"sim.col_rule", "sim.col_rule_id", "sim.col_setting", "sim.col_reason"}) {
+    out += "<th>" + html_escape(tr(lang, h)) + "</th>";
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  const std::string off = tr(lang, "sim.rule_off");
+  for (const Rule rule : kRules) {
+    std::string setting;
+    switch (rule) {
+      case Rule::CiiDomesticOnly: {
+        std::vector<std::string> sectors;
+        for (const std::string& sc : p.critical_sectors) sectors.push_back(i18n::sector_name(sc, lang));
+        setting = p.cii_domestic_only ? tr(lang, "sim.rule_sectors", arg("sectors", join_and(sectors, lang))) : off;
+        break;
+      }
+      case Rule::GapOnly: setting = p.gap_only ? tr(lang, "sim.rule_on") : off; break;
+      case Rule::ImportedCap:
+        setting = p.imported_cap_fleet < 1.0 || p.imported_cap_tenant < 1.0
+                      ? tr(lang, "sim.rule_cap", arg("fleet", pct(p.imported_cap_fleet)),
+                           arg("tenant", pct(p.imported_cap_tenant)))
+                      : off;
+        break;
+      case Rule::PortedStack: setting = tr(lang, "sim.rule_always"); break;
+    }
+    out += "<tr><td>" + html_escape(rule_title(rule, lang)) + "</td><td><code>" + html_escape(rule_id(rule)) +
+           "</code></td><td>" + html_escape(setting) + "</td><td>" + html_escape(rule_reason(p, rule, lang)) +
+           "</td></tr>\n";
+  }
+  out += "</tbody></table></div>\n";
+  if (p.domestic_target > 0) out += muted(tr(lang, "sim.policy_target", arg("target", pct(p.domestic_target))));
+  return out;
+}
+
 std::string models_html(const Context& ctx) {
   const std::vector<std::string> models = sampled_models(ctx.runs);
   if (models.empty()) return "";
-  std::string out = "<h2>Utilisation by accelerator model</h2>\n";
-  if (ctx.catalog != nullptr) out += "<p class=\"muted\">Dashed lines: imported models.</p>\n";
+  std::string out = h2(tr(ctx.lang, "sim.by_model"));
+  if (ctx.catalog != nullptr) out += muted(tr(ctx.lang, "sim.dashed_imported"));
   for (std::size_t i = 0; i < ctx.runs.size(); ++i) out += figure(model_chart(ctx, i, models));
   return out;
 }
@@ -848,56 +922,57 @@ std::string svg_line_chart(const LineChart& c) {
   f.y_max = c.y_max > 0 ? c.y_max : (c.percent ? std::max(1.0, nice_ceiling(data_max(c))) : nice_ceiling(data_max(c)));
   f.y_min = c.y_min < f.y_max ? c.y_min : 0;
   const double below = c.x_label.empty() ? 0 : 18;  // room for the x label
-  const auto [key_svg, key_h] = legend(marker_key(c.markers), f.bottom + 46 + below, 110);
+  const auto [key_svg, key_h] = legend(marker_key(c.markers, c.lang), f.bottom + 46 + below, 110);
   std::string out = svg_open(c.title, f.bottom + 32 + below + key_h);
   if (!c.note.empty()) {
     out += fmt::format(R"(<text class="note" x="{}" y="38">{}</text>)", px(f.left), html_escape(c.note));
   }
-  out += legend_svg + axes(f, c) + references(f, c.references) + markers(f, c.markers) + key_svg;
+  out += legend_svg + axes(f, c) + references(f, c.references) + markers(f, c.markers, c.lang) + key_svg;
   for (const ChartBand& b : c.bands) {
     if (b.series < c.series.size()) out += band_svg(f, b, c.series[b.series].colour);
   }
   for (const ChartSeries& s : c.series) out += series_svg(f, s);
   if (!has_points(c)) {
-    out += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">no samples</text>)",
-                       px((f.left + f.right) / 2), px((f.top + f.bottom) / 2));
+    out += fmt::format(R"(<text class="muted" x="{}" y="{}" text-anchor="middle">{}</text>)",
+                       px((f.left + f.right) / 2), px((f.top + f.bottom) / 2), html_escape(tr(c.lang, "chart.no_samples")));
   }
   return out + "</svg>";
 }
 
-std::vector<std::string> simulation_findings(const std::vector<SimResult>& runs) {
-  if (runs.empty()) return {"No simulation runs to report."};
+std::vector<std::string> simulation_findings(const std::vector<SimResult>& runs, Lang lang) {
+  if (runs.empty()) return {tr(lang, "find.no_runs")};
   const std::vector<std::string> labels = run_labels(runs);
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(run_finding(runs[i], labels[i]));
-  for (std::string s : {verdict(runs, labels), violations_finding(runs, labels), performance_finding(runs, labels),
-                        shock_finding(runs, labels)}) {
+  for (std::size_t i = 0; i < runs.size(); ++i) out.push_back(run_finding(runs[i], labels[i], lang));
+  for (std::string s : {verdict(runs, labels, lang), violations_finding(runs, labels, lang),
+                        performance_finding(runs, labels, lang), shock_finding(runs, labels, lang)}) {
     if (!s.empty()) out.push_back(std::move(s));
   }
   return out;
 }
 
-std::string simulation_html(const Scenario& scenario, const std::vector<SimResult>& runs, const Catalog* catalog) {
-  const Context ctx = make_context(scenario, runs, catalog);
+std::string simulation_html(const Scenario& scenario, const std::vector<SimResult>& runs, const Catalog* catalog,
+                            Lang lang) {
+  const Context ctx = make_context(scenario, runs, catalog, lang);
   std::string out = page_header(ctx);
-  out += "<h2>What this means</h2>\n" + findings_html(runs);
+  out += h2(tr(lang, "sim.what_means")) + findings_html(runs, lang);
   if (runs.empty()) return out + "</body>\n</html>\n";
-  out += "<h2>Headline</h2>\n" + html_table(headline_grid(runs), "No results.");
+  out += h2(tr(lang, "sim.headline")) + html_table(headline_grid(runs, lang), tr(lang, "sim.no_results"), lang);
   out += charts_html(ctx);
-  out += "<h2>Tenants: domestic share against target</h2>\n<figure>" + tenant_share_chart(ctx) + "</figure>\n";
-  out += html_table(tenant_grid(runs), "No tenants.");
-  out += "<h2>Shocks</h2>\n" + html_table(shock_grid(runs), "No supply shocks or failures in the period.");
+  out += h2(tr(lang, "sim.tenants_title")) + "<figure>" + tenant_share_chart(ctx) + "</figure>\n";
+  out += html_table(tenant_grid(runs, lang), tr(lang, "sim.no_tenants"), lang);
+  out += h2(tr(lang, "sim.shocks")) + html_table(shock_grid(runs, lang), tr(lang, "sim.no_shocks"), lang);
   out += models_html(ctx);
-  out += "<h2>Job classes</h2>\n" + html_table(class_grid(runs), "No job classes.");
-  out += scenario_notes(scenario);
-  out +=
-      "<p class=\"meta\">Generated by suanli. Shares are of device-hours used; compute shares weight device-hours by "
-      "dense BF16 rate. Times are UTC.</p>\n";
+  out += h2(tr(lang, "sim.classes")) + html_table(class_grid(runs, lang), tr(lang, "sim.no_classes"), lang);
+  out += policy_html(scenario.policy, lang);
+  out += scenario_notes(scenario, lang);
+  out += "<p class=\"meta\">" + html_escape(tr(lang, "sim.footer")) + "</p>\n";
   return out + "</body>\n</html>\n";
 }
 
-std::string html_table(const Grid& g, const char* empty_text) {
+std::string html_table(const Grid& g, const std::string& empty_text, Lang lang) {
   if (g.rows.empty()) return fmt::format("<p class=\"muted\">{}</p>\n", html_escape(empty_text));
+  const std::string pass = pass_mark(true, lang), miss = pass_mark(false, lang);
   std::string out = "<div class=\"scroll\"><table>\n<thead><tr>";
   for (const Table::Column& c : g.columns) {
     out += fmt::format("<th{}>{}</th>", c.numeric ? " class=\"num\"" : "", html_escape(c.header));
@@ -907,8 +982,8 @@ std::string html_table(const Grid& g, const char* empty_text) {
     out += "<tr>";
     for (std::size_t i = 0; i < row.size(); ++i) {
       std::string cls = g.columns[i].numeric ? "num" : "";
-      if (row[i] == "PASS") cls = "pass";
-      if (row[i] == "MISS") cls = "miss";
+      if (row[i] == pass) cls = "pass";
+      if (row[i] == miss) cls = "miss";
       out += fmt::format("<td{}>{}</td>", cls.empty() ? "" : " class=\"" + cls + "\"", html_escape(row[i]));
     }
     out += "</tr>\n";
@@ -916,12 +991,12 @@ std::string html_table(const Grid& g, const char* empty_text) {
   return out + "</tbody></table></div>\n";
 }
 
-std::string html_page_start(const std::string& title) {
+std::string html_page_start(const std::string& title, Lang lang) {
   return fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n"
-      "</head>\n<body>\n<h1>{}</h1>\n",
-      html_escape(title), kStyle, html_escape(title));
+      "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n"
+      "<style>body{{font-family:{}}}{}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+      i18n::html_lang(lang), html_escape(title), lang == Lang::Zh ? kFontsZh : kFontsEn, kStyle, html_escape(title));
 }
 
 std::string chart_colour(std::size_t i) { return colour(i); }

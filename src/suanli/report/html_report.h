@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "suanli/catalog/catalog.h"
+#include "suanli/i18n/lang.h"
 #include "suanli/model/scenario.h"
 #include "suanli/sim/metrics.h"
 
@@ -23,26 +24,30 @@ namespace suanli::report {
 // share vs target, utilisation by origin, imported devices vs the cap, queue
 // length, utilisation per accelerator model) with each shock marked, plus
 // per-tenant domestic share against its target. With a catalog, accelerator
-// models are named with their vendor and origin. Empty inputs render a page
-// that says what is missing.
+// models are named with their vendor and origin (in Chinese by their Chinese
+// names where the catalog has them). Empty inputs render a page that says what
+// is missing. The page's words are in `lang` (lang="zh-CN" and a CJK font
+// stack for Chinese); the scenario's own texts (description, names, labels)
+// are shown as written.
 std::string simulation_html(const Scenario& scenario, const std::vector<SimResult>& runs,
-                            const Catalog* catalog = nullptr);
+                            const Catalog* catalog = nullptr, i18n::Lang lang = i18n::Lang::En);
 
 // Plain-text sentences saying what the numbers mean: which scheduler met the
 // targets, the violations the baselines caused, which shock hurt most.
-std::vector<std::string> simulation_findings(const std::vector<SimResult>& runs);
+std::vector<std::string> simulation_findings(const std::vector<SimResult>& runs, i18n::Lang lang = i18n::Lang::En);
 
 // Escapes & < > " ' so that text is safe in HTML content and attribute values.
 std::string html_escape(std::string_view text);
 
 // Pieces shared by the house-style pages (this one, trace_html.h):
 // "<!DOCTYPE html>" through the opening <body> and an <h1> of `title`, with the
-// inline style sheet.
-std::string html_page_start(const std::string& title);
-// A table of a Grid (sim_report.h), numeric columns right-aligned; `empty_text`
-// in a paragraph when it has no rows.
+// inline style sheet; <html lang> and the font stack follow `lang`.
+std::string html_page_start(const std::string& title, i18n::Lang lang = i18n::Lang::En);
+// A table of a Grid (sim_report.h), numeric columns right-aligned, pass/miss
+// marks (pass_mark() in `lang`) coloured; `empty_text` in a paragraph when it
+// has no rows.
 struct Grid;
-std::string html_table(const Grid& g, const char* empty_text);
+std::string html_table(const Grid& g, const std::string& empty_text, i18n::Lang lang = i18n::Lang::En);
 // The i-th series colour (Okabe-Ito, cycling).
 std::string chart_colour(std::size_t i);
 
@@ -90,6 +95,7 @@ struct LineChart {
   std::vector<ChartBand> bands;
   XAxis x_axis = XAxis::Dates;
   std::string x_label;  // under the x axis; empty = none
+  i18n::Lang lang = i18n::Lang::En;  // of the tick labels, the marker key and "no samples"
 };
 
 std::string svg_line_chart(const LineChart& chart);

@@ -9,7 +9,10 @@
 
 #include <fmt/format.h>
 
+#include "suanli/i18n/catalogue.h"
+#include "suanli/i18n/format.h"
 #include "suanli/model/time.h"
+#include "suanli/policy/rule_reason.h"
 #include "suanli/report/html_report.h"
 #include "suanli/report/svg.h"
 #include "suanli/report/table.h"
@@ -17,6 +20,9 @@
 namespace suanli::report {
 namespace {
 
+using i18n::arg;
+using i18n::Lang;
+using i18n::tr;
 using svg::kBlue;
 using svg::kCharWidth;
 using svg::kOrange;
@@ -29,16 +35,7 @@ using svg::text_width;
 
 constexpr const char* kHatchId = "plan-hatch";
 
-std::string usd(double v) { return "USD " + fmt_number(v, 0); }
-
-// Money on an axis: USD 1.2M, USD 350k.
-std::string usd_short(double v) {
-  const double a = std::abs(v);
-  if (a >= 1e9) return "USD " + fmt_number(v / 1e9, 1) + "B";
-  if (a >= 1e6) return "USD " + fmt_number(v / 1e6, 1) + "M";
-  if (a >= 1e3) return "USD " + fmt_number(v / 1e3, 0) + "k";
-  return "USD " + fmt_number(v, 0);
-}
+std::string usd(double v, Lang lang) { return i18n::usd(lang, v); }
 
 
 
@@ -326,160 +323,186 @@ std::string html_table(const std::vector<std::pair<std::string, bool>>& headers,
   return out + "</tbody></table></div>\n";
 }
 
-std::string list(const std::vector<std::string>& items) {
+// The planner's own sentences (notes, what binds, conflicts) exist in
+// English only: in a Chinese page each is marked "[EN]".
+std::string list(const std::vector<std::string>& items, Lang lang) {
   if (items.empty()) return "";
   std::string out = "<ul>\n";
-  for (const std::string& i : items) out += "<li>" + html_escape(i) + "</li>\n";
+  for (const std::string& i : items) {
+    out += "<li>" + html_escape(lang == Lang::Zh ? std::string(kMarkEnglish) + i : i) + "</li>\n";
+  }
   return out + "</ul>\n";
 }
 
-std::string origin(bool domestic) { return domestic ? "domestic" : "imported"; }
+std::string origin(bool domestic, Lang lang) { return tr(lang, domestic ? "origin.domestic" : "origin.imported"); }
 
-Cell met(double value, double target) {
-  return value + 1e-6 >= target ? Cell{"met", "pass"} : Cell{"missed", "miss"};
+Cell met(double value, double target, Lang lang) {
+  return value + 1e-6 >= target ? Cell{tr(lang, "plan.met"), "pass"} : Cell{tr(lang, "plan.missed"), "miss"};
 }
 
-std::string plan_label(const plan::PlanResult& r) { return r.sovereignty ? "sovereign plan" : "cost-only plan"; }
+std::string plan_label(const plan::PlanResult& r, Lang lang) {
+  return tr(lang, r.sovereignty ? "plan.sovereign" : "plan.cost_only");
+}
 
-std::string purchases(const plan::PlanResult& r) {
-  if (r.purchases.empty()) return "<p class=\"muted\">Nothing to buy: the existing fleet serves the demand.</p>\n";
+std::string status_name(plan::PlanStatus s, Lang lang) {
+  switch (s) {
+    case plan::PlanStatus::Optimal: return tr(lang, "plan.status_optimal");
+    case plan::PlanStatus::Feasible: return tr(lang, "plan.status_feasible");
+    case plan::PlanStatus::Infeasible: break;
+  }
+  return tr(lang, "plan.status_infeasible");
+}
+
+std::string mode_name(plan::PlanMode m, Lang lang) {
+  return tr(lang, m == plan::PlanMode::MaxServed ? "plan.mode_max_served" : "plan.mode_min_cost");
+}
+
+std::string h2(const std::string& text) { return "<h2>" + html_escape(text) + "</h2>\n"; }
+std::string h3(const std::string& text) { return "<h3>" + html_escape(text) + "</h3>\n"; }
+std::string para(const std::string& cls, const std::string& text) {
+  return "<p" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + ">" + html_escape(text) + "</p>\n";
+}
+
+std::string purchases(const plan::PlanResult& r, Lang lang) {
+  if (r.purchases.empty()) return para("muted", tr(lang, "plan.nothing_to_buy"));
   std::vector<std::vector<Cell>> rows;
   for (const plan::PurchaseLine& l : r.purchases) {
     rows.push_back({{l.accelerator, ""},
-                    {origin(l.domestic), ""},
+                    {origin(l.domestic, lang), ""},
                     {std::to_string(l.nodes), "num"},
                     {std::to_string(l.devices), "num"},
-                    {usd(l.capex_usd), "num"},
-                    {format_date(l.delivery), ""},
-                    l.price_estimate ? Cell{"estimate", "est"} : Cell{"published", ""},
+                    {usd(l.capex_usd, lang), "num"},
+                    {i18n::date(lang, l.delivery), ""},
+                    l.price_estimate ? Cell{tr(lang, "plan.estimate"), "est"} : Cell{tr(lang, "plan.published"), ""},
                     {l.price_source, ""}});
   }
-  std::string out = html_table({{"accelerator", false},
-                                {"origin", false},
-                                {"nodes", true},
-                                {"devices", true},
-                                {"capex", true},
-                                {"delivery", false},
-                                {"price", false},
-                                {"price source", false}},
+  std::string out = html_table({{tr(lang, "plan.col_accelerator"), false},
+                                {tr(lang, "plan.col_origin"), false},
+                                {tr(lang, "plan.col_nodes"), true},
+                                {tr(lang, "plan.col_devices"), true},
+                                {tr(lang, "plan.col_capex"), true},
+                                {tr(lang, "plan.col_delivery"), false},
+                                {tr(lang, "plan.col_price"), false},
+                                {tr(lang, "plan.col_price_source"), false}},
                                rows);
   if (std::any_of(r.purchases.begin(), r.purchases.end(), [](const plan::PurchaseLine& l) { return l.price_estimate; })) {
-    out += "<p class=\"meta\">Prices marked \u201cestimate\u201d are not published by the vendor; the price source "
-           "column says where each figure comes from.</p>\n";
+    out += para("meta", tr(lang, "plan.estimate_note"));
   }
   return out;
 }
 
-std::string devices_chart(const plan::PlanResult& r) {
+std::string devices_chart(const plan::PlanResult& r, Lang lang) {
   if (r.models.empty()) return "";
   BarChart c;
-  c.title = "Devices per accelerator model (" + plan_label(r) + ")";
-  c.note = "existing fleet, bought by the plan, and used by the allocation; imported models hatched";
-  c.series = {{"existing", kSky}, {"bought", kOrange}, {"used", kBlue}};
-  c.hatch_meaning = "imported model";
+  c.title = tr(lang, "plan.devices_title", arg("plan", plan_label(r, lang)));
+  c.note = tr(lang, "plan.devices_note");
+  c.series = {{tr(lang, "plan.existing"), kSky}, {tr(lang, "plan.bought"), kOrange}, {tr(lang, "plan.used"), kBlue}};
+  c.hatch_meaning = tr(lang, "plan.imported_model");
   c.format = [](double v) { return fmt_number(v, v < 10 && v != std::floor(v) ? 1 : 0); };
   for (const plan::ModelUse& m : r.models) {
-    c.groups.push_back({m.accelerator + (m.domestic ? " (domestic)" : " (imported)"), !m.domestic,
+    c.groups.push_back({tr(lang, "plan.model_origin", arg("model", m.accelerator), arg("origin", origin(m.domestic, lang))),
+                        !m.domestic,
                         {static_cast<double>(m.existing_devices), static_cast<double>(m.bought_devices),
                          m.used_devices}});
   }
   return "<figure>" + svg_hbar_chart(c) + "</figure>\n";
 }
 
-std::string cost_section(const plan::PlanResult& r, const plan::PlanResult* cost_only) {
-  std::string out = "<h2>Cost over the horizon</h2>\n";
+std::string cost_section(const plan::PlanResult& r, const plan::PlanResult* cost_only, Lang lang) {
+  std::string out = h2(tr(lang, "plan.cost_title"));
   const bool both = cost_only && cost_only->status != plan::PlanStatus::Infeasible;
-  std::vector<std::pair<std::string, bool>> headers = {{"", false}, {plan_label(r), true}};
+  std::vector<std::pair<std::string, bool>> headers = {{"", false}, {plan_label(r, lang), true}};
   if (both) {
-    headers.push_back({plan_label(*cost_only), true});
-    headers.push_back({"cost of sovereignty", true});
+    headers.push_back({plan_label(*cost_only, lang), true});
+    headers.push_back({tr(lang, "plan.cost_of_sovereignty"), true});
   }
   std::vector<std::vector<Cell>> rows;
   auto row = [&](const std::string& what, double a, double b) {
-    std::vector<Cell> cells = {{what, ""}, {usd(a), "num"}};
+    std::vector<Cell> cells = {{what, ""}, {usd(a, lang), "num"}};
     if (both) {
-      cells.push_back({usd(b), "num"});
-      cells.push_back({usd(a - b), "num"});
+      cells.push_back({usd(b, lang), "num"});
+      cells.push_back({usd(a - b, lang), "num"});
     }
     rows.push_back(cells);
   };
-  row("capex", r.capex_usd, both ? cost_only->capex_usd : 0);
-  row("energy", r.energy_usd, both ? cost_only->energy_usd : 0);
-  row("total", r.total_usd, both ? cost_only->total_usd : 0);
+  row(tr(lang, "plan.capex"), r.capex_usd, both ? cost_only->capex_usd : 0);
+  row(tr(lang, "plan.energy"), r.energy_usd, both ? cost_only->energy_usd : 0);
+  row(tr(lang, "plan.total"), r.total_usd, both ? cost_only->total_usd : 0);
   out += html_table(headers, rows);
-  if (cost_only && !both) out += "<p class=\"muted\">The cost-only plan is infeasible too.</p>\n";
+  if (cost_only && !both) out += para("muted", tr(lang, "plan.cost_only_infeasible"));
 
   BarChart c;
-  c.title = both ? "Cost: sovereign plan vs cost-only plan" : "Cost of the plan";
-  c.note = "capex and energy over the horizon";
-  c.series = {{"capex", kBlue}, {"energy", kOrange}};
-  c.format = usd_short;
-  c.groups.push_back({plan_label(r), false, {r.capex_usd, r.energy_usd}});
-  if (both) c.groups.push_back({plan_label(*cost_only), false, {cost_only->capex_usd, cost_only->energy_usd}});
+  c.title = tr(lang, both ? "plan.cost_chart_both" : "plan.cost_chart_one");
+  c.note = tr(lang, "plan.cost_chart_note");
+  c.series = {{tr(lang, "plan.capex"), kBlue}, {tr(lang, "plan.energy"), kOrange}};
+  c.format = [lang](double v) { return i18n::usd_short(lang, v); };
+  c.groups.push_back({plan_label(r, lang), false, {r.capex_usd, r.energy_usd}});
+  if (both) {
+    c.groups.push_back({plan_label(*cost_only, lang), false, {cost_only->capex_usd, cost_only->energy_usd}});
+  }
   return out + "<figure>" + svg_stacked_bar_chart(c) + "</figure>\n";
 }
 
-std::string domestic_section(const plan::PlanResult& r) {
-  std::string out = "<h2>Domestic share</h2>\n";
-  out += html_table({{"measure", false}, {"share", true}, {"target", true}, {"", false}},
-                    {{{"device-hours on domestic chips", ""},
+std::string domestic_section(const plan::PlanResult& r, Lang lang) {
+  std::string out = h2(tr(lang, "plan.domestic_title"));
+  out += html_table({{tr(lang, "plan.col_measure"), false}, {tr(lang, "plan.col_share"), true},
+                     {tr(lang, "plan.col_target"), true}, {"", false}},
+                    {{{tr(lang, "plan.share_devh"), ""},
                       {pct(r.domestic_share_devices), "num"},
                       {pct(r.domestic_target), "num"},
-                      met(r.domestic_share_devices, r.domestic_target)},
-                     {{"BF16 compute on domestic chips", ""}, {pct(r.domestic_share_compute), "num"}, {"", ""}, {"", ""}}});
-  return out + "<p class=\"meta\">The target applies to device-hours; the compute share is shown for comparison.</p>\n";
+                      met(r.domestic_share_devices, r.domestic_target, lang)},
+                     {{tr(lang, "plan.share_compute"), ""}, {pct(r.domestic_share_compute), "num"}, {"", ""}, {"", ""}}});
+  return out + para("meta", tr(lang, "plan.domestic_note"));
 }
 
-std::string allocation_section(const plan::PlanResult& r) {
-  std::string out = "<h2>Allocation</h2>\n<p class=\"meta\">Share of each class's demand served on each model, and "
-                    "the devices it keeps busy.</p>\n";
-  if (r.allocations.empty()) return out + "<p class=\"muted\">No allocation.</p>\n";
+std::string allocation_section(const plan::PlanResult& r, Lang lang) {
+  std::string out = h2(tr(lang, "plan.allocation_title")) + para("meta", tr(lang, "plan.allocation_note"));
+  if (r.allocations.empty()) return out + para("muted", tr(lang, "plan.no_allocation"));
   std::vector<std::vector<Cell>> rows;
   for (const plan::AllocationLine& a : r.allocations) {
     rows.push_back({{a.cls, ""},
                     {a.tenant, ""},
-                    {a.critical ? "yes" : "", ""},
+                    {a.critical ? tr(lang, "plan.yes") : "", ""},
                     {a.accelerator, ""},
-                    {origin(a.domestic), ""},
+                    {origin(a.domestic, lang), ""},
                     {pct(a.share), "num"},
                     {fmt_number(a.devices, 1), "num"}});
   }
-  out += html_table({{"class", false},
-                     {"tenant", false},
-                     {"critical", false},
-                     {"accelerator", false},
-                     {"origin", false},
-                     {"share", true},
-                     {"devices", true}},
+  out += html_table({{tr(lang, "plan.col_class"), false},
+                     {tr(lang, "plan.col_tenant"), false},
+                     {tr(lang, "plan.col_critical"), false},
+                     {tr(lang, "plan.col_accelerator"), false},
+                     {tr(lang, "plan.col_origin"), false},
+                     {tr(lang, "plan.col_share"), true},
+                     {tr(lang, "plan.col_devices"), true}},
                     rows);
   if (r.mode == plan::PlanMode::MaxServed) {
-    out += fmt::format("<p>Served demand: <strong>{}</strong> of all demand (compute-weighted); the budget does not "
-                       "buy the rest.</p>\n",
-                       pct(r.served_share));
+    out += "<p>" + html_escape(tr(lang, "plan.served", arg("share", pct(r.served_share)))) + "</p>\n";
   }
   return out;
 }
 
-std::string resilience_section(const plan::PlanProblem& p, const plan::PlanResult& r) {
-  std::string out = "<h2>Import cut</h2>\n<p>If every imported device were lost, domestic capacity alone would "
-                    "serve:</p>\n";
+std::string resilience_section(const plan::PlanProblem& p, const plan::PlanResult& r, Lang lang) {
+  std::string out = h2(tr(lang, "plan.cut_title")) + para("", tr(lang, "plan.cut_intro"));
   std::set<std::string> critical;
   for (const plan::AllocationLine& a : r.allocations) {
     if (a.critical) critical.insert(a.cls);
   }
   std::vector<std::vector<Cell>> rows = {
-      {{"all demand (compute-weighted)", ""}, {pct(r.resilience_all), "num"}, {pct(r.resilience_target), "num"},
-       met(r.resilience_all, r.resilience_target)}};
+      {{tr(lang, "plan.cut_all"), ""}, {pct(r.resilience_all), "num"}, {pct(r.resilience_target), "num"},
+       met(r.resilience_all, r.resilience_target, lang)}};
   if (!critical.empty()) {
     std::string names;
-    for (const std::string& c : critical) names += (names.empty() ? "" : ", ") + c;
+    for (const std::string& c : critical) names += (names.empty() ? "" : tr(lang, "list.sep")) + c;
     const double target = p.resilience_critical ? 1.0 : 0.0;
-    rows.push_back({{"least-covered critical class (" + names + ")", ""},
+    rows.push_back({{tr(lang, "plan.cut_critical", arg("classes", names)), ""},
                     {pct(r.resilience_critical), "num"},
-                    {p.resilience_critical ? pct(target) : "none", "num"},
-                    p.resilience_critical ? met(r.resilience_critical, target) : Cell{"", ""}});
+                    {p.resilience_critical ? pct(target) : tr(lang, "plan.none"), "num"},
+                    p.resilience_critical ? met(r.resilience_critical, target, lang) : Cell{"", ""}});
   }
-  out += html_table({{"demand", false}, {"served", true}, {"target", true}, {"", false}}, rows);
+  out += html_table({{tr(lang, "plan.col_demand"), false}, {tr(lang, "plan.col_served"), true},
+                     {tr(lang, "plan.col_target"), true}, {"", false}},
+                    rows);
   std::vector<std::vector<Cell>> used;
   for (const plan::ModelUse& m : r.models) {
     if (m.domestic && m.resilience_devices > 0) {
@@ -489,77 +512,71 @@ std::string resilience_section(const plan::PlanProblem& p, const plan::PlanResul
     }
   }
   if (!used.empty()) {
-    out += "<h3>Domestic devices after the cut</h3>\n" +
-           html_table({{"accelerator", false}, {"devices", true}, {"busy after the cut", true}}, used);
+    out += h3(tr(lang, "plan.after_cut")) + html_table({{tr(lang, "plan.col_accelerator"), false},
+                                                         {tr(lang, "plan.col_devices"), true},
+                                                         {tr(lang, "plan.col_busy_after"), true}},
+                                                        used);
   }
-  if (critical.empty()) out += "<p class=\"meta\">No critical-infrastructure class in this plan.</p>\n";
+  if (critical.empty()) out += para("meta", tr(lang, "plan.no_critical"));
   return out;
 }
 
-std::string status_section(const plan::PlanResult& r) {
-  std::string out = "<h2>Status</h2>\n<div class=\"findings\">\n";
-  out += fmt::format("<p><strong>{}</strong>, mode {}: {}.</p>\n", html_escape(plan::name(r.status)),
-                     html_escape(plan::name(r.mode)),
-                     r.mode == plan::PlanMode::MaxServed
-                         ? "demand cannot all be met within the budget, so the plan serves as much as the budget buys"
-                         : "all demand met at least cost");
-  out += fmt::format("<p>Optimality gap {} (best bound {}); {} variables ({} integer), {} rows, solved in {} s.</p>\n",
-                     pct(r.gap), html_escape(usd(r.best_bound)), r.variables, r.integer_variables, r.rows,
-                     fmt_number(r.solve_seconds, 2));
-  out += fmt::format("<p>Total cost {} (capex {}, energy {}); {} of device-hours on domestic chips against a target "
-                     "of {}.</p>\n",
-                     html_escape(usd(r.total_usd)), html_escape(usd(r.capex_usd)), html_escape(usd(r.energy_usd)),
-                     pct(r.domestic_share_devices), pct(r.domestic_target));
+std::string status_section(const plan::PlanResult& r, Lang lang) {
+  std::string out = h2(tr(lang, "plan.status_title")) + "<div class=\"findings\">\n";
+  out += "<p><strong>" + html_escape(status_name(r.status, lang)) + "</strong>" +
+         html_escape(tr(lang, "plan.status_line", arg("mode", mode_name(r.mode, lang)),
+                        arg("what", tr(lang, r.mode == plan::PlanMode::MaxServed ? "plan.status_max_served"
+                                                                                 : "plan.status_all_met")))) +
+         "</p>\n";
+  out += para("", tr(lang, "plan.solver_line", arg("gap", pct(r.gap)), arg("bound", usd(r.best_bound, lang)),
+                     arg("variables", r.variables), arg("integers", r.integer_variables), arg("rows", r.rows),
+                     arg("seconds", fmt_number(r.solve_seconds, 2))));
+  out += para("", tr(lang, "plan.cost_line", arg("total", usd(r.total_usd, lang)), arg("capex", usd(r.capex_usd, lang)),
+                     arg("energy", usd(r.energy_usd, lang)), arg("share", pct(r.domestic_share_devices)),
+                     arg("target", pct(r.domestic_target))));
   return out + "</div>\n";
 }
 
-std::string infeasible_section(const plan::PlanResult& r) {
-  std::string out = "<h2>No plan exists</h2>\n<div class=\"conflict\">\n";
-  if (!r.unservable.empty()) out += "<p>Classes no allowed accelerator can run:</p>\n" + list(r.unservable);
-  if (!r.conflict.empty()) {
-    out += "<p>These constraints cannot all hold together (a minimal conflicting set; dropping any one of them makes "
-           "a plan possible):</p>\n" +
-           list(r.conflict);
-  }
-  if (r.unservable.empty() && r.conflict.empty()) out += "<p>The solver found no plan.</p>\n";
+std::string infeasible_section(const plan::PlanResult& r, Lang lang) {
+  std::string out = h2(tr(lang, "plan.no_plan_title")) + "<div class=\"conflict\">\n";
+  if (!r.unservable.empty()) out += para("", tr(lang, "plan.unservable")) + list(r.unservable, lang);
+  if (!r.conflict.empty()) out += para("", tr(lang, "plan.conflict")) + list(r.conflict, lang);
+  if (r.unservable.empty() && r.conflict.empty()) out += para("", tr(lang, "plan.no_plan_found"));
   return out + "</div>\n";
 }
 
-std::string compare_section(const plan::PlanResult& r, const plan::PlanResult& c) {
-  std::string out = "<h2>Beside the cost-only plan</h2>\n<p class=\"meta\">The cost-only plan drops the sovereignty "
-                    "rules: no critical-infrastructure or gap pruning, no domestic-share target, no imported-scope "
-                    "cap, no import-cut resilience.</p>\n";
-  if (c.status == plan::PlanStatus::Infeasible) return out + infeasible_section(c);
+std::string compare_section(const plan::PlanResult& r, const plan::PlanResult& c, Lang lang) {
+  std::string out = h2(tr(lang, "plan.compare_title")) + para("meta", tr(lang, "plan.compare_note"));
+  if (c.status == plan::PlanStatus::Infeasible) return out + infeasible_section(c, lang);
   if (r.status == plan::PlanStatus::Infeasible) {
-    out += fmt::format("<p>Without the sovereignty rules a plan exists: total cost {} (capex {}, energy {}).</p>\n",
-                       html_escape(usd(c.total_usd)), html_escape(usd(c.capex_usd)), html_escape(usd(c.energy_usd)));
-    return out + "<h3>Cost-only purchases</h3>\n" + purchases(c) + devices_chart(c);
+    out += para("", tr(lang, "plan.compare_exists", arg("total", usd(c.total_usd, lang)),
+                       arg("capex", usd(c.capex_usd, lang)), arg("energy", usd(c.energy_usd, lang))));
+    return out + h3(tr(lang, "plan.cost_only_purchases")) + purchases(c, lang) + devices_chart(c, lang);
   }
-  out += html_table({{"", false}, {plan_label(r), true}, {plan_label(c), true}},
-                    {{{"status", ""}, {std::string(plan::name(r.status)), "num"}, {std::string(plan::name(c.status)), "num"}},
-                     {{"total cost", ""}, {usd(r.total_usd), "num"}, {usd(c.total_usd), "num"}},
-                     {{"domestic share of device-hours", ""}, {pct(r.domestic_share_devices), "num"},
+  out += html_table({{"", false}, {plan_label(r, lang), true}, {plan_label(c, lang), true}},
+                    {{{tr(lang, "plan.col_status"), ""}, {status_name(r.status, lang), "num"}, {status_name(c.status, lang), "num"}},
+                     {{tr(lang, "plan.total_cost"), ""}, {usd(r.total_usd, lang), "num"}, {usd(c.total_usd, lang), "num"}},
+                     {{tr(lang, "plan.share_devh_row"), ""}, {pct(r.domestic_share_devices), "num"},
                       {pct(c.domestic_share_devices), "num"}},
-                     {{"import cut: all demand served", ""}, {pct(r.resilience_all), "num"}, {pct(c.resilience_all), "num"}},
-                     {{"import cut: least-covered critical class", ""}, {pct(r.resilience_critical), "num"},
+                     {{tr(lang, "plan.cut_all_row"), ""}, {pct(r.resilience_all), "num"}, {pct(c.resilience_all), "num"}},
+                     {{tr(lang, "plan.cut_critical_row"), ""}, {pct(r.resilience_critical), "num"},
                       {pct(c.resilience_critical), "num"}}});
-  out += "<h3>Cost-only purchases</h3>\n" + purchases(c);
-  return out + devices_chart(c);
+  out += h3(tr(lang, "plan.cost_only_purchases")) + purchases(c, lang);
+  return out + devices_chart(c, lang);
 }
 
-std::string sweep_section(const plan::PlanProblem& p, const PlanHtmlExtras& e) {
-  std::string out = "<h2>Cost of sovereignty</h2>\n<p class=\"meta\">The plan solved again at each domestic-share "
-                    "target; everything else as in the plan file.</p>\n";
+std::string sweep_section(const plan::PlanProblem& p, const PlanHtmlExtras& e, Lang lang) {
+  std::string out = h2(tr(lang, "plan.sweep_title")) + para("meta", tr(lang, "plan.sweep_note"));
   std::vector<std::vector<Cell>> rows;
   XyChart c;
-  c.title = "Total cost against the domestic-share target";
-  c.note = "capex + energy over the horizon; x = no plan exists at that target";
-  c.x_label = "domestic-share target (of device-hours)";
-  c.y_label = "total cost";
-  c.series_name = "total cost";
-  c.bad_name = "no plan (infeasible)";
+  c.title = tr(lang, "plan.sweep_chart");
+  c.note = tr(lang, "plan.sweep_chart_note");
+  c.x_label = tr(lang, "plan.sweep_x");
+  c.y_label = tr(lang, "plan.total_cost");
+  c.series_name = tr(lang, "plan.total_cost");
+  c.bad_name = tr(lang, "plan.no_plan_infeasible");
   c.x_format = [](double v) { return fmt_number(v * 100, 0) + "%"; };
-  c.y_format = usd_short;
+  c.y_format = [lang](double v) { return i18n::usd_short(lang, v); };
   c.x_min = 1;
   c.x_max = 0;
   const std::size_t n = std::min(e.sweep_targets.size(), e.sweep.size());
@@ -570,27 +587,28 @@ std::string sweep_section(const plan::PlanProblem& p, const PlanHtmlExtras& e) {
     c.x_min = std::min(c.x_min, t);
     c.x_max = std::max(c.x_max, t);
     c.points.push_back({t, r.total_usd, ok,
-                        ok ? fmt::format("target {}: {} ({})", pct(t), usd(r.total_usd), plan::name(r.mode))
-                           : fmt::format("target {}: no plan", pct(t))});
+                        ok ? tr(lang, "plan.sweep_tip", arg("target", pct(t)), arg("cost", usd(r.total_usd, lang)),
+                                arg("mode", mode_name(r.mode, lang)))
+                           : tr(lang, "plan.sweep_tip_none", arg("target", pct(t)))});
     if (ok) {
       rows.push_back({{pct(t), "num"},
-                      {std::string(plan::name(r.status)), ""},
-                      {std::string(plan::name(r.mode)), ""},
-                      {usd(r.capex_usd), "num"},
-                      {usd(r.energy_usd), "num"},
-                      {usd(r.total_usd), "num"},
+                      {status_name(r.status, lang), ""},
+                      {mode_name(r.mode, lang), ""},
+                      {usd(r.capex_usd, lang), "num"},
+                      {usd(r.energy_usd, lang), "num"},
+                      {usd(r.total_usd, lang), "num"},
                       {pct(r.domestic_share_devices), "num"}});
     } else {
-      rows.push_back({{pct(t), "num"}, {"no plan", "miss"}, {"", ""}, {"", ""}, {"", ""}, {"", ""}, {"", ""}});
+      rows.push_back({{pct(t), "num"}, {tr(lang, "plan.no_plan"), "miss"}, {"", ""}, {"", ""}, {"", ""}, {"", ""}, {"", ""}});
     }
   }
-  out += html_table({{"target", true},
-                     {"status", false},
-                     {"mode", false},
-                     {"capex", true},
-                     {"energy", true},
-                     {"total", true},
-                     {"domestic share", true}},
+  out += html_table({{tr(lang, "plan.col_target"), true},
+                     {tr(lang, "plan.col_status"), false},
+                     {tr(lang, "plan.col_mode"), false},
+                     {tr(lang, "plan.capex"), true},
+                     {tr(lang, "plan.energy"), true},
+                     {tr(lang, "plan.total"), true},
+                     {tr(lang, "plan.col_domestic_share"), true}},
                     rows);
   if (n == 0) return out;
   if (c.x_max <= c.x_min) {
@@ -599,37 +617,37 @@ std::string sweep_section(const plan::PlanProblem& p, const PlanHtmlExtras& e) {
   }
   if (p.domestic_share_target >= c.x_min && p.domestic_share_target <= c.x_max) {
     c.reference_x = p.domestic_share_target;
-    c.reference_label = "plan file's target";
+    c.reference_label = tr(lang, "plan.file_target");
   }
   return out + "<figure>" + svg_xy_chart(c) + "</figure>\n";
 }
 
 }  // namespace
 
-std::string plan_html(const plan::PlanProblem& p, const plan::PlanResult& r, const PlanHtmlExtras& e) {
-  const std::string title = "suanli plan: " + (!p.name.empty() ? p.name : r.name);
-  std::string out = html_page_start(title);
+std::string plan_html(const plan::PlanProblem& p, const plan::PlanResult& r, const PlanHtmlExtras& e, Lang lang) {
+  const std::string title = tr(lang, "plan.title", arg("name", !p.name.empty() ? p.name : r.name));
+  std::string out = html_page_start(title, lang);
   if (!p.description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(p.description));
-  std::string meta = fmt::format("{} from {}, horizon {}", plan_label(r), format_date(p.purchase_date),
-                                 format_duration(p.horizon));
-  if (!p.source.empty()) meta += "; source " + p.source;
-  out += fmt::format("<p class=\"meta\">{}</p>\n", html_escape(meta));
-  if (!r.notes.empty()) out += "<h2>Notes</h2>\n" + list(r.notes);
+  std::string meta = tr(lang, "plan.meta", arg("plan", plan_label(r, lang)), arg("from", i18n::date(lang, p.purchase_date)),
+                        arg("horizon", i18n::duration(lang, p.horizon)));
+  if (!p.source.empty()) meta += tr(lang, "plan.meta_source", arg("source", p.source));
+  out += para("meta", meta);
+  if (!r.notes.empty()) out += h2(tr(lang, "plan.notes")) + list(r.notes, lang);
 
   if (r.status == plan::PlanStatus::Infeasible) {
-    out += infeasible_section(r);
+    out += infeasible_section(r, lang);
   } else {
-    out += status_section(r);
-    out += "<h2>Purchases</h2>\n" + purchases(r) + devices_chart(r);
-    out += cost_section(r, e.cost_only);
-    out += domestic_section(r);
-    out += allocation_section(r);
-    out += resilience_section(p, r);
-    out += "<h2>What binds</h2>\n";
-    out += r.binding.empty() ? "<p class=\"muted\">No constraint binds beyond the demand itself.</p>\n" : list(r.binding);
+    out += status_section(r, lang);
+    out += h2(tr(lang, "plan.purchases")) + purchases(r, lang) + devices_chart(r, lang);
+    out += cost_section(r, e.cost_only, lang);
+    out += domestic_section(r, lang);
+    out += allocation_section(r, lang);
+    out += resilience_section(p, r, lang);
+    out += h2(tr(lang, "plan.binds"));
+    out += r.binding.empty() ? para("muted", tr(lang, "plan.nothing_binds")) : list(r.binding, lang);
   }
-  if (e.cost_only) out += compare_section(r, *e.cost_only);
-  if (!e.sweep.empty()) out += sweep_section(p, e);
+  if (e.cost_only) out += compare_section(r, *e.cost_only, lang);
+  if (!e.sweep.empty()) out += sweep_section(p, e, lang);
   return out + "</body>\n</html>\n";
 }
 

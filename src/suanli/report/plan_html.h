@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "suanli/i18n/lang.h"
 #include "suanli/plan/planner.h"
 #include "suanli/plan/problem.h"
 
@@ -26,7 +27,9 @@ struct PlanHtmlExtras {
 // conflict when no plan exists; charts of devices per accelerator model
 // (existing / bought / used, imported hatched), cost per plan, and with a
 // sweep the cost-of-sovereignty curve.
+// The page's words are in `lang`; the planner's own sentences (notes, what
+// binds, conflicts) exist in English only and are marked "[EN]" in Chinese.
 std::string plan_html(const plan::PlanProblem& problem, const plan::PlanResult& result,
-                      const PlanHtmlExtras& extras = {});
+                      const PlanHtmlExtras& extras = {}, i18n::Lang lang = i18n::Lang::En);
 
 }  // namespace suanli::report

@@ -10,11 +10,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "suanli/i18n/catalogue.h"
+#include "suanli/i18n/format.h"
 #include "suanli/model/error.h"
 
 namespace suanli::report {
 namespace {
 
+using i18n::arg;
+using i18n::Lang;
+using i18n::tr;
 using nlohmann::json;
 
 // ---- terminal cells --------------------------------------------------------
@@ -34,15 +39,15 @@ std::string share_cell(const ShareStat& s, bool compute) {
   return pct(compute ? s.share_compute() : s.share_device_hours());
 }
 
-std::string mark(const ShareStat& s) {
+std::string mark(const ShareStat& s, Lang lang) {
   if (s.target <= 0) return "-";
-  return meets_target(s) ? "PASS" : "MISS";
+  return pass_mark(meets_target(s), lang);
 }
 
-std::string recovery(const ShockRecord& s) {
+std::string recovery(const ShockRecord& s, Lang lang) {
   if (s.displaced_jobs == 0) return "-";
-  if (s.recovered_after >= 0) return format_duration(s.recovered_after);
-  return s.displaced_jobs > s.displaced_rejected ? "not in period" : "-";
+  if (s.recovered_after >= 0) return i18n::duration(lang, s.recovered_after);
+  return s.displaced_jobs > s.displaced_rejected ? tr(lang, "sim.not_in_period") : "-";
 }
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
@@ -87,23 +92,24 @@ const ShockRecord* find_shock(const SimResult& r, const std::pair<Seconds, std::
   return nullptr;
 }
 
-Grid group_grid(const std::vector<SimResult>& runs, std::vector<GroupStats> SimResult::*member, const char* what,
-                bool with_target) {
+Grid group_grid(const std::vector<SimResult>& runs, std::vector<GroupStats> SimResult::*member, std::string what,
+                bool with_target, Lang lang) {
   Grid g;
-  g.columns = {{what},
-               {"scheduler"},
-               {"jobs", true},
-               {"done", true},
-               {"rejected", true},
-               {"unfinished", true},
-               {"domestic dev-h", true},
-               {"domestic compute", true}};
+  g.columns = {{std::move(what)},
+               {tr(lang, "col.scheduler")},
+               {tr(lang, "col.jobs"), true},
+               {tr(lang, "col.done"), true},
+               {tr(lang, "col.rejected"), true},
+               {tr(lang, "col.unfinished"), true},
+               {tr(lang, "col.domestic_devh"), true},
+               {tr(lang, "col.domestic_compute"), true}};
   if (with_target) {
-    g.columns.push_back({"target", true});
-    g.columns.push_back({"met"});
+    g.columns.push_back({tr(lang, "col.target"), true});
+    g.columns.push_back({tr(lang, "col.met")});
   }
-  for (const char* c : {"JCT mean h", "JCT p99 h", "wait mean h", "wait p99 h", "SLO", "violations"}) {
-    g.columns.push_back({c, true});
+  for (const char* c : {"col.jct_mean_h", "col.jct_p99_h", "col.wait_mean_h", "col.wait_p99_h", "col.slo",
+                        "col.violations"}) {
+    g.columns.push_back({tr(lang, c), true});
   }
   const std::vector<std::string> labels = run_labels(runs);
   for (const std::string& name : group_names(runs, member)) {
@@ -120,7 +126,7 @@ Grid group_grid(const std::vector<SimResult>& runs, std::vector<GroupStats> SimR
                                       share_cell(s->share, true)};
       if (with_target) {
         row.push_back(s->share.target > 0 ? pct(s->share.target) : "-");
-        row.push_back(mark(s->share));
+        row.push_back(mark(s->share, lang));
       }
       for (std::string cell :
            {hours(s->jct_h, s->jct_h.mean), hours(s->jct_h, s->jct_h.p99), hours(s->wait_h, s->wait_h.mean),
@@ -524,6 +530,18 @@ std::vector<std::string> run_labels(const std::vector<SimResult>& runs) {
   return with_seed;
 }
 
+std::string pass_mark(bool met, Lang lang) { return tr(lang, met ? "mark.pass" : "mark.miss"); }
+
+std::string effect_name(const std::string& effect, Lang lang) {
+  if (effect == "no-new-supply") return tr(lang, "effect.no_new_supply");
+  if (effect == "no-support") return tr(lang, "effect.no_support");
+  if (effect == "immediate-loss") return tr(lang, "effect.immediate_loss");
+  if (effect == "restored") return tr(lang, "effect.restored");
+  if (effect == "failure") return tr(lang, "effect.failure");
+  if (effect == "retirement") return tr(lang, "effect.retirement");
+  return effect;
+}
+
 bool meets_target(const ShareStat& share) {
   return share.target <= 0 || share.share_device_hours() + 1e-9 >= share.target;
 }
@@ -538,103 +556,110 @@ TargetCount tenant_targets(const SimResult& run) {
   return tc;
 }
 
-Grid headline_grid(const std::vector<SimResult>& runs) {
+Grid headline_grid(const std::vector<SimResult>& runs, Lang lang) {
   Grid g;
-  g.columns.push_back({"metric"});
+  g.columns.push_back({tr(lang, "col.metric")});
   for (const std::string& l : run_labels(runs)) g.columns.push_back({l, true});
   auto row = [&](const std::string& metric, const std::function<std::string(const SimResult&)>& cell) {
     std::vector<std::string> cells = {metric};
     for (const SimResult& r : runs) cells.push_back(cell(r));
     g.rows.push_back(std::move(cells));
   };
-  row("jobs submitted", [](const SimResult& r) { return count(r.fleet.submitted); });
-  row("completed", [](const SimResult& r) { return count(r.fleet.completed); });
-  row("rejected", [](const SimResult& r) { return count(r.fleet.rejected); });
-  row("unfinished at end", [](const SimResult& r) { return count(r.fleet.unfinished); });
-  row("JCT mean h", [](const SimResult& r) { return hours(r.fleet.jct_h, r.fleet.jct_h.mean); });
-  row("JCT p50 h", [](const SimResult& r) { return hours(r.fleet.jct_h, r.fleet.jct_h.p50); });
-  row("JCT p99 h", [](const SimResult& r) { return hours(r.fleet.jct_h, r.fleet.jct_h.p99); });
-  row("wait mean h", [](const SimResult& r) { return hours(r.fleet.wait_h, r.fleet.wait_h.mean); });
-  row("wait p50 h", [](const SimResult& r) { return hours(r.fleet.wait_h, r.fleet.wait_h.p50); });
-  row("wait p99 h", [](const SimResult& r) { return hours(r.fleet.wait_h, r.fleet.wait_h.p99); });
-  row("utilisation domestic", [](const SimResult& r) { return pct(r.utilisation_domestic); });
-  row("utilisation imported", [](const SimResult& r) { return pct(r.utilisation_imported); });
+  row(tr(lang, "head.submitted"), [](const SimResult& r) { return count(r.fleet.submitted); });
+  row(tr(lang, "head.completed"), [](const SimResult& r) { return count(r.fleet.completed); });
+  row(tr(lang, "head.rejected"), [](const SimResult& r) { return count(r.fleet.rejected); });
+  row(tr(lang, "head.unfinished"), [](const SimResult& r) { return count(r.fleet.unfinished); });
+  row(tr(lang, "head.jct_mean"), [](const SimResult& r) { return hours(r.fleet.jct_h, r.fleet.jct_h.mean); });
+  row(tr(lang, "head.jct_p50"), [](const SimResult& r) { return hours(r.fleet.jct_h, r.fleet.jct_h.p50); });
+  row(tr(lang, "head.jct_p99"), [](const SimResult& r) { return hours(r.fleet.jct_h, r.fleet.jct_h.p99); });
+  row(tr(lang, "head.wait_mean"), [](const SimResult& r) { return hours(r.fleet.wait_h, r.fleet.wait_h.mean); });
+  row(tr(lang, "head.wait_p50"), [](const SimResult& r) { return hours(r.fleet.wait_h, r.fleet.wait_h.p50); });
+  row(tr(lang, "head.wait_p99"), [](const SimResult& r) { return hours(r.fleet.wait_h, r.fleet.wait_h.p99); });
+  row(tr(lang, "head.util_domestic"), [](const SimResult& r) { return pct(r.utilisation_domestic); });
+  row(tr(lang, "head.util_imported"), [](const SimResult& r) { return pct(r.utilisation_imported); });
   std::set<std::string> models;
   for (const SimResult& r : runs) {
     for (const auto& [m, u] : r.utilisation_by_model) models.insert(m);
   }
   for (const std::string& m : models) {
-    row("  utilisation " + m, [&m](const SimResult& r) {
+    row(fmt::format("  {}", tr(lang, "head.util_model", arg("model", m))), [&m](const SimResult& r) {
       const auto it = r.utilisation_by_model.find(m);
       return it == r.utilisation_by_model.end() ? std::string("-") : pct(it->second);
     });
   }
-  row("domestic share, device-hours", [](const SimResult& r) { return pct(r.fleet.share.share_device_hours()); });
-  row("domestic share, compute", [](const SimResult& r) { return pct(r.fleet.share.share_compute()); });
-  row("domestic target", [](const SimResult& r) { return r.fleet.share.target > 0 ? pct(r.fleet.share.target) : "-"; });
-  row("fleet target met", [](const SimResult& r) { return mark(r.fleet.share); });
-  row("tenants meeting target",
+  row(tr(lang, "head.share_devh"), [](const SimResult& r) { return pct(r.fleet.share.share_device_hours()); });
+  row(tr(lang, "head.share_compute"), [](const SimResult& r) { return pct(r.fleet.share.share_compute()); });
+  row(tr(lang, "head.target"), [](const SimResult& r) { return r.fleet.share.target > 0 ? pct(r.fleet.share.target) : "-"; });
+  row(tr(lang, "head.fleet_met"), [lang](const SimResult& r) { return mark(r.fleet.share, lang); });
+  row(tr(lang, "head.tenants_met"),
       [](const SimResult& r) { return fmt::format("{}/{}", tenant_targets(r).met, tenant_targets(r).with_target); });
-  row("imported peak share", [](const SimResult& r) { return pct(r.imported_peak_share); });
-  row("imported cap", [](const SimResult& r) { return r.imported_cap < 1.0 ? pct(r.imported_cap) : "none"; });
-  row("imported share of device-hours", [](const SimResult& r) { return pct(r.imported_device_hours_share); });
-  row("imported share of capacity, worst window",
-      [](const SimResult& r) { return fmt::format("{} ({}d)", pct(r.imported_window_share), r.imported_window_days); });
-  row("policy violations", [](const SimResult& r) { return count(r.violations); });
-  row("SLO attainment (serving)", [](const SimResult& r) { return slo_cell(r.fleet.slo_attainment); });
-  row("events", [](const SimResult& r) { return fmt_number(static_cast<double>(r.events), 0); });
-  row("decisions", [](const SimResult& r) { return fmt_number(static_cast<double>(r.decisions), 0); });
+  row(tr(lang, "head.imported_peak"), [](const SimResult& r) { return pct(r.imported_peak_share); });
+  row(tr(lang, "head.imported_cap"),
+      [lang](const SimResult& r) { return r.imported_cap < 1.0 ? pct(r.imported_cap) : tr(lang, "sim.none"); });
+  row(tr(lang, "head.imported_devh"), [](const SimResult& r) { return pct(r.imported_device_hours_share); });
+  row(tr(lang, "head.imported_window"), [lang](const SimResult& r) {
+    return tr(lang, "head.window_value", arg("share", pct(r.imported_window_share)), arg("days", r.imported_window_days));
+  });
+  row(tr(lang, "head.violations"), [](const SimResult& r) { return count(r.violations); });
+  row(tr(lang, "head.slo"), [](const SimResult& r) { return slo_cell(r.fleet.slo_attainment); });
+  row(tr(lang, "head.events"), [](const SimResult& r) { return fmt_number(static_cast<double>(r.events), 0); });
+  row(tr(lang, "head.decisions"), [](const SimResult& r) { return fmt_number(static_cast<double>(r.decisions), 0); });
   return g;
 }
 
-Grid tenant_grid(const std::vector<SimResult>& runs) { return group_grid(runs, &SimResult::tenants, "tenant", true); }
+Grid tenant_grid(const std::vector<SimResult>& runs, Lang lang) {
+  return group_grid(runs, &SimResult::tenants, tr(lang, "col.tenant"), true, lang);
+}
 
-Grid class_grid(const std::vector<SimResult>& runs) { return group_grid(runs, &SimResult::classes, "class", false); }
+Grid class_grid(const std::vector<SimResult>& runs, Lang lang) {
+  return group_grid(runs, &SimResult::classes, tr(lang, "col.class"), false, lang);
+}
 
-Grid shock_grid(const std::vector<SimResult>& runs) {
+Grid shock_grid(const std::vector<SimResult>& runs, Lang lang) {
   Grid g;
   g.columns = {{"#"},
-               {"shock"},
-               {"date"},
-               {"effect"},
-               {"accelerators"},
-               {"scheduler"},
-               {"devices lost", true},
-               {"nodes cancelled", true},
-               {"displaced", true},
-               {"rejected", true},
-               {"recovered after", true},
-               {"unserved dev-h", true}};
+               {tr(lang, "col.shock")},
+               {tr(lang, "col.date")},
+               {tr(lang, "col.effect")},
+               {tr(lang, "col.accelerators")},
+               {tr(lang, "col.scheduler")},
+               {tr(lang, "col.devices_lost"), true},
+               {tr(lang, "col.nodes_cancelled"), true},
+               {tr(lang, "col.displaced"), true},
+               {tr(lang, "col.rejected"), true},
+               {tr(lang, "col.recovered_after"), true},
+               {tr(lang, "col.unserved_devh"), true}};
   const std::vector<std::string> labels = run_labels(runs);
   const auto keys = shock_keys(runs);
   for (std::size_t k = 0; k < keys.size(); ++k) {
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const ShockRecord* s = find_shock(runs[i], keys[k]);
       if (s == nullptr) continue;
-      g.rows.push_back({fmt::format("S{}", k + 1), s->label, format_date(s->at), s->effect, join(s->accelerators, ", "),
-                        labels[i], count(s->devices_lost), count(s->purchases_cancelled), count(s->displaced_jobs),
-                        count(s->displaced_rejected), recovery(*s),
+      g.rows.push_back({fmt::format("S{}", k + 1), s->label, i18n::date(lang, s->at), effect_name(s->effect, lang),
+                        join(s->accelerators, ", "), labels[i], count(s->devices_lost), count(s->purchases_cancelled),
+                        count(s->displaced_jobs), count(s->displaced_rejected), recovery(*s, lang),
                         fmt_number(s->unserved_device_hours, s->unserved_device_hours < 100 ? 1 : 0)});
     }
   }
   return g;
 }
 
-std::string simulation_summary(const std::vector<SimResult>& runs) {
-  if (runs.empty()) return "No simulation runs.\n";
+std::string simulation_summary(const std::vector<SimResult>& runs, Lang lang) {
+  if (runs.empty()) return tr(lang, "sim.no_runs") + "\n";
   const SimResult& first = runs.front();
-  std::string out = fmt::format("Scenario {}: {} to {}, seed {}\n\n", first.scenario, format_date(first.start),
-                                format_date(first.end), first.seed);
-  out += headline_grid(runs).table().render();
-  auto section = [&out](const char* title, const Grid& g, const char* none) {
+  std::string out = tr(lang, "sim.summary_head", arg("scenario", first.scenario), arg("from", i18n::date(lang, first.start)),
+                       arg("to", i18n::date(lang, first.end)), arg("seed", first.seed)) +
+                    "\n\n";
+  out += headline_grid(runs, lang).table().render();
+  auto section = [&out](const std::string& title, const Grid& g, const std::string& none) {
     out += fmt::format("\n{}\n", title);
-    out += g.rows.empty() ? std::string(none) + "\n" : g.table().render();
+    out += g.rows.empty() ? none + "\n" : g.table().render();
   };
-  section("Tenants", tenant_grid(runs), "(no tenants)");
-  section("Job classes", class_grid(runs), "(no job classes)");
-  out += "\nShocks\n";
-  Grid shocks = shock_grid(runs);
-  if (shocks.rows.empty()) return out + "(no supply shocks or failures in the period)\n";
+  section(tr(lang, "sim.tenants"), tenant_grid(runs, lang), tr(lang, "sim.no_tenants_paren"));
+  section(tr(lang, "sim.classes"), class_grid(runs, lang), tr(lang, "sim.no_classes_paren"));
+  out += fmt::format("\n{}", tr(lang, "sim.shocks")) + "\n";
+  Grid shocks = shock_grid(runs, lang);
+  if (shocks.rows.empty()) return out + tr(lang, "sim.no_shocks_paren") + "\n";
   // Long labels listed once, then the numbers by shock and scheduler.
   std::string last;
   for (const auto& row : shocks.rows) {

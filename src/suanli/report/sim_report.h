@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "suanli/i18n/lang.h"
 #include "suanli/report/table.h"
 #include "suanli/sim/metrics.h"
 
@@ -38,14 +39,20 @@ struct TargetCount {
 };
 TargetCount tenant_targets(const SimResult& run);
 
-// The tables of the summary, for reuse by other renderers.
-Grid headline_grid(const std::vector<SimResult>& runs);  // metric rows, one column per run
-Grid tenant_grid(const std::vector<SimResult>& runs);    // one row per (tenant, run)
-Grid class_grid(const std::vector<SimResult>& runs);     // one row per (class, run)
-Grid shock_grid(const std::vector<SimResult>& runs);     // one row per (shock, run)
+// "PASS" / "MISS" (达标 / 未达标): whether a target was met, as the tables write it.
+std::string pass_mark(bool met, i18n::Lang lang);
+// An export-policy effect or shock kind ("no-new-supply", "failure", ...) in words.
+std::string effect_name(const std::string& effect, i18n::Lang lang);
+
+// The tables of the summary, for reuse by other renderers. Headers and words
+// in `lang`; numbers as in every language.
+Grid headline_grid(const std::vector<SimResult>& runs, i18n::Lang lang = i18n::Lang::En);  // metric rows, one column per run
+Grid tenant_grid(const std::vector<SimResult>& runs, i18n::Lang lang = i18n::Lang::En);    // one row per (tenant, run)
+Grid class_grid(const std::vector<SimResult>& runs, i18n::Lang lang = i18n::Lang::En);     // one row per (class, run)
+Grid shock_grid(const std::vector<SimResult>& runs, i18n::Lang lang = i18n::Lang::En);     // one row per (shock, run)
 
 // Side-by-side summary for a terminal: headline, tenants, classes, shocks.
-std::string simulation_summary(const std::vector<SimResult>& runs);
+std::string simulation_summary(const std::vector<SimResult>& runs, i18n::Lang lang = i18n::Lang::En);
 
 // Everything measured, as pretty-printed JSON: {"scenario", "runs": [...]}.
 // A run's job list and event log are included only when they hold at most

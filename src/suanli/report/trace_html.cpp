@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "suanli/i18n/catalogue.h"
 #include "suanli/model/time.h"
 #include "suanli/report/html_report.h"
 #include "suanli/report/sim_report.h"
@@ -15,23 +16,38 @@
 namespace suanli::report {
 namespace {
 
+using i18n::arg;
+using i18n::Lang;
+using i18n::tr;
+
 // Arrived request as an x value of a Fraction axis (parts per 10,000).
 Seconds arrived_x(double fraction) { return static_cast<Seconds>(std::llround(fraction * 10000)); }
 
 std::string inputs_meta(const TraceHtmlInfo& info) {
-  return fmt::format("<p class=\"meta\">Cluster: {} nodes, {} GPUs ({}). Pods: {} rows ({}). Seeds: {}.</p>\n",
-                     info.nodes, info.gpus, html_escape(info.nodes_path), info.pod_rows, html_escape(info.pods_path),
-                     html_escape(info.seeds));
+  return "<p class=\"meta\">" +
+         html_escape(tr(info.lang, "trace.inputs", arg("nodes", info.nodes), arg("gpus", info.gpus),
+                        arg("nodes_path", info.nodes_path), arg("pods", info.pod_rows), arg("pods_path", info.pods_path),
+                        arg("seeds", info.seeds))) +
+         "</p>\n";
+}
+
+std::string h2(const std::string& text) { return "<h2>" + html_escape(text) + "</h2>\n"; }
+
+std::string meta(const std::string& text) { return "<p class=\"meta\">" + html_escape(text) + "</p>\n"; }
+
+std::string no_runs(Lang lang) {
+  return "<p class=\"muted\">" + html_escape(tr(lang, "trace.no_runs")) + "</p>\n</body>\n</html>\n";
 }
 
 // One line per policy: the mean over its runs at each curve index, with the
 // min-max over runs as a band. `value` reads a point; the final point's x is
 // the mean arrived request.
 LineChart pack_chart(const std::vector<trace::PackResult>& runs, const std::string& title, const std::string& note,
-                     const std::string& y_label, double (*value)(const trace::PackPoint&)) {
+                     const std::string& y_label, double (*value)(const trace::PackPoint&), Lang lang) {
   LineChart c;
+  c.lang = lang;
   c.x_axis = XAxis::Fraction;
-  c.x_label = "arrived GPU request, % of cluster GPU capacity";
+  c.x_label = tr(lang, "trace.x_arrived");
   c.title = title;
   c.note = note;
   c.y_label = y_label;
@@ -116,42 +132,38 @@ std::string figure(const LineChart& c) { return "<figure>" + svg_line_chart(c) +
 }  // namespace
 
 std::string packing_html(const std::vector<trace::PackResult>& runs, const TraceHtmlInfo& info) {
-  std::string out = html_page_start("suanli replay openb: packing");
-  out += fmt::format(
-      "<p>The FGD paper's packing experiment (Weng et al., ATC'23): pods resampled from the list until the GPU "
-      "request reaches {:.0f}% of capacity, shuffled, placed one at a time and never removed.</p>\n",
-      info.load * 100);
+  const Lang lang = info.lang;
+  std::string out = html_page_start(tr(lang, "trace.pack_title"), lang);
+  out += "<p>" + html_escape(tr(lang, "trace.pack_intro", arg("load", fmt::format("{:.0f}", info.load * 100)))) + "</p>\n";
   out += inputs_meta(info);
-  if (runs.empty()) return out + "<p class=\"muted\">No runs.</p>\n</body>\n</html>\n";
+  if (runs.empty()) return out + no_runs(lang);
   const bool spread = runs.size() > summarise_packing(runs).size();
-  const std::string note = spread ? "mean over seeds; the shaded band spans the lowest to the highest seed"
-                                  : "one seed per policy";
-  out += "<h2>Allocation ratio</h2>\n";
-  const LineChart alloc = pack_chart(runs, "GPU allocation ratio as the request arrives", note,
-                                     "allocated, % of GPU capacity", [](const trace::PackPoint& p) { return p.allocated; });
+  const std::string note = tr(lang, spread ? "trace.note_spread" : "trace.note_one_seed");
+  out += h2(tr(lang, "trace.alloc_ratio"));
+  const LineChart alloc = pack_chart(runs, tr(lang, "trace.alloc_title"), note, tr(lang, "trace.alloc_y"),
+                                     [](const trace::PackPoint& p) { return p.allocated; }, lang);
   out += figure(alloc);
   if (info.load > 0.9) {
     LineChart near = zoom(alloc, 0.8);
-    near.title = "The same, from 80% arrived: where the policies part";
+    near.title = tr(lang, "trace.zoom_title");
     out += figure(near);
   }
-  out += "<h2>Fragmentation</h2>\n";
-  LineChart frag = pack_chart(runs, "Fragmented GPU capacity as the request arrives", note,
-                              "fragmented, % of GPU capacity", [](const trace::PackPoint& p) { return p.fragmented; });
+  out += h2(tr(lang, "trace.fragmentation"));
+  LineChart frag = pack_chart(runs, tr(lang, "trace.frag_title"), note, tr(lang, "trace.frag_y"),
+                              [](const trace::PackPoint& p) { return p.fragmented; }, lang);
   fit_y(frag);
   out += figure(frag);
-  out += "<p class=\"meta\">Fragmentation is the paper's measure: idle GPU capacity that the target workload's pod "
-         "shapes, weighted by their share of the pod list, cannot use.</p>\n";
-  out += "<h2>At the target</h2>\n" + html_table(packing_summary_grid(runs), "No runs.");
-  return out + "<p class=\"meta\">Generated by suanli.</p>\n</body>\n</html>\n";
+  out += meta(tr(lang, "trace.frag_meaning"));
+  out += h2(tr(lang, "trace.at_target")) + html_table(packing_summary_grid(runs, lang), tr(lang, "trace.no_runs"), lang);
+  return out + meta(tr(lang, "trace.generated")) + "</body>\n</html>\n";
 }
 
 std::string time_replay_html(const std::vector<trace::TimeResult>& runs, const TraceHtmlInfo& info) {
-  std::string out = html_page_start("suanli replay openb: time replay");
-  out += "<p>Pods arrive at their creation time and run for their trace lifetime (deletion minus creation) from the "
-         "moment they start; a pod that fits nowhere waits in a FIFO queue and is retried when pods leave.</p>\n";
+  const Lang lang = info.lang;
+  std::string out = html_page_start(tr(lang, "trace.time_title"), lang);
+  out += "<p>" + html_escape(tr(lang, "trace.time_intro")) + "</p>\n";
   out += inputs_meta(info);
-  if (runs.empty()) return out + "<p class=\"muted\">No runs.</p>\n</body>\n</html>\n";
+  if (runs.empty()) return out + no_runs(lang);
   // The first run of each policy.
   std::vector<const trace::TimeResult*> first;
   for (const trace::TimeResult& r : runs) {
@@ -159,22 +171,21 @@ std::string time_replay_html(const std::vector<trace::TimeResult>& runs, const T
       first.push_back(&r);
     }
   }
-  const std::string note = runs.size() > first.size() ? "first seed of each policy; highest value in each sampling bucket"
-                                                      : "highest value in each sampling bucket";
+  const bool seeds = runs.size() > first.size();
   LineChart alloc;
+  alloc.lang = lang;
   alloc.x_axis = XAxis::Days;
-  alloc.x_label = "days from the trace start";
-  alloc.title = "GPU allocation over time";
-  alloc.note = note;
-  alloc.y_label = "allocated, % of GPU capacity";
+  alloc.x_label = tr(lang, "trace.x_days");
+  alloc.title = tr(lang, "trace.time_alloc_title");
+  alloc.note = tr(lang, seeds ? "trace.note_first_seed_peak" : "trace.note_peak");
+  alloc.y_label = tr(lang, "trace.alloc_y");
   alloc.from = runs.front().start_time;
   alloc.to = runs.front().end_time;
   alloc.percent = true;
   LineChart queue = alloc;
-  queue.title = "Pods waiting over time";
-  queue.note = runs.size() > first.size() ? "first seed of each policy; at the end of each sampling bucket"
-                                          : "at the end of each sampling bucket";
-  queue.y_label = "pods waiting";
+  queue.title = tr(lang, "trace.waiting_title");
+  queue.note = tr(lang, seeds ? "trace.note_first_seed_end" : "trace.note_end");
+  queue.y_label = tr(lang, "trace.waiting_y");
   queue.percent = false;
   for (std::size_t k = 0; k < first.size(); ++k) {
     ChartSeries a;
@@ -189,13 +200,11 @@ std::string time_replay_html(const std::vector<trace::TimeResult>& runs, const T
     queue.series.push_back(std::move(q));
   }
   fit_y(alloc);
-  out += "<h2>Allocation</h2>\n" + figure(alloc);
-  out += "<h2>Waiting</h2>\n" + figure(queue);
-  out += "<h2>Waiting time and placement</h2>\n" + html_table(time_summary_grid(runs), "No runs.");
-  out += "<p class=\"meta\">Waiting time (seconds) = start minus creation, over placed pods (means over seeds; max over all). "
-         "Failed: the pod cannot fit even the empty cluster. Unplaced: still waiting when the trace ends. Mean "
-         "allocation is time-weighted from the first arrival to the end.</p>\n";
-  return out + "<p class=\"meta\">Generated by suanli.</p>\n</body>\n</html>\n";
+  out += h2(tr(lang, "trace.allocation")) + figure(alloc);
+  out += h2(tr(lang, "trace.waiting")) + figure(queue);
+  out += h2(tr(lang, "trace.wait_table")) + html_table(time_summary_grid(runs, lang), tr(lang, "trace.no_runs"), lang);
+  out += meta(tr(lang, "trace.wait_meaning"));
+  return out + meta(tr(lang, "trace.generated")) + "</body>\n</html>\n";
 }
 
 }  // namespace suanli::report

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "suanli/i18n/lang.h"
 #include "suanli/trace/packing.h"
 #include "suanli/trace/time_replay.h"
 
@@ -29,6 +30,7 @@ struct TraceHtmlInfo {
   int nodes = 0, gpus = 0;
   std::size_t pod_rows = 0;
   double load = 0;  // pack mode: target arrived request / capacity
+  i18n::Lang lang = i18n::Lang::En;  // of the page's words
 };
 
 std::string packing_html(const std::vector<trace::PackResult>& runs, const TraceHtmlInfo& info);

@@ -1,5 +1,7 @@
 #include "suanli/report/trace_report.h"
 
+#include "suanli/i18n/catalogue.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -79,9 +81,13 @@ std::vector<PackSummary> summarise_packing(const std::vector<trace::PackResult>&
   return out;
 }
 
-Grid packing_summary_grid(const std::vector<trace::PackResult>& runs) {
-  Grid g{.columns = {{"policy"}, {"seeds", true}, {"arrived %", true}, {"allocated %", true}, {"sd", true},
-                     {"min", true}, {"max", true}, {"fragmented %", true}, {"GPU pods failed", true}},
+Grid packing_summary_grid(const std::vector<trace::PackResult>& runs, i18n::Lang lang) {
+  using i18n::tr;
+  Grid g{.columns = {{tr(lang, "trace.col_policy")}, {tr(lang, "trace.col_seeds"), true},
+                     {tr(lang, "trace.col_arrived"), true}, {tr(lang, "trace.col_allocated"), true},
+                     {tr(lang, "trace.col_sd"), true}, {tr(lang, "trace.col_min"), true},
+                     {tr(lang, "trace.col_max"), true}, {tr(lang, "trace.col_fragmented"), true},
+                     {tr(lang, "trace.col_gpu_failed"), true}},
          .rows = {}};
   for (const PackSummary& s : summarise_packing(runs)) {
     g.rows.push_back({s.policy, std::to_string(s.runs),
@@ -201,10 +207,14 @@ std::vector<TimeSummary> summarise_time(const std::vector<trace::TimeResult>& ru
   return out;
 }
 
-Grid time_summary_grid(const std::vector<trace::TimeResult>& runs) {
-  Grid g{.columns = {{"policy"}, {"seeds", true}, {"placed", true}, {"failed", true}, {"unplaced", true},
-                     {"waited", true}, {"mean wait s", true}, {"p50 s", true}, {"p95 s", true}, {"max wait s", true},
-                     {"peak alloc %", true}, {"mean alloc %", true}},
+Grid time_summary_grid(const std::vector<trace::TimeResult>& runs, i18n::Lang lang) {
+  using i18n::tr;
+  Grid g{.columns = {{tr(lang, "trace.col_policy")}, {tr(lang, "trace.col_seeds"), true},
+                     {tr(lang, "trace.col_placed"), true}, {tr(lang, "trace.col_failed"), true},
+                     {tr(lang, "trace.col_unplaced"), true}, {tr(lang, "trace.col_waited"), true},
+                     {tr(lang, "trace.col_wait_mean"), true}, {tr(lang, "trace.col_wait_p50"), true},
+                     {tr(lang, "trace.col_wait_p95"), true}, {tr(lang, "trace.col_wait_max"), true},
+                     {tr(lang, "trace.col_peak_alloc"), true}, {tr(lang, "trace.col_mean_alloc"), true}},
          .rows = {}};
   for (const TimeSummary& s : summarise_time(runs)) {
     g.rows.push_back({s.policy, std::to_string(s.runs), fmt::format("{:.0f}", s.placed), fmt::format("{:.0f}", s.failed),

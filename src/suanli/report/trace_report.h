@@ -31,7 +31,7 @@ struct PackSummary {
 std::vector<PackSummary> summarise_packing(const std::vector<trace::PackResult>& runs);
 
 // The summary as rows, one per policy (the terminal table and the HTML page).
-Grid packing_summary_grid(const std::vector<trace::PackResult>& runs);
+Grid packing_summary_grid(const std::vector<trace::PackResult>& runs, i18n::Lang lang = i18n::Lang::En);
 // An aligned table, one row per policy.
 std::string packing_summary_text(const std::vector<trace::PackResult>& runs);
 // CSV: policy,runs,alloc_mean_pct,alloc_sd_pct,alloc_min_pct,alloc_max_pct,frag_mean_pct,frag_sd_pct,...
@@ -59,7 +59,7 @@ struct TimeSummary {
 std::vector<TimeSummary> summarise_time(const std::vector<trace::TimeResult>& runs);
 
 // The summary as rows, one per policy (the terminal table and the HTML page); waits in seconds.
-Grid time_summary_grid(const std::vector<trace::TimeResult>& runs);
+Grid time_summary_grid(const std::vector<trace::TimeResult>& runs, i18n::Lang lang = i18n::Lang::En);
 std::string time_summary_text(const std::vector<trace::TimeResult>& runs);
 // CSV: policy,runs,placed_mean,failed_mean,unplaced_mean,waited_mean,wait_mean_s,wait_p50_s,wait_p95_s,wait_max_s,
 // peak_alloc_pct,mean_alloc_pct

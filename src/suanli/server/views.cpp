@@ -145,6 +145,7 @@ Json fleet_view(const live::LiveState& s, Seconds from, Seconds to, Seconds now)
   for (const auto& [id, m] : models) {
     list.push_back({{"accelerator", id},
                     {"name", m.a->name},
+                    {"name_zh", m.a->name_zh.text.empty() ? Json(nullptr) : Json(m.a->name_zh.text)},
                     {"vendor", m.a->vendor},
                     {"origin", name(m.a->origin)},
                     {"nodes_up", m.nodes_up},
