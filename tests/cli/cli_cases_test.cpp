@@ -45,6 +45,7 @@ struct Case {
   std::optional<int> exit_code;
   std::vector<Check> checks;
   std::vector<TempFile> files;
+  std::vector<std::string> env;  // NAME=VALUE (NAME= unsets), after the runner's defaults
   std::string error;  // set when the case file itself is malformed
 };
 
@@ -138,6 +139,14 @@ Case parse_case(const fs::path& file) {
       else
         c.args = *args;
       have_run = true;
+    } else if (starts_with(line, "env:")) {
+      const std::string v = trim(line.substr(4));
+      const auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || v.find_first_of(" \t") < eq) {
+        fail(i, "`env:` needs NAME=VALUE (or NAME= to unset it)");
+      } else {
+        c.env.push_back(v);
+      }
     } else if (starts_with(line, "exit:")) {
       const std::string v = trim(line.substr(5));
       if (v.empty() || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
@@ -298,7 +307,11 @@ TEST_P(CliCase, Run) {
   for (const std::string& a : c.args) args.push_back(substitute(a, names));
   const fs::path run_dir = scratch.path() / "run";
   fs::create_directory(run_dir);
-  const ProcessResult r = run_process(SUANLI_BINARY, args, run_dir);
+  // The locale is the case's, not the developer's: text output follows
+  // LC_ALL / LC_MESSAGES / LANG (zh_* means Chinese) unless --lang says.
+  std::vector<std::string> env = {"LC_ALL=", "LC_MESSAGES=", "LANG=C.UTF-8"};
+  env.insert(env.end(), c.env.begin(), c.env.end());
+  const ProcessResult r = run_process(SUANLI_BINARY, args, run_dir, std::chrono::seconds(120), {}, env);
 
   const std::string where = c.file.filename().string();
   const std::string context = "\n  case:    " + c.file.string() + "\n  command: " + show_command(c.args) +
@@ -398,6 +411,9 @@ TEST(CliCases, ParserRejectsMalformedCaseFiles) {
   EXPECT_FALSE(parse("run: catalog\nexit: 0\nstdout contain: x\n").error.empty());
   EXPECT_FALSE(parse("run: catalog\nexit: 0\nfile: a.yaml <<EOF\nx\n").error.empty());
   EXPECT_FALSE(parse("run: catalog \"open\nexit: 0\n").error.empty());
+  EXPECT_FALSE(parse("run: catalog\nexit: 0\nenv: LANG\n").error.empty());
+  EXPECT_EQ(parse("run: catalog\nexit: 0\nenv: LANG=zh_CN.UTF-8\nenv: LC_ALL=\n").env,
+            (std::vector<std::string>{"LANG=zh_CN.UTF-8", "LC_ALL="}));
   const Case c = parse("run: estimate --model \"\" -a \"a b\"\nexit: 2\nfile: f.yaml <<END\n  k: v\n# kept\nEND\n");
   ASSERT_TRUE(c.error.empty()) << c.error;
   EXPECT_EQ(c.args, (std::vector<std::string>{"estimate", "--model", "", "-a", "a b"}));

@@ -1,5 +1,6 @@
 #include "run_process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -34,8 +35,25 @@ std::string ProcessResult::describe() const {
 
 ProcessResult run_process(const std::string& binary, const std::vector<std::string>& args,
                           const std::filesystem::path& scratch, std::chrono::seconds limit,
-                          const std::filesystem::path& cwd) {
+                          const std::filesystem::path& cwd, const std::vector<std::string>& env) {
   ProcessResult result;
+  // The environment: this process's, with each NAME of `env` replaced (or removed when empty).
+  std::vector<std::string> env_storage;
+  auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const bool replaced = std::any_of(env.begin(), env.end(), [&](const std::string& o) { return name_of(o) == name_of(entry); });
+    if (!replaced) env_storage.push_back(entry);
+  }
+  for (std::size_t i = 0; i < env.size(); ++i) {
+    // The last setting of a name wins.
+    const bool later = std::any_of(env.begin() + static_cast<std::ptrdiff_t>(i) + 1, env.end(),
+                                   [&](const std::string& o) { return name_of(o) == name_of(env[i]); });
+    if (!later && env[i].find('=') + 1 < env[i].size()) env_storage.push_back(env[i]);
+  }
+  std::vector<char*> envp;
+  for (std::string& s : env_storage) envp.push_back(s.data());
+  envp.push_back(nullptr);
   const std::string out_path = (scratch / "stdout.txt").string();
   const std::string err_path = (scratch / "stderr.txt").string();
 
@@ -55,7 +73,7 @@ ProcessResult run_process(const std::string& binary, const std::vector<std::stri
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
 
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     result.spawn_error = binary + ": " + std::strerror(rc);

@@ -27,10 +27,12 @@ struct ProcessResult {
   std::string describe() const;
 };
 
-// `cwd`, when given, is the child's working directory.
+// `cwd`, when given, is the child's working directory. The child inherits
+// this process's environment changed by `env`: "NAME=VALUE" sets NAME,
+// "NAME=" removes it; of several settings of one NAME the last wins.
 ProcessResult run_process(const std::string& binary, const std::vector<std::string>& args,
                           const std::filesystem::path& scratch, std::chrono::seconds limit = std::chrono::seconds(120),
-                          const std::filesystem::path& cwd = {});
+                          const std::filesystem::path& cwd = {}, const std::vector<std::string>& env = {});
 
 // The whole contents of a file ("" if it cannot be read).
 std::string slurp(const std::filesystem::path& path);

@@ -138,7 +138,7 @@ constexpr Message kEnglish[] = {
     {"check.col_tenant",
      "tenant"},
     {"check.denied_line",
-     "{cls} on {model}: {rule}: {reason}"},
+     "{cls} on {model}: {title} ({rule}): {reason}"},
     {"check.denied_title",
      "Denied by the policy (rule: reason):"},
     {"check.fleet_too_small",

@@ -102,7 +102,8 @@ std::string coverage_text(const Scenario& s, const Coverage& cov, const Catalog&
       const std::optional<Rule> rule = parse_rule(m.verdict.rule);
       const std::string reason = rule ? rule_reason(s.policy, *rule, lang) : m.verdict.reason;
       denied += fmt::format("  {}", tr(lang, "check.denied_line", arg("cls", cc.cls), arg("model", m.accelerator),
-                          arg("rule", m.verdict.rule), arg("reason", reason))) +
+                          arg("rule", m.verdict.rule),
+                                      arg("title", rule ? rule_title(*rule, lang) : m.verdict.rule), arg("reason", reason))) +
                 "\n";
     }
   }
