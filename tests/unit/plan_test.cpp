@@ -431,5 +431,32 @@ TEST(PlanHtml, ExamplePlanAndInfeasiblePlan) {
   EXPECT_NE(page.find("supply caps (ascend-910c &lt;= 1 nodes)"), std::string::npos);
 }
 
+// In Chinese: the page's words, dates and money in Chinese; the planner's own
+// sentences (what binds, conflicts) exist in English only and are marked [EN].
+TEST(PlanHtml, ChinesePage) {
+  const plan::PlanProblem p = config::load_plan(catalog(), (repo() / "data/plans/h200-q1-2026.yaml").string());
+  const plan::PlanResult r = plan::plan(p, catalog());
+  plan::PlanOptions co;
+  co.sovereignty = false;
+  const plan::PlanResult cost_only = plan::plan(p, catalog(), co);
+  const std::string html = report::plan_html(p, r, {.cost_only = &cost_only, .sweep_targets = {}, .sweep = {}}, i18n::Lang::Zh);
+  EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+  for (const char* text : {"suanli 容量规划", "采购", "国产化率", "进口断供", "主权方案", "仅成本方案", "美元", "与仅成本方案对比"}) {
+    EXPECT_NE(html.find(text), std::string::npos) << text;
+  }
+  EXPECT_EQ(html.find("Import cut"), std::string::npos);
+  EXPECT_EQ(html.find("<td class=\"num\">USD "), std::string::npos);  // money in the tables is 美元
+  if (!r.binding.empty()) {
+    EXPECT_NE(html.find("<li>[EN] "), std::string::npos);
+  }
+
+  plan::PlanProblem q = tiny("internet", 20, 1000000, 100000);
+  q.candidates[0].max_nodes = 1;
+  q.resilience_all = 1.0;
+  const std::string page = report::plan_html(q, plan::plan(q, catalog()), {}, i18n::Lang::Zh);
+  EXPECT_NE(page.find("不存在可行方案"), std::string::npos);
+  EXPECT_NE(page.find("[EN] the supply caps (ascend-910c &lt;= 1 nodes)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace suanli

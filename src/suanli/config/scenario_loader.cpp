@@ -730,7 +730,7 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
   YamlReader r(file, yaml);
   const Node& root = r.root();
   r.expect_map(root, "scenario");
-  r.check_keys(root, {"name", "description", "period", "seed", "sample_interval", "scheduler", "policy", "tenants",
+  r.check_keys(root, {"name", "description", "description_zh", "period", "seed", "sample_interval", "scheduler", "policy", "tenants",
                       "fleet", "purchases", "classes", "jobs", "jobs_file", "events", "notes"});
   Scenario s;
   Context c{catalog, base_dir, s, {}, {}, {}, {}, {}};
@@ -742,6 +742,7 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
   s.source = file;
   s.name = r.text(root, "name");
   if (auto v = r.optional_text(root, "description")) s.description = *v;
+  if (auto v = r.optional_text(root, "description_zh")) s.description_zh = *v;
 
   const Node period = root["period"];
   if (!period) r.fail(root, "missing required field 'period' ({start: yyyy-mm-dd, end: yyyy-mm-dd})");

@@ -39,6 +39,7 @@ struct Purchase {
 struct Scenario {
   std::string name;
   std::string description;
+  std::string description_zh;    // the same in Chinese, for Chinese reports; empty = not given
   std::string source;            // file it came from
   Seconds start = 0;
   Seconds end = 0;

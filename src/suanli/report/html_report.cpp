@@ -614,7 +614,10 @@ std::string page_header(const Context& ctx) {
                                         : (ctx.runs.empty() ? tr(lang, "sim.simulation") : ctx.runs[0].scenario);
   const std::string title = tr(lang, "sim.title", arg("name", scenario_name));
   std::string out = html_page_start(title, lang);
-  if (!ctx.scenario.description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(ctx.scenario.description));
+  const std::string& description = lang == Lang::Zh && !ctx.scenario.description_zh.empty()
+                                       ? ctx.scenario.description_zh
+                                       : ctx.scenario.description;
+  if (!description.empty()) out += fmt::format("<p>{}</p>\n", html_escape(description));
   std::string meta =
       tr(lang, "sim.period", arg("from", i18n::date(lang, ctx.from)), arg("to", i18n::date(lang, ctx.to)));
   if (!ctx.scenario.policy.name.empty()) meta += tr(lang, "sim.meta_policy", arg("policy", ctx.scenario.policy.name));
