@@ -139,7 +139,9 @@ std::optional<std::string> optional_reason(const Json& body) {
 
 void reply(Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // An error message may quote the bytes of a malformed body, which need not
+  // be UTF-8: they are replaced (U+FFFD), never a reason to fail the answer.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
 }
 
 void fail(int status, std::string message) { throw HttpError{status, std::move(message)}; }
@@ -447,7 +449,8 @@ void HttpServer::routes() {
           });
   }
   route("GET", "/v1/fleet", "GET /v1/fleet", Need::Any, [&svc, window, now_of](const Request& req, Response& res, const Principal&) {
-    const auto [from, to] = window(Query(req));
+    const auto span = window(Query(req));
+    const Seconds from = span.first, to = span.second;
     const Seconds now = now_of();
     reply(res, 200, svc.read([&](const live::LiveState& s) { return fleet_view(s, from, to, now); }));
   });
@@ -470,7 +473,8 @@ void HttpServer::routes() {
 
   // --- tenants and the domestic share --------------------------------------------------------
   route("GET", "/v1/tenants", "GET /v1/tenants", Need::Any, [&svc, window, now_of](const Request& req, Response& res, const Principal& who) {
-    const auto [from, to] = window(Query(req));
+    const auto span = window(Query(req));
+    const Seconds from = span.first, to = span.second;
     const Seconds now = now_of();
     reply(res, 200, svc.read([&](const live::LiveState& s) {
       Json out = Json::array();
@@ -483,7 +487,8 @@ void HttpServer::routes() {
   route("GET", R"(/v1/tenants/([A-Za-z0-9_.\-]+))", "GET /v1/tenants/{name}", Need::Any,
         [&svc, window, now_of](const Request& req, Response& res, const Principal& who) {
           const std::string tenant = req.matches[1];
-          const auto [from, to] = window(Query(req));
+          const auto span = window(Query(req));
+    const Seconds from = span.first, to = span.second;
           const Seconds now = now_of();
           reply(res, 200, svc.read([&](const live::LiveState& s) {
             const Tenant* t = s.tenant(tenant);
@@ -509,7 +514,8 @@ void HttpServer::routes() {
     const Query q(req);
     const std::string tenant = q.text("tenant");
     if (!tenant.empty() && !who.sees(tenant)) fail(404, "no tenant '" + tenant + "'");
-    const auto [from, to] = window(q);
+    const auto span = window(q);
+    const Seconds from = span.first, to = span.second;
     const int points = static_cast<int>(q.integer("points", 1, 500).value_or(30));
     const Seconds now = now_of();
     reply(res, 200, svc.read([&](const live::LiveState& s) {
