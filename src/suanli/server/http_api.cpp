@@ -10,10 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "suanli/config/plan_loader.h"
 #include "suanli/config/scenario_loader.h"
+#include "suanli/plan/planner.h"
 #include "suanli/model/error.h"
 #include "suanli/policy/coverage.h"
 #include "suanli/report/coverage_report.h"
+#include "suanli/report/plan_report.h"
 #include "suanli/server/openapi.h"
 #include "suanli/server/prometheus.h"
 #include "suanli/server/views.h"
@@ -133,6 +136,31 @@ std::optional<std::string> optional_reason(const Json& body) {
   const JsonReader r(body, "$");
   r.expect_object({"reason", "epoch"});
   return r.opt_text("reason");
+}
+
+// The served scenario as it stands: the fleet that is up, the tenants and
+// policy of the log, the export events applied (as supply events, after the
+// scenario's own), no pending purchases (what was delivered is in the fleet).
+Scenario live_scenario(Service& svc) {
+  Scenario s = svc.scenario();
+  svc.read([&](const live::LiveState& st) {
+    s.fleet = st.fleet_now();
+    s.tenants = st.tenants();
+    s.policy = st.policy();
+    for (const live::ExportRecord& x : st.export_events()) {
+      Event e;
+      e.kind = Event::Kind::Supply;
+      e.at = x.at;
+      e.accelerators = x.accelerators;
+      e.effect = x.effect;
+      e.grace = x.grace;
+      e.label = x.label;
+      s.events.push_back(std::move(e));
+    }
+    return 0;
+  });
+  s.purchases.clear();
+  return s;
 }
 
 }  // namespace
@@ -556,16 +584,21 @@ void HttpServer::routes() {
     reply(res, 200, {{"decisions", out}, {"next", more ? Json(rows.back().cursor) : Json(nullptr)}});
   });
   route("GET", "/v1/check", "GET /v1/check", Need::Any, [&svc](const Request&, Response& res, const Principal& who) {
-    Scenario s = svc.scenario();
-    svc.read([&](const live::LiveState& st) {
-      s.fleet = st.fleet_now();
-      s.tenants = st.tenants();
-      s.purchases.clear();
-      return 0;
-    });
+    Scenario s = live_scenario(svc);
     std::erase_if(s.classes, [&](const JobClass& jc) { return !who.sees(jc.tenant); });
     const Coverage cov = analyse_coverage(s, svc.catalog());
     res.set_content(report::coverage_json(s, cov), "application/json");
+  });
+
+  route("POST", "/v1/plan", "POST /v1/plan", Need::ReadAll, [&svc](const Request& req, Response& res, const Principal&) {
+    // A plan file's text (YAML or JSON) over the live fleet: no scenario or price files are read.
+    const Scenario live = live_scenario(svc);
+    config::PlanSources sources;
+    sources.scenario = &live;
+    sources.files = false;
+    const plan::PlanProblem problem = config::parse_plan(svc.catalog(), req.body, "body", "", sources);
+    const plan::PlanResult result = plan::plan(problem, svc.catalog());
+    res.set_content(report::plan_json(problem, result), "application/json");
   });
 
   // --- tokens ---------------------------------------------------------------------------------
