@@ -14,8 +14,8 @@ std::string coverage_json(const Scenario& s, const Coverage& cov) {
                  {"origin", name(m.origin)},
                  {"feasible", m.feasible},
                  {"allowed", m.verdict.allowed},
-                 {"rule", m.verdict.rule},
-                 {"reason", m.verdict.reason}};
+                 {"rule", std::string(m.verdict.rule)},
+                 {"reason", english(m.verdict, s.policy)}};
       if (m.feasible) {
         jm["devices"] = m.devices;
         jm["tokens_per_s"] = m.tokens_per_s;

@@ -31,8 +31,9 @@ std::int64_t wall_ms() {
 std::string denying_rules(const Decision& d) {
   std::string out;
   for (const Verdict& v : d.verdicts) {
-    if (v.allowed || v.rule.empty() || out.find("," + v.rule + ",") != std::string::npos) continue;
-    out += (out.empty() ? "," : "") + v.rule + ",";
+    const std::string rule(v.rule);
+    if (v.allowed || rule.empty() || out.find("," + rule + ",") != std::string::npos) continue;
+    out += (out.empty() ? "," : "") + rule + ",";
   }
   return out;
 }
@@ -247,7 +248,7 @@ std::vector<wire::Json> Service::decisions_json(const std::vector<Decision>& ds)
   auto node_name = [&](int i) { return nodes[static_cast<std::size_t>(i)].name; };
   std::vector<wire::Json> out;
   out.reserve(ds.size());
-  for (const Decision& d : ds) out.push_back(wire::decision_json(d, node_name));
+  for (const Decision& d : ds) out.push_back(wire::decision_json(d, node_name, state_.policy()));
   return out;
 }
 

@@ -60,14 +60,14 @@ Json tenant_json(const Tenant& t) {
   return j;
 }
 
-Json verdict_json(const Verdict& v) {
-  Json j = {{"accelerator", v.accelerator}, {"allowed", v.allowed}, {"reason", v.reason}};
-  if (!v.rule.empty()) j["rule"] = v.rule;
+Json verdict_json(const Verdict& v, const PolicySpec& policy) {
+  Json j = {{"accelerator", v.accelerator}, {"allowed", v.allowed}, {"reason", english(v, policy)}};
+  if (!v.rule.empty()) j["rule"] = std::string(v.rule);
   return j;
 }
 
-Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name) {
-  Json j = {{"kind", name(d.kind)}, {"job", d.job}, {"at", d.at}, {"reason", d.reason}};
+Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name, const PolicySpec& policy) {
+  Json j = {{"kind", name(d.kind)}, {"job", d.job}, {"at", d.at}, {"reason", english(d, policy)}};
   if (!d.accelerator.empty()) j["accelerator"] = d.accelerator;
   if (!d.nodes.empty()) {
     Json nodes = Json::array();
@@ -94,7 +94,7 @@ Json decision_json(const Decision& d, const std::function<std::string(int)>& nod
   }
   if (!d.verdicts.empty()) {
     Json vs = Json::array();
-    for (const Verdict& v : d.verdicts) vs.push_back(verdict_json(v));
+    for (const Verdict& v : d.verdicts) vs.push_back(verdict_json(v, policy));
     j["verdicts"] = std::move(vs);
   }
   return j;

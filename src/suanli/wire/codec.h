@@ -34,9 +34,10 @@ namespace suanli::wire {
 Json job_shape_json(const JobClass& shape);
 Json node_group_json(const NodeGroup& g);
 Json tenant_json(const Tenant& t);
-Json verdict_json(const Verdict& v);
+// Reasons are rendered in English under `policy`, the one they were made under.
+Json verdict_json(const Verdict& v, const PolicySpec& policy);
 // Node indices in decisions are shown by name through `node_name`.
-Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name);
+Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name, const PolicySpec& policy);
 Json command_json(const live::Command& c);
 
 // --- decoders ---------------------------------------------------------------------
