@@ -235,6 +235,71 @@ BENCHMARK(BM_SchedulerPlacements)->Arg(100)->Arg(1000);
 void BM_SchedulerFractionPlacements(benchmark::State& state) { scheduler_placements(state, fractional_classes()); }
 BENCHMARK(BM_SchedulerFractionPlacements)->Arg(100)->Arg(1000);
 
+// The national-scale steady state: a full 10,000-node fleet with `pending`
+// jobs queued; each iteration `batch` running jobs finish, `batch` new jobs
+// arrive and one pass places what fits. Everything is timed (finishes,
+// arrivals, the pass), so placements/s is the rate the whole loop sustains.
+void BM_SchedulerThroughput(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  const std::size_t want_pending = static_cast<std::size_t>(state.range(1));
+  const std::vector<JobClass> classes = mixed_classes();
+  Scheduler s(catalog(), PolicySpec{}, tenants(), SchedulerOptions{});
+  for (const NodeGroup& g : big_fleet()) {
+    Event e;
+    e.kind = Event::Kind::NodesJoin;
+    e.group = g;
+    s.on(e, 0);
+  }
+  std::int64_t next = 1;
+  Seconds now = 0;
+  std::vector<std::pair<std::int64_t, int>> running;  // (job, epoch), in placement order
+  std::size_t head = 0;                              // the oldest still running
+  auto arrive = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      Event a;
+      a.kind = Event::Kind::JobArrival;
+      a.job.id = next;
+      a.job.shape = classes[static_cast<std::size_t>(next) % classes.size()];
+      a.job.arrival = now;
+      ++next;
+      s.on(a, now);
+    }
+  };
+  auto tick = [&] {
+    std::int64_t placed = 0;
+    for (const Decision& d : s.on(Event{}, now)) {
+      if (d.kind == Decision::Kind::Place) {
+        running.emplace_back(d.job, d.epoch);
+        ++placed;
+      }
+    }
+    return placed;
+  };
+  // Fill the fleet and the queue.
+  while (s.pending() < want_pending) {
+    arrive(10000);
+    ++now;
+    tick();
+  }
+  std::int64_t placements = 0;
+  for (auto _ : state) {
+    ++now;
+    for (int i = 0; i < batch && head < running.size(); ++i, ++head) {
+      Event f;
+      f.kind = Event::Kind::JobFinish;
+      f.job_id = running[head].first;
+      f.epoch = running[head].second;
+      s.on(f, now);
+    }
+    arrive(batch);
+    placements += tick();
+  }
+  state.counters["placements/s"] = benchmark::Counter(static_cast<double>(placements), benchmark::Counter::kIsRate);
+  state.counters["pending"] = static_cast<double>(s.pending());
+  state.counters["running"] = static_cast<double>(s.running());
+}
+BENCHMARK(BM_SchedulerThroughput)->Args({1000, 100000})->Args({1000, 10000})->Unit(benchmark::kMillisecond);
+
 void BM_Simulate100kJobs(benchmark::State& state) {
   Scenario sc;
   sc.name = "bench-100k";

@@ -102,8 +102,8 @@ TEST(Scheduler, CriticalJobNeverGoesImportedEvenWhenImportedIsIdle) {
   EXPECT_EQ(find(d2, Decision::Kind::Place, 2), nullptr) << "must wait rather than use the idle H200";
   const Decision* wait = find(d2, Decision::Kind::Defer, 2);
   ASSERT_NE(wait, nullptr);
-  EXPECT_NE(wait->reason.find("no ascend-910c capacity free"), std::string::npos) << wait->reason;
-  EXPECT_NE(wait->reason.find("h200 denied by cii-domestic-only"), std::string::npos) << wait->reason;
+  EXPECT_NE(h.s.describe(*wait).find("no ascend-910c capacity free"), std::string::npos) << h.s.describe(*wait);
+  EXPECT_NE(h.s.describe(*wait).find("h200 denied by cii-domestic-only"), std::string::npos) << h.s.describe(*wait);
   EXPECT_NE(h.s.why_pending(2).find("cii-domestic-only"), std::string::npos);
   // When the domestic node frees up, the job runs there.
   auto d3 = h.step(finish(1, p1->epoch), 100);
@@ -121,7 +121,7 @@ TEST(Scheduler, CudaOnlyJobIsAGapJobAndRunsImported) {
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->accelerator, "h200");
   EXPECT_FALSE(p->violation);
-  EXPECT_NE(p->reason.find("gap job"), std::string::npos) << p->reason;
+  EXPECT_NE(h.s.describe(*p).find("gap job"), std::string::npos) << h.s.describe(*p);
 }
 
 TEST(Scheduler, CriticalCudaOnlyJobIsRejectedWithTheRule) {
@@ -131,8 +131,8 @@ TEST(Scheduler, CriticalCudaOnlyJobIsRejectedWithTheRule) {
   auto d = h.step(arrival(1, finetune("bank", {"cuda"})));
   const Decision* r = find(d, Decision::Kind::Reject, 1);
   ASSERT_NE(r, nullptr);
-  EXPECT_NE(r->reason.find("cii-domestic-only"), std::string::npos) << r->reason;
-  EXPECT_NE(r->reason.find("not ported to cann"), std::string::npos) << r->reason;
+  EXPECT_NE(h.s.describe(*r).find("cii-domestic-only"), std::string::npos) << h.s.describe(*r);
+  EXPECT_NE(h.s.describe(*r).find("not ported to cann"), std::string::npos) << h.s.describe(*r);
 }
 
 TEST(Scheduler, DomesticCapableJobStaysOffImportedUnderSeedButNotUnderFastestFirst) {
@@ -151,12 +151,12 @@ TEST(Scheduler, DomesticCapableJobStaysOffImportedUnderSeedButNotUnderFastestFir
       auto d2 = h.step(arrival(2, finetune("web", {"cann", "cuda"})));
       EXPECT_EQ(find(d2, Decision::Kind::Place, 2), nullptr);
       ASSERT_NE(find(d2, Decision::Kind::Defer, 2), nullptr);
-      EXPECT_NE(find(d2, Decision::Kind::Defer, 2)->reason.find("h200 denied by gap-only"), std::string::npos);
+      EXPECT_NE(h.s.describe(*find(d2, Decision::Kind::Defer, 2)).find("h200 denied by gap-only"), std::string::npos);
     } else {
       // The heterogeneity-aware baseline takes the faster H200 and is flagged.
       EXPECT_EQ(p1->accelerator, "h200");
       EXPECT_TRUE(p1->violation);
-      EXPECT_NE(p1->reason.find("gap-only"), std::string::npos) << p1->reason;
+      EXPECT_NE(h.s.describe(*p1).find("gap-only"), std::string::npos) << h.s.describe(*p1);
     }
   }
 }
@@ -230,7 +230,7 @@ TEST(Scheduler, LosingNodesDisplacesExactlyTheJobsOnThem) {
     if (x.kind != Decision::Kind::Preempt) continue;
     ++preempted;
     EXPECT_EQ(node_of[x.job], "b-1");
-    EXPECT_NE(x.reason.find("displaced"), std::string::npos);
+    EXPECT_NE(h.s.describe(x).find("displaced"), std::string::npos);
   }
   EXPECT_EQ(preempted, 1);
   EXPECT_EQ(h.s.cluster().total_devices(), 16);
@@ -246,7 +246,7 @@ TEST(Scheduler, JobNothingCanRunIsRejectedWithEveryModelsReason) {
   auto d = h.step(arrival(1, big));
   const Decision* r = find(d, Decision::Kind::Reject, 1);
   ASSERT_NE(r, nullptr);
-  EXPECT_NE(r->reason.find("l20"), std::string::npos) << r->reason;
+  EXPECT_NE(h.s.describe(*r).find("l20"), std::string::npos) << h.s.describe(*r);
 }
 
 TEST(Scheduler, MultiNodeJobPacksIntoOneDomain) {
@@ -288,7 +288,7 @@ TEST(Scheduler, FractionalJobsShareADeviceAtTheirShareOfItsThroughput) {
   EXPECT_EQ(p1->nodes[0].node, p2->nodes[0].node);
   EXPECT_EQ(p1->nodes[0].device, p2->nodes[0].device) << "two halves share one device";
   EXPECT_EQ(p1->nodes[0].milli, 500);
-  EXPECT_NE(p1->reason.find("0.5 share"), std::string::npos) << p1->reason;
+  EXPECT_NE(h.s.describe(*p1).find("0.5 share"), std::string::npos) << h.s.describe(*p1);
   EXPECT_EQ(h.s.cluster().free_devices(), 7);
   // Throughput: half of one device's at half its memory.
   const Accelerator& a = cat().accelerator("h200");
@@ -319,14 +319,14 @@ TEST(Scheduler, FractionWhoseMemoryShareCannotHoldTheModelIsRejectedWithTheReaso
   auto d = h.step(arrival(1, big));
   const Decision* r = find(d, Decision::Kind::Reject, 1);
   ASSERT_NE(r, nullptr);
-  EXPECT_NE(r->reason.find("0.1 share"), std::string::npos) << r->reason;
+  EXPECT_NE(h.s.describe(*r).find("0.1 share"), std::string::npos) << h.s.describe(*r);
   // An explicit memory share bigger than the device cannot fit either.
   JobClass greedy = shared_serve("web", 500);
   greedy.share_memory_mib = cat().accelerator("h200").mem_mib() + 1;
   auto d2 = h.step(arrival(2, greedy));
   const Decision* r2 = find(d2, Decision::Kind::Reject, 2);
   ASSERT_NE(r2, nullptr);
-  EXPECT_NE(r2->reason.find("exceeds the device"), std::string::npos) << r2->reason;
+  EXPECT_NE(h.s.describe(*r2).find("exceeds the device"), std::string::npos) << h.s.describe(*r2);
 }
 
 TEST(Scheduler, ImportedCapCountsAFractionAsItsShareOfADevice) {
@@ -464,7 +464,7 @@ TEST(SchedulerLive, FailDisplacesTheJobsOnTheNodeAndTheyRunElsewhere) {
   const auto ds = h.step(node_event(Event::Kind::NodeDown, name, false), 100);
   const Decision* pre = find(ds, Decision::Kind::Preempt, 1);
   ASSERT_NE(pre, nullptr);
-  EXPECT_NE(pre->reason.find("node " + name + " failed"), std::string::npos) << pre->reason;
+  EXPECT_NE(h.s.describe(*pre).find("node " + name + " failed"), std::string::npos) << h.s.describe(*pre);
   const Decision* again = find(ds, Decision::Kind::Place, 1);
   ASSERT_NE(again, nullptr);
   EXPECT_NE(again->nodes.front().node, node) << "the other node takes it";
@@ -509,7 +509,7 @@ TEST(SchedulerLive, SectorChangeToCriticalKeepsNewJobsOffImportedChips) {
   const auto ds = h.step(arrival(2, cuda), 2);
   const Decision* r = find(ds, Decision::Kind::Reject, 2);
   ASSERT_NE(r, nullptr);
-  EXPECT_NE(r->reason.find("cii-domestic-only"), std::string::npos) << r->reason;
+  EXPECT_NE(h.s.describe(*r).find("cii-domestic-only"), std::string::npos) << h.s.describe(*r);
 }
 
 TEST(SchedulerLive, PriorityChangeMovesQueuedJobsAhead) {
@@ -562,7 +562,7 @@ TEST(Scheduler, PinnedArrivalIsPlacedOnTheChosenNodeOrRejectedWithTheReason) {
   d = h.step(pinned(2, finetune("lab", {"cuda"}), "gpu-2"));
   const Decision* full = find(d, Decision::Kind::Reject, 2);
   ASSERT_NE(full, nullptr);
-  EXPECT_NE(full->reason.find("node gpu-2 has 0 free devices"), std::string::npos) << full->reason;
+  EXPECT_NE(h.s.describe(*full).find("node gpu-2 has 0 free devices"), std::string::npos) << h.s.describe(*full);
   EXPECT_EQ(h.s.pending(), 0u);
   // The policy holds whatever node was chosen.
   d = h.step(pinned(3, finetune("bank", {"cuda", "cann"}), "gpu-1"));
@@ -573,10 +573,10 @@ TEST(Scheduler, PinnedArrivalIsPlacedOnTheChosenNodeOrRejectedWithTheReason) {
   d = h.step(pinned(4, finetune("lab", {"cuda", "cann"}), "gpu-1"));
   const Decision* gap = find(d, Decision::Kind::Reject, 4);
   ASSERT_NE(gap, nullptr);
-  EXPECT_NE(gap->reason.find("denied by gap-only"), std::string::npos) << gap->reason;
+  EXPECT_NE(h.s.describe(*gap).find("denied by gap-only"), std::string::npos) << h.s.describe(*gap);
   d = h.step(pinned(5, finetune("lab", {"cuda"}), "gpu-9"));
   ASSERT_NE(find(d, Decision::Kind::Reject, 5), nullptr);
-  EXPECT_NE(find(d, Decision::Kind::Reject, 5)->reason.find("not in the fleet"), std::string::npos);
+  EXPECT_NE(h.s.describe(*find(d, Decision::Kind::Reject, 5)).find("not in the fleet"), std::string::npos);
 }
 
 TEST(Scheduler, PinnedArrivalMeetsTheImportedCap) {
@@ -605,7 +605,7 @@ TEST(Scheduler, PinnedJobIsNeitherPreemptedNorRequeued) {
   EXPECT_NE(find(gone, Decision::Kind::Preempt, 1), nullptr);
   const Decision* r = find(gone, Decision::Kind::Reject, 1);
   ASSERT_NE(r, nullptr);
-  EXPECT_NE(r->reason.find("not requeued"), std::string::npos) << r->reason;
+  EXPECT_NE(h.s.describe(*r).find("not requeued"), std::string::npos) << h.s.describe(*r);
   EXPECT_EQ(h.s.jobs().count(1), 0u);
 }
 }  // namespace

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "suanli/model/error.h"
+#include "suanli/policy/reason_text.h"
 
 namespace suanli::live {
 
@@ -240,7 +241,7 @@ void LiveState::submit(const Command& c, Seconds now, Applied& out) {
   r.external_id = c.external_id;
   r.shape = c.shape;
   r.submitted = now;
-  r.reason = "queued; not yet considered";
+  r.last.reason.code = Reason::Code::Queued;
   if (!c.external_id.empty()) by_key_[{r.tenant, r.external_id}] = r.id;
   out.job = r.id;
   Event e;
@@ -271,9 +272,12 @@ void LiveState::end_job(const Command& c, JobStatus status, Seconds now, Applied
   r.shares.clear();
   r.nodes.clear();
   r.devices = 0;
-  r.reason = status == JobStatus::Finished ? "finished"
-             : status == JobStatus::Failed ? (c.note.empty() ? "failed" : "failed: " + c.note)
-                                           : (c.note.empty() ? "cancelled" : "cancelled: " + c.note);
+  using C = Reason::Code;
+  r.last.kind = Decision::Kind::Defer;  // rendered as the reason alone
+  r.last.reason = Reason{.code = status == JobStatus::Finished ? C::Finished
+                                 : status == JobStatus::Failed ? C::Failed
+                                                               : C::Cancelled,
+                         .text = status == JobStatus::Finished ? "" : c.note};
 }
 
 // The nodes of accelerator `acc` whose status is one of `statuses`.
@@ -382,10 +386,10 @@ void LiveState::absorb(const Decision& d) {
   JobRecord& r = it->second;
   counters_.decisions[{r.tenant, std::string(name(d.kind))}] += 1;
   for (const Verdict& v : d.verdicts) {
-    if (!v.allowed && !v.rule.empty()) counters_.denials[{r.tenant, v.rule}] += 1;
+    if (!v.allowed && !v.rule.empty()) counters_.denials[{r.tenant, std::string(v.rule)}] += 1;
   }
-  r.reason = d.reason;
-  r.verdicts = d.verdicts;
+  r.last = d;
+  r.last.nodes.clear();  // kept in r.shares
   switch (d.kind) {
     case Decision::Kind::Place: {
       counters_.placements[{r.tenant, d.accelerator}] += 1;
@@ -477,6 +481,8 @@ const JobRecord* LiveState::job(std::int64_t id) const {
   auto it = jobs_.find(id);
   return it == jobs_.end() ? nullptr : &it->second;
 }
+
+std::string LiveState::reason(const JobRecord& r, i18n::Lang lang) const { return render(r.last, policy(), lang); }
 
 const JobRecord* LiveState::job_by_key(const std::string& tenant, const std::string& external_id) const {
   auto it = by_key_.find({tenant, external_id});

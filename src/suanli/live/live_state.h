@@ -35,6 +35,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "suanli/i18n/lang.h"
 #include "suanli/catalog/catalog.h"
 #include "suanli/live/command.h"
 #include "suanli/model/decision.h"
@@ -78,8 +79,10 @@ struct JobRecord {
   double tokens_per_s = 0;
   Seconds expected_end = 0;
   bool imported = false;
-  std::string reason;        // why it waits, where and why it runs, or why it ended
-  std::vector<Verdict> verdicts;  // of the last decision about it
+  // The last decision about it (its reason and verdicts, as data; nodes are in
+  // `shares`); the job's own ends (submitted, finished, failed, cancelled)
+  // replace only its reason. LiveState::reason() says it in words.
+  Decision last;
   int placements = 0;
   int preemptions = 0;
 };
@@ -151,6 +154,8 @@ class LiveState {
   const std::vector<Tenant>& tenants() const { return sched_.tenants(); }
   const Tenant* tenant(std::string_view name) const;
   const JobRecord* job(std::int64_t id) const;
+  // Why the job waits, where and why it runs, or why it ended, in words (English unless asked).
+  std::string reason(const JobRecord& r, i18n::Lang lang = i18n::Lang::En) const;
   const JobRecord* job_by_key(const std::string& tenant, const std::string& external_id) const;
   // Newest first; `next` is set to the cursor of the following page, or 0.
   std::vector<const JobRecord*> jobs(const JobFilter& f, std::int64_t* next) const;

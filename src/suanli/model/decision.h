@@ -1,7 +1,8 @@
 // What the policy says and what the scheduler decides, as data.
 //
-// A Decision carries the Verdicts that led to it, so any placement, wait or
-// rejection can be explained later ("no domestic capacity free; imported
+// A Decision carries its reason and the Verdicts that led to it as data
+// (model/reason.h), so any placement, wait or rejection can be explained
+// later, in words rendered when asked ("no domestic capacity free; imported
 // denied by cii-domestic-only"). Plain value types; thread-compatible.
 #pragma once
 
@@ -9,17 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "suanli/model/reason.h"
 #include "suanli/model/time.h"
 
 namespace suanli {
-
-// The policy's word on (job, accelerator model).
-struct Verdict {
-  std::string accelerator;
-  bool allowed = true;
-  std::string rule;    // the rule that decided ("" when allowed by all)
-  std::string reason;  // the rule's human reason, or why it is allowed
-};
 
 // Devices taken on one node: `devices` whole devices, or (milli > 0) a
 // fraction of the one shared device `device` of that node. Whole devices are
@@ -48,12 +42,15 @@ struct Decision {
   Seconds expected_runtime = 0;     // Place: until completion at that throughput
   int epoch = 0;                    // Place: increments each time a job is (re)placed
   bool violation = false;           // Place by a baseline that the policy would deny
-  std::string reason;               // one line for people
+  Seconds kept = 0;                 // Preempt: time run whose progress is kept (up to the last checkpoint)
+  Seconds elapsed = 0;              // Preempt: time run since the placement
+  Reason reason;                    // why, as data: render() (policy/reason_text.h) says it in words
   std::vector<Verdict> verdicts;    // per accelerator model considered
 
   bool operator==(const Decision& o) const {
     return kind == o.kind && job == o.job && at == o.at && accelerator == o.accelerator && nodes == o.nodes &&
-           epoch == o.epoch && violation == o.violation && reason == o.reason;
+           epoch == o.epoch && violation == o.violation && kept == o.kept && elapsed == o.elapsed &&
+           reason == o.reason;
   }
 };
 

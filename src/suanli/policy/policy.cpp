@@ -1,7 +1,5 @@
 #include "suanli/policy/policy.h"
 
-#include "suanli/policy/rule_reason.h"
-
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -35,23 +33,23 @@ GapAnalysis Policy::analyse_gap(const JobClass& shape, const std::vector<FleetMo
 Verdict Policy::judge_rules(const Tenant& tenant, const Accelerator& a, const GapAnalysis& gap) const {
   Verdict v;
   v.accelerator = a.id;
-  if (a.origin == Origin::Domestic) {
-    v.reason = "domestic accelerator";
-    return v;
-  }
+  if (a.origin == Origin::Domestic) return v;  // VerdictWhy::Domestic
   if (spec_.cii_domestic_only && critical(tenant)) {
     v.allowed = false;
-    v.rule = "cii-domestic-only";
-    v.reason = fmt::format("{} ({}): {}", tenant.name, tenant.sector, rule_reason(spec_, Rule::CiiDomesticOnly, i18n::Lang::En));
+    v.rule = rule::kCiiDomesticOnly;
+    v.why = VerdictWhy::CriticalTenant;
+    v.tenant = tenant.name;
+    v.sector = tenant.sector;
     return v;
   }
   if (spec_.gap_only && !gap.gap) {
     v.allowed = false;
-    v.rule = "gap-only";
-    v.reason = fmt::format("{}; domestic {} can run this job", rule_reason(spec_, Rule::GapOnly, i18n::Lang::En), fmt::join(gap.domestic_can, ", "));
+    v.rule = rule::kGapOnly;
+    v.why = VerdictWhy::DomesticCan;
+    v.domestic = std::make_shared<const std::vector<std::string>>(gap.domestic_can);
     return v;
   }
-  v.reason = gap.gap ? "gap job: no domestic accelerator in the fleet can run it" : "imported use allowed";
+  v.why = gap.gap ? VerdictWhy::GapJob : VerdictWhy::ImportedAllowed;
   return v;
 }
 
@@ -73,21 +71,22 @@ bool Policy::cap_exceeded(double devices, const ImportedUse& use) const {
 Verdict Policy::judge_cap(const Accelerator& a, const std::string& tenant, double devices, const ImportedUse& use) const {
   Verdict v;
   v.accelerator = a.id;
-  if (a.origin == Origin::Domestic || !cap_exceeded(devices, use)) {
-    v.reason = "within the imported cap";
-    return v;
-  }
+  v.why = VerdictWhy::WithinCap;
+  if (a.origin == Origin::Domestic || !cap_exceeded(devices, use)) return v;
   v.allowed = false;
-  v.rule = "imported-cap";
+  v.rule = rule::kImportedCap;
   const double fleet_limit = spec_.imported_cap_fleet * use.fleet_devices;
   if (spec_.imported_cap_fleet < 1.0 && use.fleet_imported_in_use + devices > fleet_limit + 1e-9) {
-    v.reason = fmt::format("{}: fleet imported devices in use would be {} of {:.0f} allowed ({:.0f}% of {})",
-                           rule_reason(spec_, Rule::ImportedCap, i18n::Lang::En), use.fleet_imported_in_use + devices, fleet_limit,
-                           spec_.imported_cap_fleet * 100, use.fleet_devices);
+    v.why = VerdictWhy::FleetCap;
+    v.in_use = use.fleet_imported_in_use + devices;
+    v.limit = fleet_limit;
+    v.cap_share = spec_.imported_cap_fleet;
+    v.fleet_devices = use.fleet_devices;
   } else {
-    v.reason = fmt::format("{}: {}'s imported devices in use would be {} of {:.0f} allowed",
-                           rule_reason(spec_, Rule::ImportedCap, i18n::Lang::En), tenant,
-                           use.tenant_imported_in_use + devices, spec_.imported_cap_tenant * tenant_cap_base(use));
+    v.why = VerdictWhy::TenantCap;
+    v.tenant = tenant;
+    v.in_use = use.tenant_imported_in_use + devices;
+    v.limit = spec_.imported_cap_tenant * tenant_cap_base(use);
   }
   return v;
 }

@@ -9,6 +9,7 @@
 #include "suanli/i18n/terms.h"
 #include "suanli/policy/rule_reason.h"
 #include "suanli/report/table.h"
+#include "suanli/policy/reason_text.h"
 
 namespace suanli::report {
 
@@ -100,7 +101,7 @@ std::string coverage_text(const Scenario& s, const Coverage& cov, const Catalog&
     for (const ModelCoverage& m : cc.models) {
       if (!m.feasible || m.verdict.allowed) continue;
       const std::optional<Rule> rule = parse_rule(m.verdict.rule);
-      const std::string reason = rule ? rule_reason(s.policy, *rule, lang) : m.verdict.reason;
+      const std::string reason = rule ? rule_reason(s.policy, *rule, lang) : render(m.verdict, s.policy, lang);
       denied += fmt::format("  {}", tr(lang, "check.denied_line", arg("cls", cc.cls), arg("model", m.accelerator),
                           arg("rule", m.verdict.rule),
                                       arg("title", rule ? rule_title(*rule, lang) : m.verdict.rule), arg("reason", reason))) +
@@ -119,7 +120,7 @@ std::string coverage_text(const Scenario& s, const Coverage& cov, const Catalog&
   return out;
 }
 
-std::string coverage_json(const Scenario& s, const Coverage& cov) {
+std::string coverage_json(const Scenario& s, const Coverage& cov, i18n::Lang lang) {
   using nlohmann::json;
   json classes = json::array();
   for (const ClassCoverage& cc : cov.classes) {
@@ -129,8 +130,8 @@ std::string coverage_json(const Scenario& s, const Coverage& cov) {
                  {"origin", name(m.origin)},
                  {"feasible", m.feasible},
                  {"allowed", m.verdict.allowed},
-                 {"rule", m.verdict.rule},
-                 {"reason", m.verdict.reason}};
+                 {"rule", std::string(m.verdict.rule)},
+                 {"reason", render(m.verdict, s.policy, lang)}};
       if (m.feasible) {
         jm["devices"] = m.devices;
         jm["tokens_per_s"] = m.tokens_per_s;

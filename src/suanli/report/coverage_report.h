@@ -21,6 +21,7 @@ namespace suanli::report {
 std::string coverage_text(const Scenario& s, const Coverage& cov, const Catalog& catalog,
                           i18n::Lang lang = i18n::Lang::En);
 
-std::string coverage_json(const Scenario& s, const Coverage& cov);
+// The same as JSON; the policy's reasons in `lang`, everything else as data.
+std::string coverage_json(const Scenario& s, const Coverage& cov, i18n::Lang lang = i18n::Lang::En);
 
 }  // namespace suanli::report

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "suanli/model/error.h"
+#include "suanli/policy/reason_text.h"
 
 namespace suanli {
 
@@ -55,8 +56,11 @@ std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
 std::string Scheduler::why_pending(std::int64_t id) const {
   auto it = jobs_.find(id);
   if (it == jobs_.end() || it->second.running) return "";
-  return it->second.wait_reason.empty() ? "queued; not yet considered" : it->second.wait_reason;
+  const Reason& why = it->second.wait_reason;
+  return english(why.code == Reason::Code::None ? Reason{.code = Reason::Code::Queued} : why, policy_.spec());
 }
+
+std::string Scheduler::describe(const Decision& d) const { return english(d, policy_.spec()); }
 
 // --- events -----------------------------------------------------------------
 
@@ -89,43 +93,43 @@ void Scheduler::arrive(const Job& job, const std::string& node, Seconds now, std
 }
 
 void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out) {
-  auto refuse = [&](std::string why, std::vector<Verdict> verdicts) {
+  using C = Reason::Code;
+  auto refuse = [&](Reason why, std::vector<Verdict> verdicts = {}) {
     reject(j, now, std::move(why), out);  // erases j
     out.back().verdicts = std::move(verdicts);
   };
   const int index = cluster_.node_named(node);
-  if (index < 0) return refuse(fmt::format("node {} is not in the fleet", node), {});
+  if (index < 0) return refuse({.code = C::NotInFleet, .name = node});
   const Node& n = cluster_.nodes()[index];
-  if (!n.alive) return refuse(fmt::format("node {} is out of placement (drained, failed or gone)", node), {});
+  if (!n.alive) return refuse({.code = C::NodeOut, .name = node});
   const Accelerator& a = *cluster_.pools()[n.pool].accelerator;
+  auto too_small = [&](int devices) {
+    return Reason{.code = C::NodeTooSmall, .accelerator = a.id, .name = node, .devices = devices, .count = n.devices};
+  };
   prepare(j);
   auto o = std::find_if(j.options.begin(), j.options.end(), [&](const Option& x) { return x.pool == n.pool; });
   if (o == j.options.end()) {
     for (const Verdict& v : j.denied) {
-      if (v.accelerator == a.id) return refuse(fmt::format("{} denied by {}: {}", a.id, v.rule, v.reason), {v});
+      if (v.accelerator == a.id) return refuse({.code = C::PinnedDenied, .accelerator = a.id}, {v});
     }
     const Capability& cap = capabilities_.get(j.job.shape, a);
-    return refuse(cap.feasible ? fmt::format("{}: needs {} devices, node {} has {}", a.id, cap.devices, node, n.devices)
-                               : fmt::format("{} cannot run it: {}", a.id, cap.why),
-                  {});
+    return refuse(cap.feasible ? too_small(cap.devices)
+                               : Reason{.code = C::CannotRunOn, .accelerator = a.id, .text = cap.why});
   }
   const std::int64_t milli = o->cap->milli_units();
-  if (quota_denies(j, milli)) {
-    return refuse(fmt::format("tenant quota of {} devices reached", tenants_[j.tenant].quota_devices), {});
-  }
+  if (quota_denies(j, milli)) return refuse({.code = C::QuotaReached, .count = tenants_[j.tenant].quota_devices});
   if (o->imported && cap_denies(j, milli)) {
-    Verdict v = cap_verdict(j, a, milli);
-    return refuse(fmt::format("{} denied by imported-cap: {}", a.id, v.reason), {v});
+    return refuse({.code = C::PinnedDenied, .accelerator = a.id}, {cap_verdict(j, a, milli)});
   }
   std::vector<NodeShare> shares;
   if (o->cap->milli > 0) {
     const auto fit = cluster_.find_fraction_if(n.pool, o->cap->milli, o->cap->mem_mib, [&](int k) { return k == index; });
-    if (!fit) return refuse(fmt::format("node {} has no room for a {:g} share", node, o->cap->milli / 1000.0), {});
+    if (!fit) return refuse({.code = C::NoRoomForShare, .name = node, .milli = o->cap->milli});
     shares.push_back(fit->share);
   } else if (o->cap->devices > n.devices) {
-    return refuse(fmt::format("{}: needs {} devices, node {} has {}", a.id, o->cap->devices, node, n.devices), {});
+    return refuse(too_small(o->cap->devices));
   } else if (o->cap->devices > n.free) {
-    return refuse(fmt::format("node {} has {} free devices, {} needed", node, n.free, o->cap->devices), {});
+    return refuse({.code = C::NodeBusy, .name = node, .devices = o->cap->devices, .count = n.free});
   } else {
     shares.push_back(NodeShare{index, o->cap->devices});
   }
@@ -208,7 +212,7 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   }
   if (leaving.empty()) return;
   std::sort(leaving.begin(), leaving.end());
-  remove_nodes(leaving, false, fmt::format("displaced: nodes of {} left the fleet", group), now, out);
+  remove_nodes(leaving, false, {.code = Reason::Code::GroupLeft, .name = group}, now, out);
 }
 
 std::vector<int> Scheduler::node_indices(const std::vector<std::string>& names) const {
@@ -230,14 +234,16 @@ void Scheduler::node_down(const std::vector<std::string>& names, bool drain, con
   // draining a node that is out already changes nothing.
   if (drain) std::erase_if(leaving, [&](int i) { return !cluster_.nodes()[i].alive; });
   if (leaving.empty()) return;
-  const std::string what = drain ? "drained" : "failed";
-  const std::string which = leaving.size() == 1 ? "node " + cluster_.nodes()[leaving.front()].name
-                                                 : fmt::format("{} nodes", leaving.size());
-  remove_nodes(leaving, drain, fmt::format("displaced: {} {}{}", which, what, why.empty() ? "" : " (" + why + ")"), now,
-               out);
+  Reason displaced{.code = Reason::Code::NodesDown, .text = why, .drain = drain};
+  if (leaving.size() == 1) {
+    displaced.name = cluster_.nodes()[leaving.front()].name;
+  } else {
+    displaced.count = static_cast<int>(leaving.size());
+  }
+  remove_nodes(leaving, drain, displaced, now, out);
 }
 
-void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
+void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const Reason& why, Seconds now,
                              std::vector<Decision>& out) {
   // Displace every job with devices on a leaving node (with a drain, those
   // holding a fraction), in id order.
@@ -269,9 +275,9 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
   std::sort(gone.begin(), gone.end());
   for (std::int64_t id : gone) {
     JobState& j = jobs_.at(id);
-    const std::string reason = *infeasible_everywhere(j);
+    Reason reason = *infeasible_everywhere(j);
     dequeue(j);
-    reject(j, now, reason, out);
+    reject(j, now, std::move(reason), out);
   }
 }
 
@@ -343,7 +349,7 @@ void Scheduler::set_tenant(const Tenant& t) {
 
 // Stops a running job (preemption or displacement): it keeps its progress up
 // to its last checkpoint and goes back to the queue.
-void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vector<Decision>& out) {
+void Scheduler::stop(JobState& j, Seconds now, const Reason& why, std::vector<Decision>& out) {
   SUANLI_ASSERT(j.running);
   const Seconds elapsed = now - j.started;
   Seconds kept = elapsed;
@@ -358,11 +364,15 @@ void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vect
   d.accelerator = cluster_.pools()[j.pool].accelerator->id;
   d.nodes = j.shares;
   d.epoch = j.epoch;
-  d.reason = fmt::format("{}; {} of {} kept", why, format_duration(kept), format_duration(elapsed));
+  d.kept = kept;
+  d.elapsed = elapsed;
+  d.reason = why;
   out.push_back(std::move(d));
   unbind(j);
   if (j.pinned) {  // the outside scheduler that chose its node places it again
-    reject(j, now, fmt::format("{}; placed by an outside scheduler, so not requeued", why), out);
+    Reason not_requeued = why;
+    not_requeued.not_requeued = true;
+    reject(j, now, std::move(not_requeued), out);
     return;
   }
   j.wait_reason = why;
@@ -371,7 +381,7 @@ void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vect
   enqueue(j);
 }
 
-void Scheduler::reject(JobState& j, Seconds now, std::string why, std::vector<Decision>& out) {
+void Scheduler::reject(JobState& j, Seconds now, Reason why, std::vector<Decision>& out) {
   Decision d;
   d.kind = Decision::Kind::Reject;
   d.job = j.job.id;
@@ -419,8 +429,7 @@ void Scheduler::prepare(JobState& j) {
     o.cap = &cap;
     o.runtime = runtime(j.job.shape, cap, j.remaining);
     o.imported = pool.accelerator->origin == Origin::Imported;
-    o.verdict = o.imported ? policy_.judge_rules(tenants_[j.tenant], *pool.accelerator, gap_of(j))
-                           : Verdict{pool.accelerator->id, true, "", "domestic accelerator"};
+    o.verdict = policy_.judge_rules(tenants_[j.tenant], *pool.accelerator, o.imported ? gap_of(j) : GapAnalysis{});
     if (sovereign && !o.verdict.allowed) {
       j.denied.push_back(o.verdict);
       continue;
@@ -449,25 +458,24 @@ void Scheduler::prepare(JobState& j) {
   j.options_version = fleet_version_;
 }
 
-std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
+std::optional<Reason> Scheduler::infeasible_everywhere(JobState& j) {
+  using K = ReasonPart::Kind;
   prepare(j);
   if (!j.options.empty()) return std::nullopt;
-  std::vector<std::string> why;
+  Reason why{.code = j.denied.empty() ? Reason::Code::NothingCanRun : Reason::Code::NothingAllowed};
   for (const Pool& p : cluster_.pools()) {
     if (p.alive_nodes == 0) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
     if (!cap.feasible) {
-      why.push_back(fmt::format("{}: {}", p.accelerator->id, cap.why));
+      why.parts.push_back({.kind = K::CannotRun, .accelerator = p.accelerator->id, .text = cap.why});
     } else if (cap.devices > p.total_devices) {
-      why.push_back(fmt::format("{}: needs {} devices, the fleet has {}", p.accelerator->id, cap.devices, p.total_devices));
+      why.parts.push_back(
+          {.kind = K::TooFew, .accelerator = p.accelerator->id, .devices = cap.devices, .count = p.total_devices});
     }
   }
-  if (j.denied.empty()) {
-    return why.empty() ? std::string("the fleet has no accelerators")
-                       : fmt::format("no accelerator in the fleet can run it ({})", fmt::join(why, "; "));
-  }
-  for (const Verdict& v : j.denied) why.push_back(fmt::format("{}: denied by {}", v.accelerator, v.rule));
-  return fmt::format("no accelerator the policy allows can run it ({})", fmt::join(why, "; "));
+  if (j.denied.empty() && why.parts.empty()) return Reason{.code = Reason::Code::NoAccelerators};
+  for (const Verdict& v : j.denied) why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
+  return why;
 }
 
 ImportedUse Scheduler::imported_use(const JobState& j) const {
@@ -517,7 +525,7 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   j.imported = o.imported;
   j.violation = !verdict.allowed;
   ++j.epoch;
-  j.wait_reason.clear();
+  j.wait_reason = Reason{};
   j.wait_key = 0;
   tenant_milli_[j.tenant] += j.milli;
   if (j.imported) {
@@ -536,9 +544,7 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
   d.expected_runtime = o.runtime;
   d.epoch = j.epoch;
   d.violation = j.violation;
-  const std::string where = o.cap->milli > 0 ? fmt::format("{} ({:g} share)", a.id, o.cap->milli / 1000.0) : a.id;
-  d.reason = j.violation ? fmt::format("placed on {} against {}: {}", where, verdict.rule, verdict.reason)
-                         : fmt::format("placed on {}: {}", where, verdict.reason);
+  d.reason = Reason{.code = Reason::Code::Placed, .milli = o.cap->milli};
   d.verdicts.push_back(std::move(verdict));
   d.verdicts.insert(d.verdicts.end(), j.denied.begin(), j.denied.end());
   out.push_back(std::move(d));
@@ -594,8 +600,8 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
     for (std::int64_t v : victims) {
       if (nodes[best].free >= need) break;
       JobState& victim = jobs_.at(v);
-      stop(victim, now, fmt::format("preempted by job {} (priority {} > {})", j.job.id, j.priority, victim.priority),
-           out);
+      stop(victim, now,
+           {.code = Reason::Code::Preempted, .job = j.job.id, .priority = j.priority, .other = victim.priority}, out);
     }
     place(j, o, {{best, need}}, now, out);
     return true;
@@ -608,33 +614,32 @@ void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, const std::ve
   if (key == j.wait_key) return;  // say it once, when the reason changes
   j.wait_key = key;
   enum { kBusy = 0, kQuota = 1, kCap = 2 };
-  std::vector<std::string> parts;
+  using K = ReasonPart::Kind;
+  Reason why{.code = Reason::Code::Waits};
   std::vector<Verdict> verdicts;
   for (const auto& [index, code] : blocked) {
     const Option& o = j.options[index];
     const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
     if (code == kBusy) {
-      parts.push_back(o.cap->milli > 0 ? fmt::format("no {} capacity free (a {:g} share with {:.1f} GB needed)", a.id,
-                                                     o.cap->milli / 1000.0, gb_from_mib(o.cap->mem_mib))
-                                       : fmt::format("no {} capacity free ({} devices needed)", a.id, o.cap->devices));
+      why.parts.push_back({.kind = K::Busy, .accelerator = a.id, .devices = o.cap->devices, .milli = o.cap->milli,
+                           .mem_mib = o.cap->mem_mib});
     } else if (code == kQuota) {
-      parts.push_back(fmt::format("{}: tenant quota of {} devices reached", a.id, tenants_[j.tenant].quota_devices));
+      why.parts.push_back({.kind = K::Quota, .accelerator = a.id, .count = tenants_[j.tenant].quota_devices});
     } else {
-      Verdict v = cap_verdict(j, a, o.cap->milli_units());
-      parts.push_back(fmt::format("{} denied by imported-cap", a.id));
-      verdicts.push_back(std::move(v));
+      why.parts.push_back({.kind = K::Capped, .accelerator = a.id});
+      verdicts.push_back(cap_verdict(j, a, o.cap->milli_units()));
     }
   }
   for (const Verdict& v : j.denied) {
-    parts.push_back(fmt::format("{} denied by {}", v.accelerator, v.rule));
+    why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
     verdicts.push_back(v);
   }
-  j.wait_reason = parts.empty() ? "no accelerator can run it now" : fmt::format("{}", fmt::join(parts, "; "));
+  j.wait_reason = why;
   Decision d;
   d.kind = Decision::Kind::Defer;
   d.job = j.job.id;
   d.at = now;
-  d.reason = j.wait_reason;
+  d.reason = std::move(why);
   d.verdicts = std::move(verdicts);
   out.push_back(std::move(d));
 }

@@ -128,8 +128,8 @@ struct JobState {
   bool violation = false;
   bool pinned = false;          // placed on a node an outside scheduler chose (see above)
   // While pending:
-  std::string wait_reason;
-  std::uint64_t wait_key = 0;   // signature of the wait reason (formatted only when it changes)
+  Reason wait_reason;           // Code::None: not yet considered
+  std::uint64_t wait_key = 0;   // signature of the wait reason (a Defer only when it changes)
   // Options on the current fleet, in preference order, and the pools the
   // static rules deny; recomputed when the fleet or the remaining work changes.
   std::vector<Option> options;
@@ -148,8 +148,10 @@ class Scheduler {
   // unknown tenant, accelerator or model, or a duplicate job id.
   std::vector<Decision> on(const Event& e, Seconds now);
 
-  // Why a pending job waits, or "" if it is not pending.
+  // Why a pending job waits, in words, or "" if it is not pending.
   std::string why_pending(std::int64_t job) const;
+  // A decision's reason in words (english() under this scheduler's policy).
+  std::string describe(const Decision& d) const;
 
   const ClusterState& cluster() const { return cluster_; }
   const std::vector<Tenant>& tenants() const { return tenants_; }
@@ -170,7 +172,7 @@ class Scheduler {
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
   // Removes `leaving` (sorted node indices) from placement; displaces the jobs
   // on them (with a drain, fractions only), then rejects pending jobs nothing left can run.
-  void remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
+  void remove_nodes(const std::vector<int>& leaving, bool drain, const Reason& why, Seconds now,
                     std::vector<Decision>& out);
   void node_down(const std::vector<std::string>& nodes, bool drain, const std::string& why, Seconds now,
                  std::vector<Decision>& out);
@@ -195,12 +197,12 @@ class Scheduler {
   bool quota_denies(const JobState& j, std::int64_t milli) const;
   void place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now, std::vector<Decision>& out);
   bool try_preempt(JobState& j, Seconds now, std::vector<Decision>& out);
-  void stop(JobState& j, Seconds now, const std::string& why, std::vector<Decision>& out);
+  void stop(JobState& j, Seconds now, const Reason& why, std::vector<Decision>& out);
   void unbind(JobState& j);
-  void reject(JobState& j, Seconds now, std::string why, std::vector<Decision>& out);
+  void reject(JobState& j, Seconds now, Reason why, std::vector<Decision>& out);
   void defer(JobState& j, Seconds now, std::uint64_t key, const std::vector<std::pair<int, int>>& blocked,
              std::vector<Decision>& out);
-  std::optional<std::string> infeasible_everywhere(JobState& j);
+  std::optional<Reason> infeasible_everywhere(JobState& j);
 
   const Catalog* catalog_;
   Policy policy_;

@@ -13,7 +13,9 @@
 #include "suanli/config/plan_loader.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/plan/planner.h"
+#include "suanli/i18n/lang.h"
 #include "suanli/model/error.h"
+#include "suanli/policy/rule_reason.h"
 #include "suanli/policy/coverage.h"
 #include "suanli/report/coverage_report.h"
 #include "suanli/report/plan_report.h"
@@ -22,6 +24,7 @@
 #include "suanli/server/views.h"
 #include "suanli/server/web_assets.h"
 #include "suanli/wire/codec.h"
+#include "suanli/wire/reason_json.h"
 
 namespace suanli::server {
 namespace {
@@ -69,6 +72,14 @@ class Query {
       throw InputError(fmt::format("?{}", key), fmt::format("found '{}', expected an integer {}..{}", v, lo, hi));
     }
     return n;
+  }
+  // The language the answer's reasons are written in: ?lang= (en, zh, or a
+  // tag such as zh-CN), else the Accept-Language header, else English.
+  i18n::Lang lang() const {
+    if (!req_.has_param("lang")) return i18n::lang_from_accept_language(req_.get_header_value("Accept-Language"));
+    const std::string v = req_.get_param_value("lang");
+    if (auto l = i18n::parse_lang(v)) return *l;
+    throw InputError("?lang", fmt::format("found '{}', expected en or zh (or a language tag such as zh-CN)", v));
   }
   std::optional<Seconds> time(const char* key) const {
     if (!req_.has_param(key)) return std::nullopt;
@@ -128,8 +139,13 @@ void check(const Outcome& o) {
   if (o.status != Outcome::Status::Applied && o.status != Outcome::Status::Duplicate) fail(outcome_status(o), o.message);
 }
 
-Json applied_json(const Outcome& o) {
-  return {{"seq", o.seq}, {"at", o.at}, {"decisions", o.decisions}};
+// What a command did, its decisions' reasons in the request's language.
+Json applied_json(Service& svc, const Outcome& o, const Request& req) {
+  const i18n::Lang lang = Query(req).lang();
+  const PolicySpec& policy = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+  Json decisions = Json::array();
+  for (const Json& d : o.decisions) decisions.push_back(wire::localized(d, policy, lang));
+  return {{"seq", o.seq}, {"at", o.at}, {"decisions", std::move(decisions)}};
 }
 
 std::optional<std::string> optional_reason(const Json& body) {
@@ -269,6 +285,7 @@ void HttpServer::add_route(const char* method, const std::string& pattern, const
         if (need == Need::Operator && !who.can_operate()) fail(403, fmt::format("the {} role may not do this", name(who.role)));
         if (need == Need::ReadAll && !who.can_read_all()) fail(403, "a tenant token may not read this");
       }
+      (void)Query(req).lang();  // a bad ?lang is refused before anything is done
       h(req, res, who);
     } catch (const HttpError& e) {
       error_reply(res, e.status, e.message);
@@ -325,7 +342,8 @@ void HttpServer::routes() {
     reply(res, 200, {{"role", name(who.role)}, {"tenant", who.tenant.empty() ? Json(nullptr) : Json(who.tenant)},
                      {"token_id", who.token_id}});
   });
-  route("GET", "/v1/scenario", "GET /v1/scenario", Need::Any, [&svc](const Request&, Response& res, const Principal& who) {
+  route("GET", "/v1/scenario", "GET /v1/scenario", Need::Any, [&svc](const Request& req, Response& res, const Principal& who) {
+    const i18n::Lang lang = Query(req).lang();
     const Scenario& s = svc.scenario();
     Json classes = Json::array();
     for (const JobClass& jc : s.classes) {
@@ -334,12 +352,15 @@ void HttpServer::routes() {
                          {"note", jc.note}});
     }
     const PolicySpec& p = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
-    Json rules = Json::array({{{"id", "cii-domestic-only"}, {"on", p.cii_domestic_only}, {"reason", p.cii_reason}},
-                              {{"id", "gap-only"}, {"on", p.gap_only}, {"reason", p.gap_reason}},
-                              {{"id", "imported-cap"}, {"on", p.imported_cap_fleet < 1 || p.imported_cap_tenant < 1},
-                               {"reason", p.cap_reason}},
-                              {{"id", "ported-stack"}, {"on", true}, {"reason", p.stack_reason}}});
-    reply(res, 200, {{"name", s.name}, {"description", s.description}, {"start", s.start}, {"end", s.end},
+    auto rule = [&](Rule id, bool on) {
+      return Json{{"id", rule_id(id)}, {"on", on}, {"title", rule_title(id, lang)}, {"reason", rule_reason(p, id, lang)}};
+    };
+    Json rules = Json::array({rule(Rule::CiiDomesticOnly, p.cii_domestic_only), rule(Rule::GapOnly, p.gap_only),
+                              rule(Rule::ImportedCap, p.imported_cap_fleet < 1 || p.imported_cap_tenant < 1),
+                              rule(Rule::PortedStack, true)});
+    const std::string& description =
+        lang == i18n::Lang::Zh && !s.description_zh.empty() ? s.description_zh : s.description;
+    reply(res, 200, {{"name", s.name}, {"description", description}, {"start", s.start}, {"end", s.end},
                      {"policy", {{"name", p.name}, {"critical_sectors", p.critical_sectors},
                                  {"imported_cap_fleet", p.imported_cap_fleet},
                                  {"imported_cap_tenant", p.imported_cap_tenant},
@@ -358,10 +379,11 @@ void HttpServer::routes() {
     c.actor = who.token_id;
     const Outcome o = svc.execute(std::move(c));
     check(o);
-    Json out = get_job(who, o.job, [](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r); });
+    const i18n::Lang lang = Query(req).lang();
+    Json out = get_job(who, o.job, [lang](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r, lang); });
     reply(res, o.status == Outcome::Status::Duplicate ? 200 : 201,
           o.status == Outcome::Status::Duplicate ? Json{{"job", out}, {"duplicate", true}}
-                                                 : Json{{"job", out}, {"applied", applied_json(o)}});
+                                                 : Json{{"job", out}, {"applied", applied_json(svc, o, req)}});
   });
   route("GET", "/v1/jobs", "GET /v1/jobs", Need::Any, [&svc](const Request& req, Response& res, const Principal& who) {
     const Query q(req);
@@ -385,24 +407,27 @@ void HttpServer::routes() {
     svc.read([&](const live::LiveState& s) {
       std::int64_t next = 0;
       Json jobs = Json::array();
-      for (const live::JobRecord* r : s.jobs(f, &next)) jobs.push_back(job_view(s, *r));
+      for (const live::JobRecord* r : s.jobs(f, &next)) jobs.push_back(job_view(s, *r, q.lang()));
       reply(res, 200, {{"jobs", jobs}, {"next", next ? Json(next) : Json(nullptr)}});
       return 0;
     });
   });
   route("GET", R"(/v1/jobs/(\d+))", "GET /v1/jobs/{id}", Need::Any, [get_job](const Request& req, Response& res, const Principal& who) {
-    reply(res, 200, get_job(who, path_id(req), [](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r); }));
+    const i18n::Lang lang = Query(req).lang();
+    reply(res, 200, get_job(who, path_id(req), [lang](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r, lang); }));
   });
   route("GET", R"(/v1/jobs/(\d+)/explain)", "GET /v1/jobs/{id}/explain", Need::Any,
         [&svc, get_job](const Request& req, Response& res, const Principal& who) {
           const std::int64_t id = path_id(req);
-          Json out = get_job(who, id, [](const live::LiveState& s, const live::JobRecord& r) { return explain_view(s, r); });
+          const i18n::Lang lang = Query(req).lang();
+          const PolicySpec& policy = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+          Json out = get_job(who, id, [lang](const live::LiveState& s, const live::JobRecord& r) { return explain_view(s, r, lang); });
           store::AuditQuery q;
           q.job = id;
           q.limit = 50;
           Json trail = Json::array();
           for (const store::AuditRow& row : svc.store().decisions(q)) {
-            Json d = wire::parse_json(row.body);
+            Json d = wire::localized(wire::parse_json(row.body), policy, lang);
             d["seq"] = row.seq;
             trail.push_back(std::move(d));
           }
@@ -422,7 +447,7 @@ void HttpServer::routes() {
           const Outcome o = svc.execute(std::move(c));
           check(o);
           reply(res, 200, {{"job", get_job(who, id, [](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r); })},
-                           {"applied", applied_json(o)}});
+                           {"applied", applied_json(svc, o, req)}});
         });
   for (const auto& [verb, kind] : {std::pair{"started", live::Command::Kind::Started},
                                    std::pair{"finished", live::Command::Kind::Finished},
@@ -443,7 +468,7 @@ void HttpServer::routes() {
             const Outcome o = svc.execute(std::move(c));
             check(o);
             reply(res, 200, {{"job", get_job(who, id, [](const live::LiveState& s, const live::JobRecord& j) { return job_view(s, j); })},
-                             {"applied", applied_json(o)}});
+                             {"applied", applied_json(svc, o, req)}});
           });
   }
 
@@ -459,7 +484,7 @@ void HttpServer::routes() {
     c.actor = who.token_id;
     const Outcome o = svc.execute(std::move(c));
     check(o);
-    reply(res, 201, {{"applied", applied_json(o)}});
+    reply(res, 201, {{"applied", applied_json(svc, o, req)}});
   });
   for (const auto& [verb, kind] : {std::pair{"drain", live::Command::Kind::NodeDrain},
                                    std::pair{"fail", live::Command::Kind::NodeFail},
@@ -473,7 +498,7 @@ void HttpServer::routes() {
             c.actor = who.token_id;
             const Outcome o = svc.execute(std::move(c));
             check(o);
-            reply(res, 200, {{"applied", applied_json(o)}});
+            reply(res, 200, {{"applied", applied_json(svc, o, req)}});
           });
   }
   route("GET", "/v1/fleet", "GET /v1/fleet", Need::Any, [&svc, window, now_of](const Request& req, Response& res, const Principal&) {
@@ -496,7 +521,7 @@ void HttpServer::routes() {
           c.actor = who.token_id;
           const Outcome o = svc.execute(std::move(c));
           check(o);
-          reply(res, 201, {{"applied", applied_json(o)}, {"export", svc.read([](const live::LiveState& s) { return export_view(s); })}});
+          reply(res, 201, {{"applied", applied_json(svc, o, req)}, {"export", svc.read([](const live::LiveState& s) { return export_view(s); })}});
         });
 
   // --- tenants and the domestic share --------------------------------------------------------
@@ -536,7 +561,7 @@ void HttpServer::routes() {
           c.actor = who.token_id;
           const Outcome o = svc.execute(std::move(c));
           check(o);
-          reply(res, 200, {{"applied", applied_json(o)}});
+          reply(res, 200, {{"applied", applied_json(svc, o, req)}});
         });
   route("GET", "/v1/share", "GET /v1/share", Need::Any, [&svc, window, now_of](const Request& req, Response& res, const Principal& who) {
     const Query q(req);
@@ -571,10 +596,12 @@ void HttpServer::routes() {
     a.to = q.time("to");
     a.before = q.integer("before", 1, std::numeric_limits<std::int64_t>::max()).value_or(0);
     a.limit = static_cast<int>(q.integer("limit", 1, 1000).value_or(100));
+    const i18n::Lang lang = q.lang();
+    const PolicySpec& policy = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
     Json out = Json::array();
     const auto rows = svc.store().decisions(a);
     for (const store::AuditRow& row : rows) {
-      Json d = wire::parse_json(row.body);
+      Json d = wire::localized(wire::parse_json(row.body), policy, lang);
       d["seq"] = row.seq;
       d["cursor"] = row.cursor;
       d["tenant"] = row.tenant;
@@ -583,11 +610,11 @@ void HttpServer::routes() {
     const bool more = static_cast<int>(rows.size()) == a.limit;
     reply(res, 200, {{"decisions", out}, {"next", more ? Json(rows.back().cursor) : Json(nullptr)}});
   });
-  route("GET", "/v1/check", "GET /v1/check", Need::Any, [&svc](const Request&, Response& res, const Principal& who) {
+  route("GET", "/v1/check", "GET /v1/check", Need::Any, [&svc](const Request& req, Response& res, const Principal& who) {
     Scenario s = live_scenario(svc);
     std::erase_if(s.classes, [&](const JobClass& jc) { return !who.sees(jc.tenant); });
     const Coverage cov = analyse_coverage(s, svc.catalog());
-    res.set_content(report::coverage_json(s, cov), "application/json");
+    res.set_content(report::coverage_json(s, cov, Query(req).lang()), "application/json");
   });
 
   route("POST", "/v1/plan", "POST /v1/plan", Need::ReadAll, [&svc](const Request& req, Response& res, const Principal&) {

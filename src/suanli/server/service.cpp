@@ -9,6 +9,7 @@
 #include "suanli/config/scenario_loader.h"
 #include "suanli/model/error.h"
 #include "suanli/wire/codec.h"
+#include "suanli/wire/reason_json.h"
 
 namespace suanli::server {
 namespace {
@@ -31,8 +32,9 @@ std::int64_t wall_ms() {
 std::string denying_rules(const Decision& d) {
   std::string out;
   for (const Verdict& v : d.verdicts) {
-    if (v.allowed || v.rule.empty() || out.find("," + v.rule + ",") != std::string::npos) continue;
-    out += (out.empty() ? "," : "") + v.rule + ",";
+    const std::string rule(v.rule);
+    if (v.allowed || rule.empty() || out.find("," + rule + ",") != std::string::npos) continue;
+    out += (out.empty() ? "," : "") + rule + ",";
   }
   return out;
 }
@@ -75,6 +77,16 @@ void Service::stop() {
 
 // --- start: replay or bootstrap ---------------------------------------------------------
 
+namespace {
+
+// A replayed decision in the format of the stored one: logs written before
+// decisions carried their structured reason ("why") are compared without it.
+wire::Json same_format(const wire::Json& replayed, const std::string& stored) {
+  return stored.find("\"why\"") == std::string::npos ? wire::without_why(replayed) : replayed;
+}
+
+}  // namespace
+
 void Service::replay() {
   const auto t0 = Steady::now();
   const auto& sectors = config::known_sectors();
@@ -88,8 +100,8 @@ void Service::replay() {
     replay_.decisions += static_cast<std::int64_t>(r.decisions.size());
     const std::size_t n = std::max(replayed.size(), r.decisions.size());
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string again = i < replayed.size() ? replayed[i].dump() : "(none)";
       const std::string stored = i < r.decisions.size() ? r.decisions[i].body : "(none)";
+      const std::string again = i >= replayed.size() ? "(none)" : same_format(replayed[i], stored).dump();
       if (again == stored) continue;
       if (replay_.mismatched++ == 0) {
         replay_.first_mismatch = fmt::format("event {} ({}), decision {}: stored {} but the replay gives {}", r.seq,
@@ -247,7 +259,7 @@ std::vector<wire::Json> Service::decisions_json(const std::vector<Decision>& ds)
   auto node_name = [&](int i) { return nodes[static_cast<std::size_t>(i)].name; };
   std::vector<wire::Json> out;
   out.reserve(ds.size());
-  for (const Decision& d : ds) out.push_back(wire::decision_json(d, node_name));
+  for (const Decision& d : ds) out.push_back(wire::decision_json(d, node_name, state_.policy()));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "suanli/wire/codec.h"
+#include "suanli/policy/reason_text.h"
 
 namespace suanli::server {
 namespace {
@@ -31,9 +32,9 @@ Json usage_json(const live::Usage& u) {
           {"share_compute", optional_share(u.share_compute())}};
 }
 
-Json job_view(const live::LiveState& s, const live::JobRecord& r) {
+Json job_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang lang) {
   Json verdicts = Json::array();
-  for (const Verdict& v : r.verdicts) verdicts.push_back(wire::verdict_json(v));
+  for (const Verdict& v : r.last.verdicts) verdicts.push_back(wire::verdict_json(v, s.policy(), lang));
   Json j = {{"id", r.id},
             {"tenant", r.tenant},
             {"class", r.class_name.empty() ? Json(nullptr) : Json(r.class_name)},
@@ -48,7 +49,7 @@ Json job_view(const live::LiveState& s, const live::JobRecord& r) {
             {"accelerator", r.accelerator.empty() ? Json(nullptr) : Json(r.accelerator)},
             {"nodes", r.nodes},
             {"devices", r.devices},
-            {"reason", r.reason},
+            {"reason", s.reason(r, lang)},
             {"verdicts", verdicts},
             {"placements", r.placements},
             {"preemptions", r.preemptions},
@@ -61,8 +62,8 @@ Json job_view(const live::LiveState& s, const live::JobRecord& r) {
   return j;
 }
 
-Json explain_view(const live::LiveState& s, const live::JobRecord& r) {
-  Json j = {{"job", r.id}, {"status", live::name(r.status)}, {"reason", r.reason}};
+Json explain_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang lang) {
+  Json j = {{"job", r.id}, {"status", live::name(r.status)}, {"reason", s.reason(r, lang)}};
   if (r.status == live::JobStatus::Placed || r.status == live::JobStatus::Running) {
     j["runs_on"] = {{"accelerator", r.accelerator}, {"nodes", r.nodes}, {"devices", r.devices},
                     {"since", r.placed_at}, {"expected_end_at", r.expected_end}};
@@ -79,18 +80,18 @@ Json explain_view(const live::LiveState& s, const live::JobRecord& r) {
                             {"runtime_s", o.runtime},
                             {"tokens_per_s", o.cap->tokens_per_s},
                             {"allowed", o.verdict.allowed},
-                            {"reason", o.verdict.reason},
+                            {"reason", render(o.verdict, s.policy(), lang)},
                             {"pool_free_devices", pools[static_cast<std::size_t>(o.pool)].free_devices}});
     }
     for (const Verdict& v : it->second.denied) {
-      Json c = wire::verdict_json(v);
+      Json c = wire::verdict_json(v, s.policy(), lang);
       c["origin"] = name(s.catalog().accelerator(v.accelerator).origin);
       candidates.push_back(std::move(c));
     }
   }
   j["candidates"] = std::move(candidates);
   Json verdicts = Json::array();
-  for (const Verdict& v : r.verdicts) verdicts.push_back(wire::verdict_json(v));
+  for (const Verdict& v : r.last.verdicts) verdicts.push_back(wire::verdict_json(v, s.policy(), lang));
   j["verdicts"] = std::move(verdicts);
   return j;
 }

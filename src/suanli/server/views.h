@@ -10,15 +10,17 @@
 #include <optional>
 #include <string>
 
+#include "suanli/i18n/lang.h"
 #include "suanli/live/live_state.h"
 #include "suanli/wire/json_reader.h"
 
 namespace suanli::server {
 
-wire::Json job_view(const live::LiveState& s, const live::JobRecord& r);
+// Reasons (the job's, its verdicts') are written in `lang`; keys and ids never change.
+wire::Json job_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang lang = i18n::Lang::En);
 // Where a job runs or why it waits: the options the scheduler weighs for it
 // now (each accelerator model: devices, modelled runtime, the policy's word).
-wire::Json explain_view(const live::LiveState& s, const live::JobRecord& r);
+wire::Json explain_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang lang = i18n::Lang::En);
 wire::Json nodes_view(const live::LiveState& s);
 wire::Json fleet_view(const live::LiveState& s, Seconds from, Seconds to, Seconds now);
 wire::Json tenant_view(const live::LiveState& s, const Tenant& t, Seconds from, Seconds to, Seconds now);

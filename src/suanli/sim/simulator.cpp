@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "suanli/model/error.h"
+#include "suanli/policy/reason_text.h"
 
 namespace suanli {
 namespace {
@@ -229,7 +230,7 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
         SUANLI_ASSERT(it != running_.end());
         account_stop(r, it->second, now);
         r.preemptions += 1;
-        if (shock >= 0 && d.reason.rfind("displaced", 0) == 0) {
+        if (shock >= 0 && d.reason.displaced()) {
           ShockRecord& sh = result_.shocks[shock];
           sh.displaced_jobs += 1;
           sh.recovered_after = -1;  // a new wave of displaced jobs
@@ -238,12 +239,12 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           displaced_by_[d.job] = {shock, left_h * it->second.devices};
         }
         running_.erase(it);
-        log(now, fmt::format("preempt job={} acc={} reason=\"{}\"", d.job, d.accelerator, d.reason));
+        log(now, fmt::format("preempt job={} acc={} reason=\"{}\"", d.job, d.accelerator, english(d, s_.policy)));
         break;
       }
       case Decision::Kind::Reject: {
         r.rejected = true;
-        r.reject_reason = d.reason;
+        r.reject_reason = english(d, s_.policy);
         if (auto it = displaced_by_.find(d.job); it != displaced_by_.end()) {
           ShockRecord& sh = result_.shocks[it->second.first];
           sh.displaced_rejected += 1;
@@ -254,11 +255,11 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           }
           displaced_by_.erase(it);
         }
-        log(now, fmt::format("reject job={} reason=\"{}\"", d.job, d.reason));
+        log(now, fmt::format("reject job={} reason=\"{}\"", d.job, r.reject_reason));
         break;
       }
       case Decision::Kind::Defer:
-        log(now, fmt::format("defer job={} reason=\"{}\"", d.job, d.reason));
+        log(now, fmt::format("defer job={} reason=\"{}\"", d.job, english(d, s_.policy)));
         break;
     }
   }

@@ -45,7 +45,7 @@ struct DecisionRow {
   std::string tenant;
   std::string rules;        // rules that denied something in it, ",a,b," ("" if none)
   std::string accelerator;
-  std::string body;         // JSON (wire::decision_json)
+  std::string body;         // JSON (wire::decision_json; its "why" keeps the rule ids and parameters)
 };
 
 struct Record {

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "suanli/catalog/job_shape.h"
+#include "suanli/policy/reason_text.h"
+#include "suanli/wire/reason_json.h"
 
 namespace suanli::wire {
 
@@ -60,14 +62,15 @@ Json tenant_json(const Tenant& t) {
   return j;
 }
 
-Json verdict_json(const Verdict& v) {
-  Json j = {{"accelerator", v.accelerator}, {"allowed", v.allowed}, {"reason", v.reason}};
-  if (!v.rule.empty()) j["rule"] = v.rule;
+Json verdict_json(const Verdict& v, const PolicySpec& policy, i18n::Lang lang) {
+  Json j = {{"accelerator", v.accelerator}, {"allowed", v.allowed}, {"reason", render(v, policy, lang)}};
+  if (!v.rule.empty()) j["rule"] = std::string(v.rule);
+  j["why"] = why_json(v);
   return j;
 }
 
-Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name) {
-  Json j = {{"kind", name(d.kind)}, {"job", d.job}, {"at", d.at}, {"reason", d.reason}};
+Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name, const PolicySpec& policy) {
+  Json j = {{"kind", name(d.kind)}, {"job", d.job}, {"at", d.at}, {"reason", english(d, policy)}, {"why", why_json(d)}};
   if (!d.accelerator.empty()) j["accelerator"] = d.accelerator;
   if (!d.nodes.empty()) {
     Json nodes = Json::array();
@@ -94,7 +97,7 @@ Json decision_json(const Decision& d, const std::function<std::string(int)>& nod
   }
   if (!d.verdicts.empty()) {
     Json vs = Json::array();
-    for (const Verdict& v : d.verdicts) vs.push_back(verdict_json(v));
+    for (const Verdict& v : d.verdicts) vs.push_back(verdict_json(v, policy));
     j["verdicts"] = std::move(vs);
   }
   return j;

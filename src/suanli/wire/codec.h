@@ -22,10 +22,12 @@
 #include <vector>
 
 #include "suanli/catalog/catalog.h"
+#include "suanli/i18n/lang.h"
 #include "suanli/live/command.h"
 #include "suanli/model/decision.h"
 #include "suanli/model/fleet.h"
 #include "suanli/model/job.h"
+#include "suanli/model/policy_spec.h"
 #include "suanli/wire/json_reader.h"
 
 namespace suanli::wire {
@@ -34,9 +36,12 @@ namespace suanli::wire {
 Json job_shape_json(const JobClass& shape);
 Json node_group_json(const NodeGroup& g);
 Json tenant_json(const Tenant& t);
-Json verdict_json(const Verdict& v);
+// Reasons are rendered under `policy`, the one they were made under, in
+// English unless asked (a decision's stored JSON is English; its "why" lets
+// wire::localized() render it again in either language: wire/reason_json.h).
+Json verdict_json(const Verdict& v, const PolicySpec& policy, i18n::Lang lang = i18n::Lang::En);
 // Node indices in decisions are shown by name through `node_name`.
-Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name);
+Json decision_json(const Decision& d, const std::function<std::string(int)>& node_name, const PolicySpec& policy);
 Json command_json(const live::Command& c);
 
 // --- decoders ---------------------------------------------------------------------

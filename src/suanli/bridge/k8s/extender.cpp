@@ -11,6 +11,7 @@
 #include "suanli/model/error.h"
 #include "suanli/policy/capability.h"
 #include "suanli/wire/codec.h"
+#include "suanli/policy/reason_text.h"
 
 namespace suanli::bridge::k8s {
 namespace {
@@ -424,14 +425,14 @@ std::vector<NodeVerdict> Extender::judge(const PodRequest& pod, const Snapshot& 
       m.v.reason = fmt::format("suanli: {} cannot run it: {}", a.id, cap.why);
     } else if (const Verdict rules = policy.judge_rules(*tenant, a, gap); !rules.allowed) {
       m.v.result = Result::Unresolvable;
-      m.v.reason = fmt::format("suanli: {}: {}", rules.rule, rules.reason);
+      m.v.reason = fmt::format("suanli: {}: {}", rules.rule, english(rules, snap.policy));
     } else if (tenant->quota_devices > 0 && snap.tenant_devices_in_use + cap.device_units() > tenant->quota_devices + 1e-9) {
       m.v.result = Result::Failed;
       m.v.reason = fmt::format("suanli: quota: {}'s quota of {} devices would be exceeded ({:g} in use, {:g} more)",
                                tenant->name, tenant->quota_devices, snap.tenant_devices_in_use, cap.device_units());
     } else if (const Verdict capped = policy.judge_cap(a, tenant->name, cap.device_units(), use); !capped.allowed) {
       m.v.result = Result::Failed;
-      m.v.reason = fmt::format("suanli: {}: {}", capped.rule, capped.reason);
+      m.v.reason = fmt::format("suanli: {}: {}", capped.rule, english(capped, snap.policy));
     } else {
       const Seconds t = runtime(pod.shape, cap, work);
       m.v.runtime_s = static_cast<double>(t);
@@ -595,7 +596,7 @@ std::string Extender::bind_recorded(const BindingArgs& b, const PodRequest& pod,
       if (!r) return fmt::format("job {} is gone", o.job);
       const bool holds = (r->status == live::JobStatus::Placed || r->status == live::JobStatus::Running) &&
                          std::find(r->nodes.begin(), r->nodes.end(), b.node) != r->nodes.end();
-      return holds ? "" : fmt::format("the pod was recorded before as job {} ({}: {})", o.job, live::name(r->status), r->reason);
+      return holds ? "" : fmt::format("the pod was recorded before as job {} ({}: {})", o.job, live::name(r->status), s.reason(*r));
     });
     if (!why.empty()) return "suanli: " + why;
   } else {
