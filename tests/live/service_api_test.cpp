@@ -209,6 +209,74 @@ TEST_F(Api, CriticalTenantRunsDomesticAndACudaOnlyClassIsAGapJob) {
   EXPECT_EQ(ex.body["trail"][0]["kind"], "reject");
 }
 
+// Reasons in the language asked for: ?lang (en, zh, tags), else
+// Accept-Language, else English; keys, ids and numbers stay the same.
+TEST_F(Api, ReasonsComeInTheLanguageAskedFor) {
+  const std::string kCiiEn = "critical-infrastructure tenants run on domestic accelerators only";
+  const std::string kCiiZh = "关键信息基础设施租户仅使用国产加速卡";  // data/policies/seed.yaml's reason_zh
+  Client bank = as(bank_);
+  Json cuda = {{"kind", "finetune"}, {"model", "llama-3.1-8b"}, {"devices", 8}, {"work_tokens", 1e9}, {"stacks", {"cuda"}}};
+  const Reply rej = bank.post("/v1/jobs?lang=zh-CN", cuda);
+  ASSERT_EQ(rej.status, 201) << rej.text;
+  const Json& job = rej.body["job"];
+  ASSERT_EQ(job["status"], "rejected");
+  EXPECT_NE(job["reason"].get<std::string>().find("政策允许的加速卡均无法运行该作业"), std::string::npos) << job;
+  EXPECT_NE(job["reason"].get<std::string>().find("cii-domestic-only"), std::string::npos) << "the rule id stays";
+  ASSERT_FALSE(job["verdicts"].empty());
+  EXPECT_EQ(job["verdicts"][0]["reason"], "bank（金融）：" + kCiiZh);
+  EXPECT_EQ(job["verdicts"][0]["rule"], "cii-domestic-only");
+  EXPECT_EQ(rej.body["applied"]["decisions"][0]["reason"], job["reason"]);
+  const std::string id = std::to_string(job["id"].get<std::int64_t>());
+
+  // The same job in English: by default, by ?lang=en, by Accept-Language.
+  const Reply en = bank.get("/v1/jobs/" + id);
+  EXPECT_EQ(en.body["verdicts"][0]["reason"], "bank (finance): " + kCiiEn);
+  EXPECT_NE(en.body["reason"].get<std::string>().find("no accelerator the policy allows can run it"), std::string::npos);
+  Client zh = as(bank_);
+  zh.set_accept_language("zh-CN,zh;q=0.9,en;q=0.8");
+  EXPECT_EQ(zh.get("/v1/jobs/" + id).body["reason"], job["reason"]);
+  EXPECT_EQ(zh.get("/v1/jobs/" + id + "?lang=en").body["reason"], en.body["reason"]) << "?lang wins";
+  Client en_first = as(bank_);
+  en_first.set_accept_language("en-US,en;q=0.9,zh;q=0.5");
+  EXPECT_EQ(en_first.get("/v1/jobs/" + id).body["reason"], en.body["reason"]);
+
+  // Explain, the audit log and its trail render the stored decision again, from its "why".
+  const Reply ex = bank.get("/v1/jobs/" + id + "/explain?lang=zh");
+  ASSERT_EQ(ex.status, 200) << ex.text;
+  EXPECT_EQ(ex.body["reason"], job["reason"]);
+  EXPECT_EQ(ex.body["trail"][0]["reason"], job["reason"]);
+  EXPECT_EQ(ex.body["verdicts"][0]["reason"], "bank（金融）：" + kCiiZh);
+  EXPECT_EQ(ex.body["trail"][0]["verdicts"][0]["reason"], "bank（金融）：" + kCiiZh);
+  const Reply audit = bank.get("/v1/decisions?job=" + id + "&lang=zh");
+  ASSERT_EQ(audit.status, 200) << audit.text;
+  ASSERT_EQ(audit.body["decisions"].size(), 1u);
+  const Json& d = audit.body["decisions"][0];
+  EXPECT_EQ(d["reason"], job["reason"]);
+  EXPECT_EQ(d["why"]["code"], "nothing-allowed");
+  EXPECT_EQ(d["verdicts"][0]["why"]["why"], "critical-tenant");
+  EXPECT_EQ(d["verdicts"][0]["why"]["sector"], "finance");
+  EXPECT_EQ(bank.get("/v1/decisions?job=" + id).body["decisions"][0]["reason"], en.body["reason"]);
+
+  // The policy's rules and check.
+  const Json rules = bank.get("/v1/scenario?lang=zh").body["policy"]["rules"];
+  EXPECT_EQ(rules[0]["id"], "cii-domestic-only");
+  EXPECT_EQ(rules[0]["reason"], kCiiZh);
+  EXPECT_EQ(bank.get("/v1/scenario").body["policy"]["rules"][0]["reason"], kCiiEn);
+  const Reply check = bank.get("/v1/check?lang=zh");
+  ASSERT_EQ(check.status, 200) << check.text;
+  EXPECT_NE(check.text.find("国产加速卡"), std::string::npos) << check.text.substr(0, 500);
+
+  // Another language is a 400 at ?lang, before anything is done.
+  const std::int64_t before = job_count();
+  for (const char* bad : {"fr", "", "zz-CN"}) {
+    const Reply r = bank.post(std::string("/v1/jobs?lang=") + bad, cuda);
+    expect_error(r, 400, "invalid");
+    EXPECT_EQ(r.body["error"]["path"], "?lang") << r.text;
+  }
+  expect_error(bank.get("/v1/decisions?lang=de"), 400, "invalid");
+  EXPECT_EQ(job_count(), before);
+}
+
 TEST_F(Api, BadInputIsA400WithTheJsonPathAndChangesNothing) {
   Client llm = as(llm_);
   const std::int64_t before = job_count();

@@ -5,6 +5,8 @@
 //  - a log whose decisions no longer replay the same is refused at start.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -212,6 +214,38 @@ TEST(ReplayCheck, AStoredDecisionThatNoLongerReplaysTheSameStopsTheStart) {
   EXPECT_NE(out.find("differ from the stored ones"), std::string::npos) << out;
   SuanliServer accepted(dir.path(), "sqlite:" + path, {"--accept-replay-changes"});
   EXPECT_EQ(Client(accepted.port()).get("/readyz").status, 200);
+}
+
+// A log written before decisions kept their reason as data ("why") still
+// replays, and its decisions read in Chinese as their English text, marked.
+TEST(ReplayCheck, ALogWithoutStructuredReasonsReplaysAndShowsItsEnglishMarked) {
+  TempDir dir;
+  const std::string path = (dir.path() / "log.db").string();
+  std::string token;
+  {
+    SuanliServer server(dir.path(), "sqlite:" + path);
+    token = server.token("operator");
+    Client op(server.port(), token);
+    ASSERT_EQ(op.post("/v1/jobs", {{"class", "bank-embed-batch"}}).status, 201);
+    EXPECT_EQ(server.stop(), "exit 0");
+  }
+  std::string out;
+  std::string strip = "UPDATE decisions SET body = json_remove(body, '$.why'";
+  for (int i = 0; i < 20; ++i) strip += ", '$.verdicts[" + std::to_string(i) + "].why'";
+  strip += ")";
+  ASSERT_EQ(run({"/usr/bin/sqlite3", path, strip}, out), 0) << out;
+  ASSERT_EQ(run({"/usr/bin/sqlite3", path, "SELECT count(*) FROM decisions WHERE body LIKE '%\"why\"%'"}, out), 0);
+  ASSERT_EQ(out, "0\n") << "the old format has no why";
+  SuanliServer server(dir.path(), "sqlite:" + path);
+  Client op(server.port(), token);
+  const Reply zh = op.get("/v1/decisions?lang=zh");
+  ASSERT_EQ(zh.status, 200) << zh.text << server.output();
+  ASSERT_FALSE(zh.body["decisions"].empty());
+  const Json& d = zh.body["decisions"].back();
+  EXPECT_EQ(d["reason"].get<std::string>().rfind("[EN] placed on ", 0), 0u) << d;
+  EXPECT_FALSE(d.contains("why"));
+  const Reply en = op.get("/v1/decisions");
+  EXPECT_EQ(en.body["decisions"].back()["reason"].get<std::string>().rfind("placed on ", 0), 0u) << en.text;
 }
 
 TEST(ReplayCheck, AStoreMadeForAnotherScenarioIsRefused) {

@@ -27,32 +27,33 @@ Reply Client::wrap(bool ok, int status, const std::string& body) {
 }
 
 namespace {
-httplib::Headers headers(const std::string& token) {
+httplib::Headers headers(const std::string& token, const std::string& accept_language) {
   httplib::Headers h;
   if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+  if (!accept_language.empty()) h.emplace("Accept-Language", accept_language);
   return h;
 }
 }  // namespace
 
 Reply Client::get(const std::string& path) {
-  auto r = http_->Get(path.c_str(), headers(token_));
+  auto r = http_->Get(path.c_str(), headers(token_, accept_language_));
   return wrap(static_cast<bool>(r), r ? r->status : 0, r ? r->body : "");
 }
 
 Reply Client::post(const std::string& path, const Json& body) { return post_raw(path, body.dump()); }
 
 Reply Client::post_raw(const std::string& path, const std::string& body, const std::string& type) {
-  auto r = http_->Post(path.c_str(), headers(token_), body, type.c_str());
+  auto r = http_->Post(path.c_str(), headers(token_, accept_language_), body, type.c_str());
   return wrap(static_cast<bool>(r), r ? r->status : 0, r ? r->body : "");
 }
 
 Reply Client::put(const std::string& path, const Json& body) {
-  auto r = http_->Put(path.c_str(), headers(token_), body.dump(), "application/json");
+  auto r = http_->Put(path.c_str(), headers(token_, accept_language_), body.dump(), "application/json");
   return wrap(static_cast<bool>(r), r ? r->status : 0, r ? r->body : "");
 }
 
 Reply Client::del(const std::string& path) {
-  auto r = http_->Delete(path.c_str(), headers(token_));
+  auto r = http_->Delete(path.c_str(), headers(token_, accept_language_));
   return wrap(static_cast<bool>(r), r ? r->status : 0, r ? r->body : "");
 }
 

@@ -36,11 +36,14 @@ class Client {
   Reply put(const std::string& path, const Json& body);
   Reply del(const std::string& path);
   void set_token(std::string token) { token_ = std::move(token); }
+  // Sent as Accept-Language with every request ("" = none).
+  void set_accept_language(std::string value) { accept_language_ = std::move(value); }
 
  private:
   Reply wrap(bool ok, int status, const std::string& body);
   std::unique_ptr<httplib::Client> http_;
   std::string token_;
+  std::string accept_language_;
 };
 
 // A temporary directory for one test; removed by the destructor.
