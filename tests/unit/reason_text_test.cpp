@@ -58,7 +58,8 @@ std::vector<ReasonPart> all_parts() {
           {.kind = K::Capped, .accelerator = "h800"},
           {.kind = K::Denied, .accelerator = "h20", .rule = rule::kCiiDomesticOnly},
           {.kind = K::CannotRun, .accelerator = "mlu370", .text = "not ported to its software stack"},
-          {.kind = K::TooFew, .accelerator = "h800", .devices = 64, .count = 32}};
+          {.kind = K::TooFew, .accelerator = "h800", .devices = 64, .count = 32},
+          {.kind = K::CannotRun, .accelerator = "mlu370", .rule = rule::kPortedStack, .text = "neuware"}};
 }
 
 // One decision for each reason code, with every verdict kind behind it.
@@ -133,6 +134,17 @@ TEST(ReasonText, SentencesInEachLanguage) {
   Decision cannot;
   cannot.reason = {.code = Reason::Code::CannotRunOn, .accelerator = "mlu370", .text = "not ported"};
   EXPECT_EQ(render(cannot, policy, Lang::Zh), "mlu370 无法运行该作业：[EN] not ported");
+  // Not ported to a chip's stack is data, said in both languages.
+  Decision rejected;
+  rejected.kind = Decision::Kind::Reject;
+  rejected.reason = {.code = Reason::Code::NothingCanRun, .parts = {all_parts().back(), all_parts()[6]}};
+  EXPECT_EQ(render(rejected, policy, Lang::En), "no accelerator in the fleet can run it (mlu370: the job is not ported "
+                                                "to neuware; h800: needs 64 devices, the fleet has 32)");
+  EXPECT_EQ(render(rejected, policy, Lang::Zh),
+            "集群中没有加速卡能运行该作业（mlu370：作业未适配 neuware 软件栈；h800：需要 64 张卡，集群只有 32 张）");
+  cannot.reason.rule = rule::kPortedStack;
+  cannot.reason.text = "cann";
+  EXPECT_EQ(render(cannot, policy, Lang::En), "mlu370 cannot run it: the job is not ported to cann");
 }
 
 TEST(ReasonText, ARuleReasonGivenInOneLanguageShowsMarkedInTheOther) {

@@ -68,12 +68,13 @@ struct ReasonPart {
     Quota,      // the tenant's quota of `count` devices is reached
     Capped,     // denied by imported-cap at the current load
     Denied,     // denied by `rule`, whatever the load
-    CannotRun,  // cannot run it at all: `text` (the performance model's reason)
+    CannotRun,  // cannot run it at all: `text` (the performance model's reason; with `rule`
+                // rule::kPortedStack, the job is not ported and `text` is the chip's software stack)
     TooFew,     // needs `devices` devices, the fleet has `count`
   };
   Kind kind = Kind::Busy;
   std::string accelerator{};
-  std::string_view rule{};  // Denied
+  std::string_view rule{};  // Denied; CannotRun: kPortedStack when not ported
   int devices = 0;        // Busy (whole), TooFew
   int milli = 0;          // Busy (a share)
   int mem_mib = 0;        // Busy (a share)
@@ -111,7 +112,8 @@ struct Reason {
   Code code = Code::None;
   std::string accelerator{};
   std::string name{};          // a node or node group
-  std::string text{};          // a label or note
+  std::string text{};          // a label or note; CannotRunOn: the performance model's words, or the stack
+  std::string_view rule{};     // CannotRunOn: rule::kPortedStack when the job is not ported (`text` is the stack)
   std::int64_t job = 0;      // Preempted: the preempting job
   int priority = 0;          // Preempted: the preempting job's
   int other = 0;             // Preempted: the victim's

@@ -27,6 +27,13 @@ std::string english_only(const std::string& text, Lang lang) {
   return lang == Lang::Zh ? std::string(kMarkEnglish) + text : text;
 }
 
+// Why a chip cannot run a job: not ported to its stack (in either language),
+// or the performance model's words (English only).
+std::string cannot_run(std::string_view rule, const std::string& text, Lang lang) {
+  if (rule == rule::kPortedStack) return tr(lang, "check.not_ported", arg("stack", text));
+  return english_only(text, lang);
+}
+
 // A part of a wait ("no h200 capacity free (8 devices needed)") or of a
 // rejection ("h200: needs 64 devices, the fleet has 32").
 std::string part_text(const ReasonPart& p, bool rejection, Lang lang) {
@@ -41,7 +48,7 @@ std::string part_text(const ReasonPart& p, bool rejection, Lang lang) {
     case K::Capped: return tr(lang, "reason.part_denied", acc, arg("rule", rule::kImportedCap));
     case K::Denied:
       return tr(lang, rejection ? "reason.part_denied_rejection" : "reason.part_denied", acc, arg("rule", p.rule));
-    case K::CannotRun: return tr(lang, "reason.part_cannot_run", acc, arg("text", english_only(p.text, lang)));
+    case K::CannotRun: return tr(lang, "reason.part_cannot_run", acc, arg("text", cannot_run(p.rule, p.text, lang)));
     case K::TooFew: return tr(lang, "reason.part_too_few", acc, arg("devices", p.devices), arg("count", p.count));
   }
   return "";
@@ -85,7 +92,7 @@ std::string reason_text(const Reason& r, Lang lang) {
       return tr(lang, "reason.node_too_small", arg("acc", r.accelerator), arg("devices", r.devices), name,
                 arg("count", r.count));
     case C::CannotRunOn:
-      return tr(lang, "reason.cannot_run_on", arg("acc", r.accelerator), arg("text", english_only(r.text, lang)));
+      return tr(lang, "reason.cannot_run_on", arg("acc", r.accelerator), arg("text", cannot_run(r.rule, r.text, lang)));
     case C::QuotaReached: return tr(lang, "reason.quota_reached", arg("count", r.count));
     case C::NoRoomForShare: return tr(lang, "reason.no_room_for_share", name, arg("share", share(r.milli)));
     case C::NodeBusy: return tr(lang, "reason.node_busy", name, arg("count", r.count), arg("devices", r.devices));

@@ -9,7 +9,8 @@
 // policy gives it in the other language only. Texts that exist in English
 // only (the performance model's reason why a job cannot run on a chip, notes
 // given by operators) appear as written; in Chinese the model's text is
-// marked "[EN] ".
+// marked "[EN] ". A job not ported to a chip's software stack is said in
+// either language (the reason carries rule::kPortedStack and the stack).
 //
 // Pure; thread-safe. REQUIRES for render(Reason): r.code is not Placed or
 // PinnedDenied (those quote the Decision's verdict: render the Decision).

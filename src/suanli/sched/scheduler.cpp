@@ -113,8 +113,9 @@ void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, 
       if (v.accelerator == a.id) return refuse({.code = C::PinnedDenied, .accelerator = a.id}, {v});
     }
     const Capability& cap = capabilities_.get(j.job.shape, a);
-    return refuse(cap.feasible ? too_small(cap.devices)
-                               : Reason{.code = C::CannotRunOn, .accelerator = a.id, .text = cap.why});
+    if (cap.feasible) return refuse(too_small(cap.devices));
+    return refuse(cap.not_ported ? Reason{.code = C::CannotRunOn, .accelerator = a.id, .text = a.stack, .rule = rule::kPortedStack}
+                                 : Reason{.code = C::CannotRunOn, .accelerator = a.id, .text = cap.why});
   }
   const std::int64_t milli = o->cap->milli_units();
   if (quota_denies(j, milli)) return refuse({.code = C::QuotaReached, .count = tenants_[j.tenant].quota_devices});
@@ -467,7 +468,9 @@ std::optional<Reason> Scheduler::infeasible_everywhere(JobState& j) {
     if (p.alive_nodes == 0) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
     if (!cap.feasible) {
-      why.parts.push_back({.kind = K::CannotRun, .accelerator = p.accelerator->id, .text = cap.why});
+      why.parts.push_back(cap.not_ported ? ReasonPart{.kind = K::CannotRun, .accelerator = p.accelerator->id,
+                                                      .rule = rule::kPortedStack, .text = p.accelerator->stack}
+                                         : ReasonPart{.kind = K::CannotRun, .accelerator = p.accelerator->id, .text = cap.why});
     } else if (cap.devices > p.total_devices) {
       why.parts.push_back(
           {.kind = K::TooFew, .accelerator = p.accelerator->id, .devices = cap.devices, .count = p.total_devices});

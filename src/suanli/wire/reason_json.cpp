@@ -140,6 +140,7 @@ Reason read_reason(const JsonReader& r) {
   x.accelerator = opt_text(r, "accelerator");
   x.name = opt_text(r, "name");
   x.text = opt_text(r, "text");
+  if (r.has("rule")) x.rule = read_rule(r.at("rule"));
   x.job = r.opt_integer("job").value_or(0);
   x.priority = opt_int(r, "priority");
   x.other = opt_int(r, "other");
@@ -182,6 +183,7 @@ Json why_json(const Decision& d) {
   put(j, "accelerator", x.accelerator);
   put(j, "name", x.name);
   put(j, "text", x.text);
+  put(j, "rule", x.rule);
   put(j, "job", x.job);
   put(j, "priority", std::int64_t{x.priority});
   put(j, "other", std::int64_t{x.other});
@@ -220,7 +222,7 @@ Decision read_decision_why(const JsonReader& r) {
   d.accelerator = opt_text(r, "accelerator");
   d.violation = r.opt_bool("violation").value_or(false);
   const JsonReader why = r.at("why");
-  why.expect_object({"code", "accelerator", "name", "text", "job", "priority", "other", "devices", "milli", "count",
+  why.expect_object({"code", "accelerator", "name", "text", "rule", "job", "priority", "other", "devices", "milli", "count",
                      "drain", "not_requeued", "parts", "kept", "elapsed"});
   d.reason = read_reason(why);
   d.kept = why.opt_integer("kept").value_or(0);
