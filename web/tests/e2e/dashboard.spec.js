@@ -18,11 +18,18 @@ const WORDS = {
     lang: 'zh-CN', share: '国产化率', imported: '进口芯片使用范围', signIn: '登录', operator: '运维人员', tenant: '租户',
     placed: '已调度', refused: '已拒绝', cut: '断供', cii: '关键信息基础设施仅用国产芯片', denied: '拒绝', finance: '金融',
     other: 'en', otherShare: 'Domestic share',
+    // The refusal's words as the API writes them (policy/reason_text.h; the rule's
+    // reason_zh of data/policies/seed.yaml), and a chip's Chinese name (catalog name_zh).
+    refusal: '政策允许的加速卡均无法运行该作业', notPorted: '作业未适配 cann 软件栈',
+    ciiReason: 'bank（金融）：关键信息基础设施租户仅使用国产加速卡', chip910c: '昇腾 910C',
   },
   en: {
     lang: 'en', share: 'Domestic share', imported: 'Imported scope', signIn: 'Sign in', operator: 'Operator', tenant: 'Tenant',
     placed: 'Placed', refused: 'Refused', cut: 'Cut', cii: 'Critical information infrastructure: domestic only', denied: 'Denied',
     finance: 'Finance', other: 'zh-CN', otherShare: '国产化率',
+    refusal: 'no accelerator the policy allows can run it', notPorted: 'the job is not ported to cann',
+    ciiReason: 'bank (finance): critical-infrastructure tenants run on domestic accelerators only',
+    chip910c: 'Huawei Ascend 910C',
   },
 };
 const CATALOGUE = { 'zh-CN': catalogue('zh-CN.json'), en: catalogue('en.json') };
@@ -84,6 +91,7 @@ test('operator: submit, placed, import cut, share, scope and queue change', asyn
     await expect(page.getByTestId('kpi-share').locator('h3')).toHaveText(w.share);
     await expect(page.getByTestId('kpi-imported').locator('h3')).toHaveText(w.imported);
     await expect(page.getByTestId('kpi-imported').locator('.value')).toHaveText(/^0 \/ /);
+    await expect(page.locator('[data-testid=fleet] tr[data-accelerator="ascend-910c"] td').first()).toHaveText(w.chip910c);
     for (const id of ['h800', 'h20', 'ascend-910c']) {
       await expect(page.locator(`[data-testid=fleet] tr[data-accelerator="${id}"] td`).first()).toHaveText(chipName(model(id), lang));
     }
@@ -191,12 +199,16 @@ test('tenant: own figures only, a refusal with its rule', async ({ page }, testI
   const job = await server.api('/v1/jobs/1', server.tokens.bank, { lang: apiLang });
   expect(job.status).toBe('rejected');
   await expect(result.locator('.reason')).toHaveText(job.reason);
+  // The refusal reason in the page's language, not only what the API said.
+  await expect(result.locator('.reason')).toContainText(w.refusal);
+  await expect(result.locator('.reason')).toContainText(w.notPorted);
   await result.getByRole('link').click();
   const denied = page.locator('[data-testid=candidates] tr.denied');
   await expect(denied).toHaveCount(2);
   await expect(denied.first()).toContainText(w.cii);
   await expect(denied.first()).toContainText(w.denied);
   await expect(denied.first().locator('td.reason')).toHaveText(job.verdicts[0].reason);
+  await expect(denied.first().locator('td.reason')).toHaveText(w.ciiReason);
 
   // The audit log, filtered to refusals: the decision with the rule that denied.
   await tab(page, m, 'nav.audit');
@@ -205,6 +217,7 @@ test('tenant: own figures only, a refusal with its rule', async ({ page }, testI
   const decisions = page.locator('[data-testid=decisions] tbody tr');
   await expect(decisions).toHaveCount(1);
   await expect(decisions.first()).toContainText(w.cii);
+  await expect(decisions.first().locator('td.reason')).toContainText(w.refusal);
 
   // A job placed, then cancelled from the queue.
   await tab(page, m, 'nav.submit');
@@ -228,6 +241,8 @@ test('tenant: own figures only, a refusal with its rule', async ({ page }, testI
 
 test('the language switch persists, and a bad token is refused', async ({ page }, testInfo) => {
   const { w, m } = setup(testInfo);
+  // A refusal made before the switch: the queue shows its reason in the language chosen.
+  await server.api('/v1/jobs', server.tokens.bank, { method: 'POST', body: { class: 'bank-risk-serve', stacks: ['cuda'] } });
   await page.goto(server.url);
   await page.getByLabel(m('signin.token')).fill('sl_000000000000_nope');
   await page.getByRole('button', { name: w.signIn, exact: true }).click();
@@ -241,6 +256,10 @@ test('the language switch persists, and a bad token is refused', async ({ page }
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('lang', other.lang);
   await expect(page.getByTestId('kpi-share').locator('h3')).toHaveText(w.otherShare);
+  await tab(page, (id) => CATALOGUE[w.other][id], 'nav.queue');
+  const refused = page.locator('[data-testid=refused] tr[data-job="1"] td.reason');
+  await expect(refused).toContainText(other.refusal);
+  await expect(refused).not.toContainText(w.refusal);
   await page.getByRole('button', { name: CATALOGUE[w.other]['header.signout'] }).click();
   await expect(page.getByRole('button', { name: other.signIn, exact: true })).toBeVisible();
 });
