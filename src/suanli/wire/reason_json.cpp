@@ -108,6 +108,13 @@ void put(Json& j, const char* key, bool v) {
 std::string opt_text(const JsonReader& r, std::string_view key) { return r.opt_text(key).value_or(""); }
 int opt_int(const JsonReader& r, std::string_view key) { return static_cast<int>(r.opt_integer(key).value_or(0)); }
 
+// A time run, in seconds: 0 up to a century.
+Seconds read_seconds(const JsonReader& r, std::string_view key) {
+  const std::int64_t s = r.opt_integer(key).value_or(0);
+  if (s < 0 || s > 100 * 365 * kDay) r.at(key).fail(fmt::format("found {}, expected seconds from 0 to a century", s));
+  return s;
+}
+
 Json part_json(const ReasonPart& p) {
   Json j = {{"kind", to_name(kParts, p.kind)}};
   put(j, "accelerator", p.accelerator);
@@ -225,8 +232,8 @@ Decision read_decision_why(const JsonReader& r) {
   why.expect_object({"code", "accelerator", "name", "text", "rule", "job", "priority", "other", "devices", "milli", "count",
                      "drain", "not_requeued", "parts", "kept", "elapsed"});
   d.reason = read_reason(why);
-  d.kept = why.opt_integer("kept").value_or(0);
-  d.elapsed = why.opt_integer("elapsed").value_or(0);
+  d.kept = read_seconds(why, "kept");
+  d.elapsed = read_seconds(why, "elapsed");
   if (r.has("verdicts")) {
     for (const JsonReader& v : r.at("verdicts").elements("an array of verdicts")) d.verdicts.push_back(read_verdict(v));
   }
@@ -238,21 +245,34 @@ Decision read_decision_why(const JsonReader& r) {
 
 bool has_why(const Json& decision) { return decision.is_object() && decision.contains("why"); }
 
-Json localized(Json decision, const PolicySpec& policy, i18n::Lang lang) {
-  if (!has_why(decision)) {
-    if (lang == i18n::Lang::En) return decision;
-    auto mark = [](Json& j) {
-      if (j.is_object() && j.contains("reason") && j["reason"].is_string()) {
-        j["reason"] = std::string(kMarkEnglish) + j["reason"].get<std::string>();
-      }
-    };
-    mark(decision);
-    if (decision.contains("verdicts") && decision["verdicts"].is_array()) {
-      for (Json& v : decision["verdicts"]) mark(v);
+namespace {
+
+// The stored English, marked as such for a Chinese reader.
+Json english_marked(Json decision) {
+  auto mark = [](Json& j) {
+    if (j.is_object() && j.contains("reason") && j["reason"].is_string()) {
+      j["reason"] = std::string(kMarkEnglish) + j["reason"].get<std::string>();
     }
-    return decision;
+  };
+  mark(decision);
+  if (decision.is_object() && decision.contains("verdicts") && decision["verdicts"].is_array()) {
+    for (Json& v : decision["verdicts"]) mark(v);
   }
-  const Decision d = read_decision_why(JsonReader(decision, "$"));
+  return decision;
+}
+
+}  // namespace
+
+Json localized(Json decision, const PolicySpec& policy, i18n::Lang lang) {
+  if (lang == i18n::Lang::En && !has_why(decision)) return decision;
+  Decision d;
+  try {
+    if (!has_why(decision)) return english_marked(std::move(decision));
+    d = read_decision_why(JsonReader(decision, "$"));
+  } catch (const InputError&) {
+    // A damaged record: its stored English text is still the truth of what was decided.
+    return lang == i18n::Lang::En ? decision : english_marked(std::move(decision));
+  }
   decision["reason"] = render(d, policy, lang);
   for (std::size_t i = 0; i < d.verdicts.size(); ++i) decision["verdicts"][i]["reason"] = render(d.verdicts[i], policy, lang);
   return decision;

@@ -35,7 +35,9 @@ bool has_why(const Json& decision);
 
 // A stored decision's JSON with "reason" (and each verdict's) in `lang`,
 // rendered from "why" under `policy`. English from a decision without "why"
-// stays as stored; Chinese from one becomes the stored text marked "[EN] ".
+// (or with one that does not read back: a damaged record) stays as stored;
+// Chinese from one becomes the stored text marked "[EN] ". Never throws
+// InputError.
 Json localized(Json decision, const PolicySpec& policy, i18n::Lang lang);
 
 // The JSON without its "why" members: what a log written before "why"
