@@ -19,6 +19,7 @@
 #include <random>
 
 #include "suanli/config/catalog_loader.h"
+#include "suanli/policy/reason_text.h"
 #include "suanli/sched/scheduler.h"
 #include "suanli/sim/simulator.h"
 
@@ -329,6 +330,27 @@ void BM_Simulate100kJobs(benchmark::State& state) {
   state.counters["jobs"] = static_cast<double>(jobs);
 }
 BENCHMARK(BM_Simulate100kJobs)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// Rendering a decision's structured reason into words (policy/reason_text.h),
+// as the simulator's log, the API and the audit views do for each decision:
+// a wait with three parts and the verdict behind it, in English (0) or Chinese (1).
+void BM_RenderDecision(benchmark::State& state) {
+  const i18n::Lang lang = state.range(0) == 0 ? i18n::Lang::En : i18n::Lang::Zh;
+  const PolicySpec policy;
+  Decision d;
+  d.kind = Decision::Kind::Defer;
+  d.reason = {.code = Reason::Code::Waits,
+              .parts = {{.kind = ReasonPart::Kind::Busy, .accelerator = "ascend-910c", .devices = 8},
+                        {.kind = ReasonPart::Kind::Capped, .accelerator = "h20"},
+                        {.kind = ReasonPart::Kind::Denied, .accelerator = "h800", .rule = rule::kGapOnly}}};
+  Verdict v{.accelerator = "h20", .allowed = false, .rule = rule::kImportedCap, .why = VerdictWhy::FleetCap,
+            .in_use = 40, .limit = 32, .cap_share = 0.3, .fleet_devices = 108};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(render(d, policy, lang));
+    benchmark::DoNotOptimize(render(v, policy, lang));
+  }
+}
+BENCHMARK(BM_RenderDecision)->Arg(0)->Arg(1);
 
 }  // namespace
 
