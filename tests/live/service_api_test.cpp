@@ -266,6 +266,19 @@ TEST_F(Api, ReasonsComeInTheLanguageAskedFor) {
   ASSERT_EQ(check.status, 200) << check.text;
   EXPECT_NE(check.text.find("国产加速卡"), std::string::npos) << check.text.substr(0, 500);
 
+  // Nodes: why each changed last, in words of the language asked for.
+  Client op = as(op_);
+  const Json zh_nodes = op.get("/v1/nodes?lang=zh").body["nodes"];
+  const Json en_nodes = op.get("/v1/nodes").body["nodes"];
+  ASSERT_EQ(zh_nodes.size(), en_nodes.size());
+  int joined = 0;
+  for (std::size_t i = 0; i < zh_nodes.size(); ++i) {
+    if (en_nodes[i]["reason"] != "joined") continue;
+    EXPECT_EQ(zh_nodes[i]["reason"], "已加入集群");
+    ++joined;
+  }
+  EXPECT_GT(joined, 0);
+
   // Another language is a 400 at ?lang, before anything is done.
   const std::int64_t before = job_count();
   for (const char* bad : {"fr", "", "zz-CN"}) {

@@ -224,5 +224,29 @@ TEST(LiveReplay, SameCommandsSameDecisionsAndState) {
   }
 }
 
+// A node's last change is data; its words come in either language, the
+// English ones being what the scheduler's events and decisions quote.
+TEST(NodeReason, EveryWhyInBothLanguages) {
+  using W = NodeRecord::Why;
+  using i18n::Lang;
+  const NodeRecord joined{};
+  EXPECT_EQ(joined.reason(), "joined");
+  EXPECT_EQ(joined.reason(Lang::Zh), "已加入集群");
+  EXPECT_EQ(NodeRecord{.why = W::Resumed}.reason(Lang::Zh), "已恢复调度");
+  const NodeRecord drained{.status = NodeStatus::Drained, .why = W::Operator, .note = "firmware update"};
+  EXPECT_EQ(drained.reason(), "firmware update");
+  EXPECT_EQ(drained.reason(Lang::Zh), "firmware update") << "an operator's note as written";
+  const NodeRecord cut{.status = NodeStatus::Lost, .why = W::SupplyCut, .models = {"h20", "h800"}};
+  EXPECT_EQ(cut.reason(), "immediate-loss h20,h800");
+  EXPECT_EQ(cut.reason(Lang::Zh).find("h20,h800") != std::string::npos, true);
+  EXPECT_NE(cut.reason(Lang::Zh), cut.reason());
+  const NodeRecord ended{.status = NodeStatus::Retired, .why = W::SupportEnded, .models = {"h20"}};
+  EXPECT_EQ(ended.reason(), "retired: no support for h20");
+  EXPECT_EQ(ended.reason(Lang::Zh), "停止技术支持后退役：h20");
+  const NodeRecord labelled{.status = NodeStatus::Retired, .why = W::SupportEnded, .note = "H20 support ends"};
+  EXPECT_EQ(labelled.reason(), "retired: H20 support ends");
+  EXPECT_EQ(labelled.reason(Lang::Zh), "已退役：H20 support ends");
+}
+
 }  // namespace
 }  // namespace suanli::live

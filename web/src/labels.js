@@ -28,6 +28,12 @@ export const RULES = {
 };
 const JOB_KIND = { train: 'jobkind.train', finetune: 'jobkind.finetune', serve: 'jobkind.serve', 'batch-infer': 'jobkind.batch_infer' };
 const NODE_STATUS = { up: 'node.up', drained: 'node.drained', failed: 'node.failed', lost: 'node.lost', retired: 'node.retired' };
+// Vendors as the catalog writes them; in Chinese as the industry does (英伟达, 华为, ...).
+const VENDOR = {
+  NVIDIA: 'vendor.nvidia', Huawei: 'vendor.huawei', Cambricon: 'vendor.cambricon', Biren: 'vendor.biren',
+  'Moore Threads': 'vendor.moore_threads', Hygon: 'vendor.hygon', Kunlunxin: 'vendor.kunlunxin', MetaX: 'vendor.metax',
+  Iluvatar: 'vendor.iluvatar',
+};
 
 const word = (table, v) => (v != null && table[v] ? t(table[v]) : v ?? '—');
 export const statusText = (v) => word(STATUS, v);
@@ -39,6 +45,7 @@ export const effectText = (v) => word(EFFECTS, v);
 export const ruleText = (v) => word(RULES, v);
 export const jobKindText = (v) => word(JOB_KIND, v);
 export const nodeStatusText = (v) => word(NODE_STATUS, v);
+export const vendorText = (v) => word(VENDOR, v);
 
 // Chip names from the last /v1/fleet: the Chinese name (name_zh) in Chinese
 // when the API gives one, else the catalogue's name; the id when unknown.

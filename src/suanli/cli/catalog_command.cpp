@@ -24,12 +24,12 @@ void add_catalog_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<Options>();
   auto* json_flag = cmd->add_flag("--json", opts->json, "Print JSON");
   cmd->add_flag("--csv", opts->csv, "Print CSV")->excludes(json_flag);
-  add_lang_option(cmd, opts->lang);
+  add_lang_option(cmd, opts->lang, "the table (JSON and CSV stay English)");
 
   auto* show = cmd->add_subcommand("show", "Show one accelerator (or model) in full");
   show->add_option("id", opts->id, "Accelerator id or alias, e.g. h200, ascend-910c")->required();
   show->add_flag("--json", opts->json, "Print JSON");
-  add_lang_option(show, opts->lang);
+  add_lang_option(show, opts->lang, "the text (JSON stays English)");
 
   auto* models = cmd->add_subcommand("models", "List the model zoo");
   auto* models_json_flag = models->add_flag("--json", opts->json, "Print JSON");

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -60,7 +61,8 @@ std::unique_ptr<bridge::k8s::Extender> make_extender(Context& ctx, const K8sServ
 
 // `--lang zh|en` on a command that writes for people (tables, HTML reports).
 // JSON and CSV keep their English keys in either language.
-void add_lang_option(CLI::App* cmd, std::string& value);
+// `what` names what follows the language in the help ("the HTML report").
+void add_lang_option(CLI::App* cmd, std::string& value, std::string_view what = "the text and HTML report");
 // The language asked for: the --lang value when given (InputError for one
 // that is neither zh nor en), else the locale environment (LC_ALL,
 // LC_MESSAGES, LANG: zh_* means Chinese), else English.

@@ -21,10 +21,11 @@ const Catalog& Context::catalog() {
   return *catalog_;
 }
 
-void add_lang_option(CLI::App* cmd, std::string& value) {
+void add_lang_option(CLI::App* cmd, std::string& value, std::string_view what) {
   cmd->add_option("--lang", value,
-                  "Language of the text and HTML report: zh (Simplified Chinese) or en; default from LC_ALL / "
-                  "LC_MESSAGES / LANG (zh_* means zh), else en");
+                  fmt::format("Language of {}: zh (Simplified Chinese) or en; default from LC_ALL / LC_MESSAGES / "
+                              "LANG (zh_* means zh), else en",
+                              what));
 }
 
 i18n::Lang output_lang(const std::string& flag) {

@@ -69,7 +69,7 @@ void add_plan_command(CLI::App& app, Context& ctx) {
                   "--sweep, including the cost-only plan or the cost-of-sovereignty curve)");
   cmd->add_option("--time-limit", f->time_limit_s, "Seconds per solve before reporting the best plan and its gap")
       ->check(CLI::PositiveNumber);
-  add_lang_option(cmd, f->lang);
+  add_lang_option(cmd, f->lang, "the HTML report (the terminal text is English)");
   cmd->callback([&ctx, f] {
     const i18n::Lang lang = output_lang(f->lang);
     if (!f->compare.empty() && f->compare != "cost-only") {

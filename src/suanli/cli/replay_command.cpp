@@ -359,7 +359,7 @@ void add_replay_command(CLI::App& app, Context& ctx) {
   openb->add_option("--csv", o->csv, "Write summary.csv and curves.csv into DIR");
   openb->add_option("--html", o->html, "Write a self-contained HTML report with charts to FILE");
   openb->add_flag("--json", o->json, "Print JSON (summary, every run and its curve) instead of the table");
-  add_lang_option(openb, o->lang);
+  add_lang_option(openb, o->lang, "the HTML report (the terminal text is English)");
   openb->callback([o, &ctx] {
     const i18n::Lang lang = output_lang(o->lang);
     if (o->mode != "pack" && o->mode != "time") {

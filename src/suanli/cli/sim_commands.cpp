@@ -91,7 +91,7 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
   auto check_opts = std::make_shared<CheckOpts>();
   check->add_option("scenario", check_opts->scenario, "Scenario name or YAML file")->required();
   check->add_flag("--json", check_opts->json, "Print JSON");
-  add_lang_option(check, check_opts->lang);
+  add_lang_option(check, check_opts->lang, "the text (JSON stays English)");
   check->callback([&ctx, check_opts] {
     const i18n::Lang lang = output_lang(check_opts->lang);
     const Catalog& c = ctx.catalog();

@@ -22,6 +22,12 @@ constexpr Term kSectors[] = {
     {"media", "sector.media"},         {"other", "sector.other"},
 };
 
+constexpr Term kEffects[] = {
+    {"no-new-supply", "effect.no_new_supply"}, {"no-support", "effect.no_support"},
+    {"immediate-loss", "effect.immediate_loss"}, {"restored", "effect.restored"},
+    {"failure", "effect.failure"},           {"retirement", "effect.retirement"},
+};
+
 constexpr Term kVendors[] = {
     {"NVIDIA", "vendor.nvidia"},   {"Huawei", "vendor.huawei"}, {"Cambricon", "vendor.cambricon"},
     {"Biren", "vendor.biren"},     {"Moore Threads", "vendor.moore_threads"},
@@ -46,5 +52,7 @@ std::string origin_name(Origin origin, Lang lang) {
 std::string sector_name(std::string_view sector, Lang lang) { return lookup(kSectors, sector, lang); }
 
 std::string vendor_name(std::string_view vendor, Lang lang) { return lookup(kVendors, vendor, lang); }
+
+std::string effect_name(std::string_view effect, Lang lang) { return lookup(kEffects, effect, lang); }
 
 }  // namespace suanli::i18n

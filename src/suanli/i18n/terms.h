@@ -20,5 +20,8 @@ std::string sector_name(std::string_view sector, Lang lang);
 // A vendor as the catalog writes it ("NVIDIA", "Huawei", ...) in Chinese
 // where the vendor has a Chinese name in use; otherwise as written.
 std::string vendor_name(std::string_view vendor, Lang lang);
+// An export-policy effect or shock kind as written in data ("no-new-supply",
+// "immediate-loss", "failure", ...); an unknown one is returned as it is.
+std::string effect_name(std::string_view effect, Lang lang);
 
 }  // namespace suanli::i18n

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "suanli/i18n/catalogue.h"
+#include "suanli/i18n/terms.h"
 #include "suanli/model/error.h"
 #include "suanli/policy/reason_text.h"
 
@@ -132,14 +134,16 @@ Applied LiveState::apply(const Command& c, Seconds now) {
       e.group = c.group;
       groups_.push_back(c.group);
       run(e, now, out);
-      nodes_.resize(sched_.cluster().nodes().size(), NodeRecord{NodeStatus::Up, "joined", now});
+      nodes_.resize(sched_.cluster().nodes().size(), NodeRecord{.since = now});
       break;
     }
     case Command::Kind::NodeDrain:
-      node_down({sched_.cluster().node_named(c.node)}, NodeStatus::Drained, c.note, now, out);
+      node_down({sched_.cluster().node_named(c.node)},
+                {.status = NodeStatus::Drained, .why = NodeRecord::Why::Operator, .note = c.note}, now, out);
       break;
     case Command::Kind::NodeFail:
-      node_down({sched_.cluster().node_named(c.node)}, NodeStatus::Failed, c.note, now, out);
+      node_down({sched_.cluster().node_named(c.node)},
+                {.status = NodeStatus::Failed, .why = NodeRecord::Why::Operator, .note = c.note}, now, out);
       break;
     case Command::Kind::NodeResume: node_up({sched_.cluster().node_named(c.node)}, now); break;
     case Command::Kind::Export: export_event(c, now, out); break;
@@ -190,7 +194,7 @@ void LiveState::validate(const Command& c) const {
         if (n.status == NodeStatus::Lost || n.status == NodeStatus::Retired) {
           throw Refused(Refused::Code::Conflict, fmt::format("node {} is {} by an export-policy event ({}); a "
                                                             "'restored' event brings it back",
-                                                            c.node, name(n.status), n.reason));
+                                                            c.node, name(n.status), n.reason()));
         }
       } else if (n.status != NodeStatus::Up && !(c.kind == Command::Kind::NodeFail && n.status == NodeStatus::Drained)) {
         throw Refused(Refused::Code::Conflict, fmt::format("node {} is {} already", c.node, name(n.status)));
@@ -293,8 +297,6 @@ std::vector<int> LiveState::nodes_of(const std::string& acc, std::initializer_li
 
 void LiveState::export_event(const Command& c, Seconds now, Applied& out) {
   ExportRecord rec{now, c.effect, c.accelerators, c.grace, c.note, 0};
-  const std::string label = c.note.empty() ? fmt::format("{} {}", name(c.effect), fmt::join(c.accelerators, ","))
-                                           : c.note;
   // The models' nodes leave (or return) together, in one scheduler event.
   std::vector<int> down, up;
   for (const std::string& id : c.accelerators) {
@@ -314,7 +316,10 @@ void LiveState::export_event(const Command& c, Seconds now, Applied& out) {
     down.insert(down.end(), gone.begin(), gone.end());
   }
   const NodeStatus status = c.effect == SupplyEffect::ImmediateLoss ? NodeStatus::Lost : NodeStatus::Retired;
-  node_down(down, status, label, now, out);
+  node_down(down,
+            {.status = status, .why = NodeRecord::Why::SupplyCut, .note = c.note, .models = c.accelerators,
+             .effect = c.effect},
+            now, out);
   node_up(up, now);
   rec.nodes_affected = static_cast<int>(down.size() + up.size());
   exports_.push_back(std::move(rec));
@@ -338,8 +343,10 @@ void LiveState::fire_timers(Seconds now, Applied& out) {
       const auto nodes = nodes_of(acc, {NodeStatus::Up, NodeStatus::Drained});
       gone.insert(gone.end(), nodes.begin(), nodes.end());
     }
-    const std::string label = rec && !rec->label.empty() ? rec->label : "no support for " + fmt::format("{}", fmt::join(models, ","));
-    node_down(gone, NodeStatus::Retired, "retired: " + label, now, out);
+    node_down(gone,
+              {.status = NodeStatus::Retired, .why = NodeRecord::Why::SupportEnded, .note = rec ? rec->label : "",
+               .models = models},
+              now, out);
     if (rec) rec->nodes_affected += static_cast<int>(gone.size());
   }
 }
@@ -349,16 +356,37 @@ std::optional<Seconds> LiveState::next_due() const {
   return retirements_.begin()->first;
 }
 
-void LiveState::node_down(const std::vector<int>& indices, NodeStatus status, const std::string& reason, Seconds now,
-                          Applied& out) {
+std::string NodeRecord::reason(i18n::Lang lang) const {
+  using i18n::arg;
+  const std::string list = fmt::format("{}", fmt::join(models, ","));
+  switch (why) {
+    case Why::Joined: return i18n::tr(lang, "reason.node_joined");
+    case Why::Resumed: return i18n::tr(lang, "reason.node_resumed");
+    case Why::Operator: break;
+    case Why::SupplyCut:
+      if (note.empty()) {
+        return i18n::tr(lang, "reason.node_supply_cut", arg("effect", i18n::effect_name(name(effect), lang)),
+                        arg("models", list));
+      }
+      break;
+    case Why::SupportEnded:
+      return note.empty() ? i18n::tr(lang, "reason.node_support_ended", arg("models", list))
+                          : i18n::tr(lang, "reason.node_retired", arg("label", note));
+  }
+  return note;
+}
+
+void LiveState::node_down(const std::vector<int>& indices, const NodeRecord& why, Seconds now, Applied& out) {
   if (indices.empty()) return;
   Event e;
   e.kind = Event::Kind::NodeDown;
   for (int i : indices) e.nodes.push_back(sched_.cluster().nodes()[static_cast<std::size_t>(i)].name);
-  e.drain = status == NodeStatus::Drained;
-  e.label = reason;
+  e.drain = why.status == NodeStatus::Drained;
+  e.label = why.reason(i18n::Lang::En);  // the decisions it causes quote it, in the log's language
   run(e, now, out);
-  for (int i : indices) nodes_[static_cast<std::size_t>(i)] = NodeRecord{status, reason, now};
+  NodeRecord rec = why;
+  rec.since = now;
+  for (int i : indices) nodes_[static_cast<std::size_t>(i)] = rec;
 }
 
 void LiveState::node_up(const std::vector<int>& indices, Seconds now) {
@@ -367,7 +395,7 @@ void LiveState::node_up(const std::vector<int>& indices, Seconds now) {
   e.kind = Event::Kind::NodeUp;
   for (int i : indices) e.nodes.push_back(sched_.cluster().nodes()[static_cast<std::size_t>(i)].name);
   sched_.on(e, now);  // no decisions: the pass after the command places work there
-  for (int i : indices) nodes_[static_cast<std::size_t>(i)] = NodeRecord{NodeStatus::Up, "resumed", now};
+  for (int i : indices) nodes_[static_cast<std::size_t>(i)] = NodeRecord{.why = NodeRecord::Why::Resumed, .since = now};
 }
 
 void LiveState::run(const Event& e, Seconds now, Applied& out) {

@@ -90,10 +90,26 @@ struct JobRecord {
 enum class NodeStatus { Up, Drained, Failed, Lost, Retired };
 std::string_view name(NodeStatus s);
 
+// A node's state and why it changed last, as data: the words are rendered
+// (reason()) in English or Chinese when asked.
 struct NodeRecord {
+  enum class Why {
+    Joined,        // it joined the fleet
+    Resumed,       // an operator resumed it
+    Operator,      // an operator drained or failed it: `note`
+    SupplyCut,     // an export-policy event (`effect`) took it out now: `note` (the event's label) or `models`
+    SupportEnded,  // it retired when the support of its model ended: `note` or `models`
+  };
   NodeStatus status = NodeStatus::Up;
-  std::string reason;  // of the last change
+  Why why = Why::Joined;
+  std::string note{};                 // the operator's note or the export event's label ("" = none)
+  std::vector<std::string> models{};  // SupplyCut, SupportEnded: the accelerator models concerned
+  SupplyEffect effect = SupplyEffect::ImmediateLoss;  // SupplyCut
   Seconds since = 0;
+
+  // Why it changed last, in words ("joined", "retired: no support for h20" /
+  // "已加入集群", "停止技术支持后退役：h20"); notes and labels as given.
+  std::string reason(i18n::Lang lang = i18n::Lang::En) const;
 };
 
 struct ExportRecord {
@@ -200,8 +216,9 @@ class LiveState {
   void end_job(const Command& c, JobStatus status, Seconds now, Applied& out);
   void export_event(const Command& c, Seconds now, Applied& out);
   void fire_timers(Seconds now, Applied& out);
-  void node_down(const std::vector<int>& indices, NodeStatus status, const std::string& reason, Seconds now,
-                 Applied& out);
+  // Takes the nodes out with `why` (its status and reason); the scheduler's
+  // event is labelled with the English reason.
+  void node_down(const std::vector<int>& indices, const NodeRecord& why, Seconds now, Applied& out);
   void node_up(const std::vector<int>& indices, Seconds now);
   std::vector<int> nodes_of(const std::string& acc, std::initializer_list<NodeStatus> statuses) const;
   void run(const Event& e, Seconds now, Applied& out);

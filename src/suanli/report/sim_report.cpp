@@ -12,6 +12,7 @@
 
 #include "suanli/i18n/catalogue.h"
 #include "suanli/i18n/format.h"
+#include "suanli/i18n/terms.h"
 #include "suanli/model/error.h"
 
 namespace suanli::report {
@@ -532,15 +533,7 @@ std::vector<std::string> run_labels(const std::vector<SimResult>& runs) {
 
 std::string pass_mark(bool met, Lang lang) { return tr(lang, met ? "mark.pass" : "mark.miss"); }
 
-std::string effect_name(const std::string& effect, Lang lang) {
-  if (effect == "no-new-supply") return tr(lang, "effect.no_new_supply");
-  if (effect == "no-support") return tr(lang, "effect.no_support");
-  if (effect == "immediate-loss") return tr(lang, "effect.immediate_loss");
-  if (effect == "restored") return tr(lang, "effect.restored");
-  if (effect == "failure") return tr(lang, "effect.failure");
-  if (effect == "retirement") return tr(lang, "effect.retirement");
-  return effect;
-}
+std::string effect_name(const std::string& effect, Lang lang) { return i18n::effect_name(effect, lang); }
 
 bool meets_target(const ShareStat& share) {
   return share.target <= 0 || share.share_device_hours() + 1e-9 >= share.target;

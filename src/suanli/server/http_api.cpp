@@ -473,8 +473,9 @@ void HttpServer::routes() {
   }
 
   // --- nodes, fleet, export events ---------------------------------------------------------
-  route("GET", "/v1/nodes", "GET /v1/nodes", Need::ReadAll, [&svc](const Request&, Response& res, const Principal&) {
-    reply(res, 200, {{"nodes", svc.read([](const live::LiveState& s) { return nodes_view(s); })}});
+  route("GET", "/v1/nodes", "GET /v1/nodes", Need::ReadAll, [&svc](const Request& req, Response& res, const Principal&) {
+    const i18n::Lang lang = Query(req).lang();
+    reply(res, 200, {{"nodes", svc.read([lang](const live::LiveState& s) { return nodes_view(s, lang); })}});
   });
   route("POST", "/v1/nodes", "POST /v1/nodes", Need::Operator, [&svc](const Request& req, Response& res, const Principal& who) {
     const Json body = body_of(req);

@@ -96,7 +96,7 @@ Json explain_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang
   return j;
 }
 
-Json nodes_view(const live::LiveState& s) {
+Json nodes_view(const live::LiveState& s, i18n::Lang lang) {
   const auto& cluster = s.scheduler().cluster();
   const auto by_node = s.jobs_by_node();
   Json out = Json::array();
@@ -117,7 +117,7 @@ Json nodes_view(const live::LiveState& s) {
                    {"free", n.alive ? n.free : 0},
                    {"shared", shared},
                    {"status", live::name(rec.status)},
-                   {"reason", rec.reason},
+                   {"reason", rec.reason(lang)},
                    {"since", rec.since},
                    {"jobs", by_node[i]}});
   }

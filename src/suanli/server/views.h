@@ -21,7 +21,8 @@ wire::Json job_view(const live::LiveState& s, const live::JobRecord& r, i18n::La
 // Where a job runs or why it waits: the options the scheduler weighs for it
 // now (each accelerator model: devices, modelled runtime, the policy's word).
 wire::Json explain_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang lang = i18n::Lang::En);
-wire::Json nodes_view(const live::LiveState& s);
+// Each node's reason (why it changed last) in `lang`.
+wire::Json nodes_view(const live::LiveState& s, i18n::Lang lang = i18n::Lang::En);
 wire::Json fleet_view(const live::LiveState& s, Seconds from, Seconds to, Seconds now);
 wire::Json tenant_view(const live::LiveState& s, const Tenant& t, Seconds from, Seconds to, Seconds now);
 wire::Json usage_json(const live::Usage& u);

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { ShareChart } from '../charts.js';
 import { h, fill, field } from '../dom.js';
 import { fmt, t } from '../i18n/index.js';
-import { chipName, emptyRow, errorBox, originBadge, sectorText } from '../labels.js';
+import { chipName, emptyRow, errorBox, originBadge, sectorText, vendorText } from '../labels.js';
 
 const WINDOWS = [[3600, 'window.hour'], [86400, 'window.day'], [7 * 86400, 'window.week'], [30 * 86400, 'window.month']];
 const POINTS = 60;
@@ -98,7 +98,7 @@ export function overviewView(ctx) {
     const cut = new Map(f.supply_cut.map((c) => [c.accelerator, c.since]));
     fill(fleetBody, f.models.length ? f.models.map((m) => h('tr', { 'data-accelerator': m.accelerator },
       h('td', {}, h('span', { class: 'chip', title: m.accelerator }, chipName(m.accelerator))),
-      h('td', {}, m.vendor),
+      h('td', {}, vendorText(m.vendor)),
       h('td', {}, originBadge(m.origin)),
       h('td', { class: 'num' }, fmt.num(m.nodes_up, 0)),
       h('td', { class: 'num' }, fmt.num(m.devices, 0)),

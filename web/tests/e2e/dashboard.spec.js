@@ -21,7 +21,7 @@ const WORDS = {
     // The refusal's words as the API writes them (policy/reason_text.h; the rule's
     // reason_zh of data/policies/seed.yaml), and a chip's Chinese name (catalog name_zh).
     refusal: '政策允许的加速卡均无法运行该作业', notPorted: '作业未适配 cann 软件栈',
-    ciiReason: 'bank（金融）：关键信息基础设施租户仅使用国产加速卡', chip910c: '昇腾 910C',
+    ciiReason: 'bank（金融）：关键信息基础设施租户仅使用国产加速卡', chip910c: '昇腾 910C', huawei: '华为', joined: '已加入集群', resumed: '已恢复调度',
   },
   en: {
     lang: 'en', share: 'Domestic share', imported: 'Imported scope', signIn: 'Sign in', operator: 'Operator', tenant: 'Tenant',
@@ -29,7 +29,7 @@ const WORDS = {
     finance: 'Finance', other: 'zh-CN', otherShare: '国产化率',
     refusal: 'no accelerator the policy allows can run it', notPorted: 'the job is not ported to cann',
     ciiReason: 'bank (finance): critical-infrastructure tenants run on domestic accelerators only',
-    chip910c: 'Huawei Ascend 910C',
+    chip910c: 'Huawei Ascend 910C', huawei: 'Huawei', joined: 'joined', resumed: 'resumed',
   },
 };
 const CATALOGUE = { 'zh-CN': catalogue('zh-CN.json'), en: catalogue('en.json') };
@@ -92,6 +92,7 @@ test('operator: submit, placed, import cut, share, scope and queue change', asyn
     await expect(page.getByTestId('kpi-imported').locator('h3')).toHaveText(w.imported);
     await expect(page.getByTestId('kpi-imported').locator('.value')).toHaveText(/^0 \/ /);
     await expect(page.locator('[data-testid=fleet] tr[data-accelerator="ascend-910c"] td').first()).toHaveText(w.chip910c);
+    await expect(page.locator('[data-testid=fleet] tr[data-accelerator="ascend-910c"] td').nth(1)).toHaveText(w.huawei);
     for (const id of ['h800', 'h20', 'ascend-910c']) {
       await expect(page.locator(`[data-testid=fleet] tr[data-accelerator="${id}"] td`).first()).toHaveText(chipName(model(id), lang));
     }
@@ -166,11 +167,13 @@ test('operator: submit, placed, import cut, share, scope and queue change', asyn
     const node = nodes.find((n) => n.accelerator === 'k100-ai' && n.status === 'up' && n.jobs.length === 0);
     await tab(page, m, 'nav.ops');
     const row = page.locator(`[data-testid=nodes] tr[data-node="${node.name}"]`);
+    await expect(row.locator('td.reason')).toHaveText(w.joined); // the server's words, in the page's language
     await row.getByRole('button', { name: m('ops.drain') }).click();
     await expect(page.getByTestId('node-msg')).toHaveClass(/ok/);
     await expect(row).toContainText(m('node.drained'));
     await row.getByRole('button', { name: m('ops.resume') }).click();
     await expect(row).toContainText(m('node.up'));
+    await expect(row.locator('td.reason')).toHaveText(w.resumed);
   });
 
   const dir = process.env.SUANLI_WEB_SCREENSHOTS || testInfo.outputDir;

@@ -288,7 +288,7 @@ NodeTarget Extender::target(const NodeObject& node, const live::LiveState& s) co
     fleet = cluster.pools()[static_cast<std::size_t>(n.pool)].accelerator;
     fleet_devices = n.devices;
     t.status = s.node(index).status;
-    t.status_reason = s.node(index).reason;
+    t.status_reason = s.node(index).reason();
   }
   const Catalog& catalog = service_->catalog();
   const Accelerator* labelled = nullptr;
