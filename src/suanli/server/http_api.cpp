@@ -139,10 +139,15 @@ void check(const Outcome& o) {
   if (o.status != Outcome::Status::Applied && o.status != Outcome::Status::Duplicate) fail(outcome_status(o), o.message);
 }
 
+// The policy the service runs under (fixed for its life: the log replays under it), a copy.
+PolicySpec policy_of(Service& svc) {
+  return svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+}
+
 // What a command did, its decisions' reasons in the request's language.
 Json applied_json(Service& svc, const Outcome& o, const Request& req) {
   const i18n::Lang lang = Query(req).lang();
-  const PolicySpec& policy = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+  const PolicySpec policy = policy_of(svc);
   Json decisions = Json::array();
   for (const Json& d : o.decisions) decisions.push_back(wire::localized(d, policy, lang));
   return {{"seq", o.seq}, {"at", o.at}, {"decisions", std::move(decisions)}};
@@ -351,7 +356,7 @@ void HttpServer::routes() {
       classes.push_back({{"name", jc.name}, {"tenant", jc.tenant}, {"kind", name(jc.kind)}, {"model", jc.model},
                          {"note", jc.note}});
     }
-    const PolicySpec& p = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+    const PolicySpec p = policy_of(svc);
     auto rule = [&](Rule id, bool on) {
       return Json{{"id", rule_id(id)}, {"on", on}, {"title", rule_title(id, lang)}, {"reason", rule_reason(p, id, lang)}};
     };
@@ -420,7 +425,7 @@ void HttpServer::routes() {
         [&svc, get_job](const Request& req, Response& res, const Principal& who) {
           const std::int64_t id = path_id(req);
           const i18n::Lang lang = Query(req).lang();
-          const PolicySpec& policy = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+          const PolicySpec policy = policy_of(svc);
           Json out = get_job(who, id, [lang](const live::LiveState& s, const live::JobRecord& r) { return explain_view(s, r, lang); });
           store::AuditQuery q;
           q.job = id;
@@ -446,7 +451,8 @@ void HttpServer::routes() {
           c.actor = who.token_id;
           const Outcome o = svc.execute(std::move(c));
           check(o);
-          reply(res, 200, {{"job", get_job(who, id, [](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r); })},
+          const i18n::Lang lang = Query(req).lang();
+          reply(res, 200, {{"job", get_job(who, id, [lang](const live::LiveState& s, const live::JobRecord& r) { return job_view(s, r, lang); })},
                            {"applied", applied_json(svc, o, req)}});
         });
   for (const auto& [verb, kind] : {std::pair{"started", live::Command::Kind::Started},
@@ -598,7 +604,7 @@ void HttpServer::routes() {
     a.before = q.integer("before", 1, std::numeric_limits<std::int64_t>::max()).value_or(0);
     a.limit = static_cast<int>(q.integer("limit", 1, 1000).value_or(100));
     const i18n::Lang lang = q.lang();
-    const PolicySpec& policy = svc.read([](const live::LiveState& st) -> const PolicySpec& { return st.policy(); });
+    const PolicySpec policy = policy_of(svc);
     Json out = Json::array();
     const auto rows = svc.store().decisions(a);
     for (const store::AuditRow& row : rows) {
