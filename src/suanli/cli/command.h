@@ -32,6 +32,7 @@ void add_sim_commands(CLI::App& app, Context& ctx);  // check, simulate, demo
 void add_plan_command(CLI::App& app, Context& ctx);  // plan
 void add_replay_command(CLI::App& app, Context& ctx);  // replay openb, replay gavel
 void add_serve_command(CLI::App& app, Context& ctx);   // serve, serve token
+void add_slurm_command(CLI::App& app, Context& ctx);   // slurm config, slurm share
 
 // Writes `text` to stdout, or to `path` when not empty ("-" = stdout).
 void write_output(const std::string& text, const std::string& path);

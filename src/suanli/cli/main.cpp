@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   cli::add_plan_command(app, ctx);
   cli::add_replay_command(app, ctx);
   cli::add_serve_command(app, ctx);
+  cli::add_slurm_command(app, ctx);
 
   try {
     // An unknown first word is named, with a suggestion, rather than CLI11's

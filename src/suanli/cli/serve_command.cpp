@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "suanli/bridge/slurm/bridge.h"
 #include "suanli/cli/command.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/model/error.h"
@@ -29,6 +30,9 @@ struct ServeOptions {
   bool demo = false;
   double speedup = 3600;
   bool accept_replay_changes = false;
+  bool slurm = false;             // govern a Slurm cluster (src/suanli/bridge/slurm/bridge.h)
+  std::string slurm_conf;         // SLURM_CONF for the bridge's Slurm commands
+  double slurm_poll = 0.5;        // seconds between the bridge's rounds
 };
 
 struct TokenOptions {
@@ -132,6 +136,14 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   ho.port = port;
   ho.threads = o.threads;
   server::HttpServer http(service, access, ho);
+  std::unique_ptr<bridge::slurm::SlurmBridge> slurm;
+  if (o.slurm) {
+    bridge::slurm::SlurmBridgeOptions bo;
+    bo.cli.conf = o.slurm_conf;
+    bo.poll_s = o.slurm_poll;
+    slurm = std::make_unique<bridge::slurm::SlurmBridge>(service, bo);
+    slurm->add_routes(http);
+  }
   http.bind();
   const std::string url = fmt::format("http://{}:{}", host, http.port());
   const auto& replay = service.replay_report();
@@ -154,6 +166,11 @@ void run_serve(Context& ctx, const ServeOptions& o) {
     std::printf("  tokens: suanli serve token create --db %s --role operator   (or --role tenant --tenant NAME, --role auditor)\n",
                 db.c_str());
   }
+  if (slurm) {
+    slurm->start();
+    std::printf("  slurm: following the cluster%s%s every %gs; admission at %s/v1/slurm/admit\n",
+                o.slurm_conf.empty() ? "" : " of ", o.slurm_conf.c_str(), o.slurm_poll, url.c_str());
+  }
   std::fflush(stdout);
   std::thread waiter = signal_waiter([&] {
     if (player) player->stop();
@@ -173,6 +190,7 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   http.serve();
   if (player) player->stop();
   if (player_thread.joinable()) player_thread.join();
+  if (slurm) slurm->stop();
   service.stop();
   std::printf("suanli serve: stopped\n");
   if (waiter.joinable()) {
@@ -215,6 +233,12 @@ void add_serve_command(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(2, 4096));
   serve->add_flag("--demo", so->demo, "Also play the scenario against the API in accelerated time (a fresh log)");
   serve->add_option("--speedup", so->speedup, "Demo: simulated seconds per real second")->capture_default_str();
+  serve->add_flag("--slurm", so->slurm,
+                  "Govern a Slurm cluster: admission for job_submit.lua, follow jobs and nodes (README: Slurm)");
+  serve->add_option("--slurm-conf", so->slurm_conf, "slurm.conf for the bridge's Slurm commands (default: Slurm's own)");
+  serve->add_option("--slurm-poll", so->slurm_poll, "Seconds between the bridge's rounds")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 60.0));
   serve->add_flag("--accept-replay-changes", so->accept_replay_changes,
                   "Start even if replaying the log gives decisions that differ from the stored ones");
 

@@ -331,6 +331,17 @@ const GapAnalysis& Scheduler::gap_of(JobState& j) {
   return j.gap;
 }
 
+namespace {
+
+// Whether the job may run on `a` as far as its own request goes
+// (JobClass::accelerators; empty = anywhere).
+bool asked_for(const JobClass& shape, const Accelerator& a) {
+  return shape.accelerators.empty() ||
+         std::find(shape.accelerators.begin(), shape.accelerators.end(), a.id) != shape.accelerators.end();
+}
+
+}  // namespace
+
 void Scheduler::prepare(JobState& j) {
   if (j.options_version == fleet_version_) return;
   j.options.clear();
@@ -339,7 +350,7 @@ void Scheduler::prepare(JobState& j) {
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const Pool& pool = pools[p];
-    if (pool.alive_nodes == 0) continue;
+    if (pool.alive_nodes == 0 || !asked_for(j.job.shape, *pool.accelerator)) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *pool.accelerator);
     if (!cap.feasible || cap.devices > pool.total_devices) continue;
     Option o;
@@ -382,7 +393,7 @@ std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
   if (!j.options.empty()) return std::nullopt;
   std::vector<std::string> why;
   for (const Pool& p : cluster_.pools()) {
-    if (p.alive_nodes == 0) continue;
+    if (p.alive_nodes == 0 || !asked_for(j.job.shape, *p.accelerator)) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
     if (!cap.feasible) {
       why.push_back(fmt::format("{}: {}", p.accelerator->id, cap.why));
@@ -391,6 +402,10 @@ std::optional<std::string> Scheduler::infeasible_everywhere(JobState& j) {
     }
   }
   if (j.denied.empty()) {
+    if (why.empty() && !j.job.shape.accelerators.empty()) {
+      return fmt::format("it asks for {} only, and the fleet has none of it in service",
+                         fmt::join(j.job.shape.accelerators, " or "));
+    }
     return why.empty() ? std::string("the fleet has no accelerators")
                        : fmt::format("no accelerator in the fleet can run it ({})", fmt::join(why, "; "));
   }
