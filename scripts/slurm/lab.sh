@@ -95,7 +95,7 @@ port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
 pick_ports() {  # a block of 32 free ports
   local base
   for _ in $(seq 200); do
-    base=$((20000 + (RANDOM % 1400) * 32))
+    base=$((10000 + (RANDOM % 680) * 32))  # below the ephemeral range (32768-)
     local ok=1
     for p in $(seq "$base" $((base + 31))); do port_free "$p" || { ok=0; break; }; done
     if ((ok)); then PORT_BASE=$base; return; fi
@@ -145,7 +145,8 @@ StorageUser=root
 StorageLoc=slurm_acct_db
 EOF
   chmod 600 "$LAB/etc/slurmdbd.conf"
-  MYSQL_UNIX_PORT=$LAB/run/mysqld.sock setsid slurmdbd -D -f "$LAB/etc/slurmdbd.conf" </dev/null \
+  # slurmdbd reads slurmdbd.conf from SLURM_CONF's folder (it has no -f).
+  MYSQL_UNIX_PORT=$LAB/run/mysqld.sock SLURM_CONF=$CONF setsid slurmdbd -D </dev/null \
     >"$LAB/log/slurmdbd.out" 2>&1 &
   record slurmdbd $!
   wait_for 30 slurmdbd sh -c "ss -Htln 'sport = :$((PORT_BASE + 1))' | grep -q ."
@@ -160,6 +161,7 @@ write_slurm_conf() {
     acct="AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=127.0.0.1
 AccountingStoragePort=$((PORT_BASE + 1))
+AccountingStoragePass=$LAB/run/munge.sock
 AccountingStorageEnforce=associations
 AccountingStoreFlags=job_comment"
   fi
@@ -270,7 +272,7 @@ do_up() {
   if compgen -G "$PIDS/*.pid" >/dev/null; then die "$LAB has a lab running: lab.sh down --dir $LAB first"; fi
   find_suanli
   mkdir -p "$LAB"/{etc,run,log,state/ctld,spool,dev,jobs,pids,tokens,mysql}
-  trap 'log "up failed; stopping what started"; do_down >/dev/null 2>&1 || true' ERR
+  trap 'if [[ -z ${UP_DONE:-} ]]; then log "up failed; stopping what started"; do_down >/dev/null 2>&1 || true; fi' EXIT
   pick_ports
   echo "$PORT_BASE" >"$LAB/ports"
   [[ -f $LAB/etc/jwt.key ]] || { dd if=/dev/urandom of="$LAB/etc/jwt.key" bs=32 count=1 status=none; chmod 600 "$LAB/etc/jwt.key"; }
@@ -305,13 +307,19 @@ do_up() {
   write_slurm_conf
   export SLURM_CONF=$CONF
   if [[ $ACCOUNTING == 1 ]]; then
-    sh "$LAB/etc/accounts.sh" >"$LAB/log/accounts.log" 2>&1 || die "accounts.sh failed (see $LAB/log/accounts.log)"
+    sacctmgr -i add cluster lab >"$LAB/log/accounts.log" 2>&1 || grep -q "already exists" "$LAB/log/accounts.log" ||
+      die "sacctmgr add cluster failed (see $LAB/log/accounts.log)"
   fi
   start_slurm
+  if [[ $ACCOUNTING == 1 ]]; then
+    # The typed GPU TRES exist once slurmctld has registered them with slurmdbd.
+    wait_for 30 "the GPU TRES in accounting" sh -c "sacctmgr -n -P show tres | grep -q '^gres|gpu|'"
+    sh "$LAB/etc/accounts.sh" >>"$LAB/log/accounts.log" 2>&1 || die "accounts.sh failed (see $LAB/log/accounts.log)"
+  fi
   start_rest
   if [[ $SERVE == 1 ]]; then start_serve; fi
   write_env
-  trap - ERR
+  UP_DONE=1
   log "up in $LAB (ports from $PORT_BASE; accounting $ACCOUNTING). Use it: source $LAB/env"
 }
 

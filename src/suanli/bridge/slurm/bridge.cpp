@@ -205,11 +205,8 @@ Json SlurmBridge::admit(const SlurmSubmission& s, const server::Principal& who) 
     out["nodes"] = fmt::format("{}", fmt::join(p.nodes, ","));
     out["nodes_count"] = p.nodes.size();
     out["partition"] = p.partition;
-    if (p.per_node > 0) {
-      out["tres_per_node"] = "gres:" + p.gres();
-    } else {
-      out["tres_per_job"] = "gres:" + p.gres();
-    }
+    if (p.per_node <= 0) server::fail(503, fmt::format("suanli job {}: devices differ across its nodes; Slurm's per-node GPU count cannot say it", r.id));
+    out["tres_per_node"] = "gres:" + p.gres();
     return out;
   }
   if (r.status != live::JobStatus::Pending) server::fail(409, fmt::format("suanli job {} is {} already", r.id, live::name(r.status)));
@@ -229,14 +226,13 @@ Json SlurmBridge::admit(const SlurmSubmission& s, const server::Principal& who) 
     out["message"] = reject_message(r);
     return out;
   }
-  // Held: a shape Slurm accepts now (the bridge sets the real one when it places it).
+  // Held: a shape Slurm accepts now (the bridge sets nodes, count and
+  // partition when suanli places it).
   const int total = std::max(1, r.shape.devices > 0 ? r.shape.devices : seen.devices);
   const int per = std::min(total, max_node_devices_);
-  std::string type;
-  if (r.shape.accelerators.size() == 1) type = r.shape.accelerators.front() + ":";
   out["verdict"] = "hold";
   out["nodes_count"] = (total + per - 1) / per;
-  out["tres_per_node"] = fmt::format("gres:gpu:{}{}", type, per);
+  out["tres_per_node"] = fmt::format("gres:gpu:{}", per);
   return out;
 }
 

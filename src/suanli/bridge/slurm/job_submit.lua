@@ -6,9 +6,10 @@
 -- For each submission it POSTs job_desc's fields to suanli serve
 -- (/v1/slurm/admit, an operator token read from SUANLI_TOKEN_FILE) and does
 -- what the answer says:
---   place  steer the job to what suanli chose: typed GRES gpu:MODEL:N, the
---          nodes suanli bound, the partition of the model's origin; the suanli
---          job id goes into the admin comment (users cannot change it)
+--   place  steer the job to what suanli chose: the nodes suanli bound (each
+--          node has one model; accounting records the typed GPU TRES), the
+--          GPUs per node, the partition of the model's origin; the suanli job
+--          id goes into the admin comment (users cannot change it)
 --   hold   the same link, held (priority 0): the bridge releases it on the
 --          nodes suanli places it on, when it does
 --   reject the submission fails; sbatch prints the rule and its reason
@@ -114,15 +115,13 @@ local function admit(job_desc, submit_uid)
     return deny("suanli: unexpected verdict '" .. text(verdict) .. "'; no job admitted")
   end
   job_desc.admin_comment = text(answer.link)
+  -- GPUs per node, untyped: the nodes fix the model (and a job suanli
+  -- places again elsewhere later needs no GRES type change, which Slurm
+  -- cannot make on a pending job).
   job_desc.tres_per_job = ""
   job_desc.tres_per_socket = ""
   job_desc.tres_per_task = ""
-  if answer.tres_per_job ~= nil then
-    job_desc.tres_per_job = answer.tres_per_job
-    job_desc.tres_per_node = ""
-  else
-    job_desc.tres_per_node = answer.tres_per_node
-  end
+  job_desc.tres_per_node = answer.tres_per_node
   job_desc.min_nodes = answer.nodes_count
   job_desc.max_nodes = answer.nodes_count
   if answer.partition ~= nil then job_desc.partition = answer.partition end

@@ -43,6 +43,15 @@ Command node_command(Command::Kind kind, const std::string& node, std::string no
   return c;
 }
 
+SlurmAction act(SlurmAction::Kind kind, std::int64_t job, std::string node, std::string reason) {
+  SlurmAction a;
+  a.kind = kind;
+  a.job = job;
+  a.node = std::move(node);
+  a.reason = std::move(reason);
+  return a;
+}
+
 std::string where(const SlurmJob& j) {
   return j.nodes.empty() ? std::string() : fmt::format(" on {}", fmt::join(j.nodes, ","));
 }
@@ -53,17 +62,18 @@ void reconcile_job(const SlurmJob& j, const SuanliJob& s, const ReconcileOptions
   const std::string tag = fmt::format("slurm job {}", j.id);
   if (live::terminal(s.status)) {
     if (pending || running) {
-      holds.push_back({SlurmAction::Kind::Cancel, j.id, "", {},
-                       fmt::format("suanli job {} is {}: {}", s.id, live::name(s.status), s.reason)});
+      holds.push_back(act(SlurmAction::Kind::Cancel, j.id, "",
+                       fmt::format("suanli job {} is {}: {}", s.id, live::name(s.status), s.reason)));
     }
     return;
   }
   if (s.status == JobStatus::Pending) {
     if (running) {
-      holds.push_back({SlurmAction::Kind::RequeueHold, j.id, "", {},
-                       fmt::format("suanli job {} has no placement now: {}", s.id, s.reason)});
-    } else if (pending && !j.held) {
-      holds.push_back({SlurmAction::Kind::Hold, j.id, "", {}, fmt::format("suanli job {} waits: {}", s.id, s.reason)});
+      holds.push_back(act(SlurmAction::Kind::RequeueHold, j.id, "",
+                       fmt::format("suanli job {} has no placement now: {}", s.id, s.reason)));
+    } else if (pending && (!j.held || j.reason == "JobHeldUser")) {
+      // Held by suanli's own (admin) hold, which users cannot release.
+      holds.push_back(act(SlurmAction::Kind::Hold, j.id, "", fmt::format("suanli job {} waits: {}", s.id, s.reason)));
     } else if (ended) {
       plan.commands.push_back(command(Command::Kind::Cancel, s.id, 0,
                                       fmt::format("{} ended in Slurm ({}) while suanli had not placed it", tag, j.state),
@@ -76,20 +86,24 @@ void reconcile_job(const SlurmJob& j, const SuanliJob& s, const ReconcileOptions
   const bool this_run = j.start > 0 && same_nodes(j.nodes, p.nodes) && j.start >= s.placed_at - 1;
   if (pending) {
     if (j.held) {
-      places.push_back({SlurmAction::Kind::Place, j.id, "", p,
-                        fmt::format("suanli job {} epoch {} placed on {}", s.id, s.epoch, fmt::join(p.nodes, ","))});
+      SlurmAction a = act(SlurmAction::Kind::Place, j.id, "",
+                          fmt::format("suanli job {} epoch {} placed on {} ({})", s.id, s.epoch,
+                                      fmt::join(p.nodes, ","), p.accelerator));
+      a.placement = p;
+      a.current_gres = j.tres_per_node;
+      places.push_back(std::move(a));
     } else if (!same_nodes(j.required, p.nodes)) {
-      holds.push_back({SlurmAction::Kind::Hold, j.id, "", {},
+      holds.push_back(act(SlurmAction::Kind::Hold, j.id, "",
                        fmt::format("suanli job {} is placed on {}, not {}", s.id, fmt::join(p.nodes, ","),
-                                   fmt::join(j.required, ","))});
+                                   fmt::join(j.required, ","))));
     }
     return;
   }
   if (running) {
     if (!this_run) {
-      holds.push_back({SlurmAction::Kind::RequeueHold, j.id, "", {},
+      holds.push_back(act(SlurmAction::Kind::RequeueHold, j.id, "",
                        fmt::format("suanli job {} epoch {} is placed on {}; this run is not that placement", s.id,
-                                   s.epoch, fmt::join(p.nodes, ","))});
+                                   s.epoch, fmt::join(p.nodes, ","))));
     } else if (s.status == JobStatus::Placed) {
       plan.commands.push_back(command(Command::Kind::Started, s.id, s.epoch, tag + " running" + where(j), o));
     }
@@ -127,7 +141,7 @@ void reconcile_node(const SlurmNode& sn, const SuanliNode& n, const ReconcileOpt
   if (n.status == NodeStatus::Up) {
     if (!out) return;
     if (ours) {
-      resumes.push_back({SlurmAction::Kind::Resume, 0, n.name, {}, "suanli: up"});
+      resumes.push_back(act(SlurmAction::Kind::Resume, 0, n.name, "suanli: up"));
     } else if (sn.down) {
       plan.commands.push_back(node_command(Command::Kind::NodeFail, n.name,
                                            fmt::format("slurm: {}{}", sn.state, sn.reason.empty() ? "" : ": " + sn.reason), o));
@@ -150,7 +164,7 @@ void reconcile_node(const SlurmNode& sn, const SuanliNode& n, const ReconcileOpt
     // suanli took it out (an operator, or an export event): Slurm follows.
     std::string reason = fmt::format("suanli: {}: {}", live::name(n.status), n.reason);
     if (reason.size() > 200) reason.resize(200);
-    drains.push_back({SlurmAction::Kind::Drain, 0, n.name, {}, reason});
+    drains.push_back(act(SlurmAction::Kind::Drain, 0, n.name, reason));
   }
 }
 
@@ -168,9 +182,7 @@ bool slurm_ended(const std::string& s) {
                     "OUT_OF_MEMORY"});
 }
 
-std::string Placement::gres() const {
-  return fmt::format("gpu:{}:{}", accelerator, per_node > 0 ? per_node : total);
-}
+std::string Placement::gres() const { return fmt::format("gpu:{}", per_node > 0 ? per_node : total); }
 
 Placement placement_of(const live::JobRecord& r, const Catalog& catalog) {
   Placement p;

@@ -82,12 +82,16 @@ bool slurm_ended(const std::string& state);
 // --- what suanli's log says ---------------------------------------------------------------
 // Where suanli placed a job, in Slurm's terms.
 struct Placement {
-  std::string accelerator;            // the GRES type
+  std::string accelerator;            // the model (the nodes' GRES type)
   std::vector<std::string> nodes;
   int per_node = 0;                   // devices on each node; 0 when they differ (then `total` for the job)
   int total = 0;
   std::string partition;              // "domestic" or "imported"
-  std::string gres() const;           // "gpu:h200:8" (per node) or "gpu:h200:12" (per job)
+  // The GPU request per node, untyped ("gpu:8"): the nodes fix the model.
+  // (Slurm 22.05 cannot change a pending job's GRES type by an update, and a
+  // displaced job may be placed again on another model; the allocation is
+  // accounted by type all the same: gres/gpu:h200=8.)
+  std::string gres() const;
 };
 Placement placement_of(const live::JobRecord& r, const Catalog& catalog);
 
@@ -120,7 +124,7 @@ SuanliView suanli_view(const live::LiveState& state, const std::vector<std::int6
 // --- the plan -------------------------------------------------------------------------------
 struct SlurmAction {
   enum class Kind {
-    Place,        // a held job: its GRES, nodes, node count and partition set to the placement, then released
+    Place,        // a held job: its nodes, node count, GPUs per node and partition set to the placement, then released
     Hold,         // a pending job suanli has not placed (or placed elsewhere): held
     RequeueHold,  // a running job suanli has no placement for here: requeued, held
     Cancel,       // a job suanli ended (cancelled, rejected)
@@ -132,6 +136,7 @@ struct SlurmAction {
   std::string node;       // Drain, Resume
   Placement placement;    // Place
   std::string reason;
+  std::string current_gres;  // Place: the job's GPU request now (tres_per_node)
 };
 std::string_view name(SlurmAction::Kind k);
 

@@ -235,8 +235,11 @@ bool SlurmCli::apply(const SlurmAction& a, std::string& error) const {
                             fmt::join(p.nodes, ","));
         return false;
       }
-      std::vector<std::string> args = {"update", "jobid=" + job, "Gres=" + p.gres(),
-                                       fmt::format("NumNodes={}", p.nodes.size()), "NodeList=" + join_hostlist(p.nodes)};
+      // StartTime=now: a requeued job would otherwise wait out Slurm's
+      // credential lifetime (120 s) before it may start again.
+      std::vector<std::string> args = {"update", "jobid=" + job, fmt::format("NumNodes={}", p.nodes.size()),
+                                       "NodeList=" + join_hostlist(p.nodes), "StartTime=now"};
+      if (a.current_gres != "gres:" + p.gres()) args.push_back("Gres=" + p.gres());
       if (!p.partition.empty()) args.push_back("Partition=" + p.partition);
       if (!check(run("scontrol", args))) return false;
       return check(run("scontrol", {"release", job}));
