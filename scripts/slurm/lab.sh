@@ -76,11 +76,14 @@ stop_pid() {  # name: SIGTERM, wait up to 5 s, SIGKILL
   fi
   rm -f "$f"
 }
-wait_for() {  # seconds, description, command...
+wait_for() {  # seconds, description, command...  (WATCH: pid names that must stay alive meanwhile)
   local limit=$1 what=$2; shift 2
-  local end=$((SECONDS + limit))
+  local end=$((SECONDS + limit)) w
   until "$@" >/dev/null 2>&1; do
     ((SECONDS < end)) || die "$what did not come up in ${limit}s (logs in $LAB/log)"
+    for w in ${WATCH:-}; do
+      alive "$(cat "$PIDS/$w.pid")" || die "$w exited (logs in $LAB/log: $(tail -n 2 "$LAB/log/$w.out" 2>/dev/null | tr '\n' ' '))"
+    done
     sleep 0.1
   done
 }
@@ -149,7 +152,7 @@ EOF
   MYSQL_UNIX_PORT=$LAB/run/mysqld.sock SLURM_CONF=$CONF setsid slurmdbd -D </dev/null \
     >"$LAB/log/slurmdbd.out" 2>&1 &
   record slurmdbd $!
-  wait_for 30 slurmdbd sh -c "ss -Htln 'sport = :$((PORT_BASE + 1))' | grep -q ."
+  WATCH=slurmdbd wait_for 30 slurmdbd sh -c "ss -Htln 'sport = :$((PORT_BASE + 1))' | grep -q ."
 }
 
 write_slurm_conf() {
@@ -203,17 +206,23 @@ Include $LAB/etc/suanli.conf
 EOF
 }
 
+nodes_idle() {  # every node registered and idle
+  local states
+  states=$(sinfo -h -N -o '%t') || return 1
+  [[ -n $states ]] && ! grep -vq '^idle$' <<<"$states"
+}
+
 start_slurm() {
   export SLURM_CONF=$CONF
   setsid slurmctld -D -f "$CONF" </dev/null >"$LAB/log/slurmctld.out" 2>&1 &
   record slurmctld $!
-  wait_for 30 slurmctld scontrol ping
+  WATCH=slurmctld wait_for 30 slurmctld scontrol ping
   local n
   for n in $(awk '/^NodeName=/{sub("NodeName=","",$1); print $1}' "$LAB/etc/suanli.conf"); do
     setsid slurmd -D -f "$CONF" -N "$n" </dev/null >"$LAB/log/slurmd-$n.out" 2>&1 &
     record "slurmd-$n" $!
   done
-  wait_for 30 "the slurmd nodes" sh -c "! sinfo -h -N -o '%t' | grep -vq '^idle$'"
+  WATCH=slurmctld wait_for 30 "the slurmd nodes" nodes_idle
 }
 
 start_rest() {
@@ -221,6 +230,8 @@ start_rest() {
   ensure_user suanli-lab
   mkdir -p "$LAB/run/rest"
   chown slurmrest "$LAB/run/rest"
+  setpriv --reuid=slurmrest --regid=slurmrest --init-groups test -r "$CONF" ||
+    die "user slurmrest cannot read $CONF: every folder above $LAB must be searchable by others (chmod o+x)"
   local oas="openapi/v0.0.38"
   [[ $ACCOUNTING == 1 ]] && oas="$oas,openapi/dbv0.0.38"
   SLURM_CONF=$CONF setsid setpriv --reuid=slurmrest --regid=slurmrest --init-groups \
@@ -239,9 +250,9 @@ start_serve() {
   find_suanli
   local port=$((PORT_BASE + 3))
   setsid "$SUANLI" serve --scenario "$SCENARIO" --db "sqlite:$LAB/suanli.db" --listen "127.0.0.1:$port" \
-    --slurm --slurm-conf "$CONF" --slurm-poll 0.25 </dev/null >>"$LAB/log/suanli-serve.log" 2>&1 &
+    --slurm --slurm-conf "$CONF" --slurm-poll 0.25 </dev/null >>"$LAB/log/suanli-serve.out" 2>&1 &
   record suanli-serve $!
-  wait_for 30 "suanli serve" curl -sf "http://127.0.0.1:$port/readyz"
+  WATCH=suanli-serve wait_for 30 "suanli serve" curl -sf "http://127.0.0.1:$port/readyz"
 }
 
 write_env() {
@@ -293,7 +304,7 @@ do_up() {
   "$SUANLI" slurm config --scenario "$SCENARIO" --out "$LAB/etc" --cluster lab --cpus 8 \
     --one-host-port $((PORT_BASE + 8)) --hostname "$(hostname -s)" --users root \
     --gres-files "$LAB/dev/{node}-gpu[0-{last}]" --admission-url "http://127.0.0.1:$((PORT_BASE + 3))" \
-    --token-file "$LAB/etc/suanli-token" --timeout 2 >/dev/null
+    --token-file "$LAB/etc/suanli-token" --timeout 2 $([[ $ACCOUNTING == 1 ]] || echo --without-accounting) >/dev/null
   local node count i
   while read -r node count; do
     for ((i = 0; i < count; i++)); do ln -sf /dev/null "$LAB/dev/$node-gpu$i"; done

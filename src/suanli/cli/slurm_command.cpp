@@ -148,6 +148,8 @@ void add_slurm_command(CLI::App& app, Context& ctx) {
   config->add_option("--one-host-port", co->config.one_host_port,
                      "Every node on this host (a lab): NodeAddr=127.0.0.1 and ports from this one");
   config->add_option("--hostname", co->config.hostname, "NodeHostname for --one-host-port")->capture_default_str();
+  config->add_flag("!--without-accounting", co->config.accounting,
+                   "The cluster has no slurmdbd: leave out AccountingStorageTRES (sacct and the share need it)");
   config->add_option("--users", co->config.users, "Users given every tenant's account (e.g. a lab's root)")->delimiter(',');
   config->add_option("--admission-url", co->config.admission_url, "Where the plugin finds suanli serve")
       ->capture_default_str();

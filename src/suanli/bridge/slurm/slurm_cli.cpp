@@ -69,12 +69,13 @@ CommandResult SlurmCli::run(const std::string& tool, const std::vector<std::stri
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // The environment: ours, with SLURM_CONF set, SLURM_JWT dropped (the
-  // commands would use a token instead of munge) and `extra_env` added.
+  // The environment: ours, with SLURM_CONF set (when given), SLURM_JWT
+  // dropped (the commands would use a token instead of munge) and
+  // `extra_env` added.
   std::vector<std::string> env_s;
   for (char** e = environ; *e; ++e) {
     const std::string kv = *e;
-    if (kv.rfind("SLURM_CONF=", 0) == 0 || kv.rfind("SLURM_JWT=", 0) == 0) continue;
+    if ((!options_.conf.empty() && kv.rfind("SLURM_CONF=", 0) == 0) || kv.rfind("SLURM_JWT=", 0) == 0) continue;
     bool overridden = false;
     for (const std::string& x : extra_env) overridden = overridden || kv.rfind(x.substr(0, x.find('=') + 1), 0) == 0;
     if (!overridden) env_s.push_back(kv);

@@ -98,10 +98,13 @@ SlurmConfigFiles compile_config(const Scenario& scenario, const Catalog& catalog
       "# One GRES type per catalog accelerator id; Features carry the model and its origin.\n"
       "# Node names are suanli's (<group>-<n>), so a placement names the nodes Slurm runs.\n"
       "GresTypes=gpu\n"
-      "AccountingStorageTRES={}\n"
+      "{}"
       "{}"
       "PartitionName=all Nodes={} Default=YES MaxTime=INFINITE State=UP\n",
-      scenario.name, tres, node_lines, join_hostlist(all));
+      scenario.name,
+      o.accounting ? fmt::format("AccountingStorageTRES={}\n", tres)
+                   : "# (no AccountingStorageTRES: without slurmdbd Slurm refuses GPU TRES)\n",
+      node_lines, join_hostlist(all));
   if (!domestic.empty()) {
     f.suanli_conf += fmt::format("PartitionName=domestic Nodes={} MaxTime=INFINITE State=UP\n", join_hostlist(domestic));
   }

@@ -41,6 +41,7 @@ struct SlurmConfigOptions {
   int one_host_port = 0;
   std::string hostname = "localhost";
   std::vector<std::string> users;  // given every tenant's account (e.g. a lab's "root")
+  bool accounting = true;          // slurmdbd runs: AccountingStorageTRES lists the typed GPUs (Slurm refuses it without)
   // The plugin's settings.
   std::string admission_url = "http://127.0.0.1:8080";
   std::string token_file = "/etc/slurm/suanli-token";
