@@ -35,6 +35,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
     std::set<std::string> documented;
     for (const auto& [path, methods] : doc["paths"].items()) {
       for (const auto& [method, spec] : methods.items()) {
+        if (spec.contains("x-suanli-bridge")) continue;  // served only with its bridge (tests/slurm checks those)
         std::string m = method;
         for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         documented.insert(m + " " + path);

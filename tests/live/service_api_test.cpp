@@ -381,6 +381,7 @@ TEST_F(Api, EveryRouteTheOpenApiDocumentListsAnswers) {
     std::string concrete = std::regex_replace(path, std::regex(R"(\{id\})"), "999999");
     concrete = std::regex_replace(concrete, std::regex(R"(\{name\})"), "no-such-thing-1");
     for (const auto& [method, spec] : methods.items()) {
+      if (spec.contains("x-suanli-bridge")) continue;  // served only with its bridge (tests/slurm checks those)
       Reply r;
       if (method == "get") r = op.get(concrete);
       else if (method == "post") r = op.post(concrete, Json::object());

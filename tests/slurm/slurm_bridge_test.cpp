@@ -6,7 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <set>
 
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "suanli/bridge/slurm/bridge.h"
 #include "suanli/bridge/slurm/hostlist.h"
 #include "suanli/bridge/slurm/reconcile.h"
 #include "suanli/bridge/slurm/share.h"
@@ -17,6 +24,9 @@
 #include "suanli/config/scenario_loader.h"
 #include "suanli/live/live_state.h"
 #include "suanli/model/error.h"
+#include "suanli/server/access.h"
+#include "suanli/server/openapi.h"
+#include "suanli/store/store.h"
 #include "suanli/wire/codec.h"
 
 namespace suanli::bridge::slurm {
@@ -474,6 +484,36 @@ TEST(Share, DeviceHoursPerTenantAndModelWithEveryRun) {
   EXPECT_NE(share_table(r).find("within the cap"), std::string::npos);
   EXPECT_NE(share_csv(r).find("llm-co,h20,imported,1,"), std::string::npos);
   EXPECT_NE(share_json(r).find("\"peak_devices\": 8"), std::string::npos);
+}
+
+// --- the bridge's routes are documented -------------------------------------------------------
+
+TEST(OpenApi, SlurmRoutesAreDocumentedAndServedWithTheBridge) {
+  const auto dir = std::filesystem::temp_directory_path() / ("suanli-slurm-openapi-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    server::WallClock clock;
+    server::Service service(cat(), lab(), store::open_store("sqlite:" + (dir / "x.db").string()), clock);
+    server::Access access(service.store());
+    server::HttpServer http(service, access, server::HttpOptions{});
+    SlurmBridge bridge(service, SlurmBridgeOptions{});
+    bridge.add_routes(http);
+    const nlohmann::json doc = nlohmann::json::parse(server::openapi_json());
+    std::set<std::string> documented, bridged;
+    for (const auto& [path, methods] : doc["paths"].items()) {
+      for (const auto& [method, spec] : methods.items()) {
+        std::string m = method;
+        for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        documented.insert(m + " " + path);
+        if (spec.value("x-suanli-bridge", "") == "slurm") bridged.insert(m + " " + path);
+      }
+    }
+    const std::set<std::string> registered(http.route_labels().begin(), http.route_labels().end());
+    for (const std::string& r : registered) EXPECT_TRUE(documented.count(r)) << r << " is served but not documented";
+    for (const std::string& b : bridged) EXPECT_TRUE(registered.count(b)) << b << " is documented but not served";
+    EXPECT_EQ(bridged.size(), 3u);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
