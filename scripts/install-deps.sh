@@ -12,6 +12,10 @@ packages=(
   libcpp-httplib-dev libsqlite3-dev libpqxx-dev libssl-dev
   # the live-service tests start a private PostgreSQL server and read SQLite files
   postgresql-15 sqlite3
+  # the Slurm bridge's lab and tests (scripts/slurm/lab.sh): a real Slurm 22.05 on this machine,
+  # job_submit.lua with lua-socket and lua-cjson, slurmrestd with JWT, slurmdbd on a private MariaDB
+  slurm-wlm slurm-wlm-basic-plugins slurmrestd slurm-wlm-jwt-plugin munge
+  slurmdbd slurm-wlm-mysql-plugin mariadb-server lua-socket lua-cjson curl iproute2
 )
 
 missing=()

@@ -268,6 +268,7 @@ TEST(Config, CompilesTheFleetAndTenantsDeterministically) {
 
 // --- reconciliation ----------------------------------------------------------------------------
 
+// Slurm job ids are 7 (and 8) below; a suanli job the log has linked already.
 SlurmJob sjob(std::int64_t id, std::string state, std::int64_t link, std::vector<std::string> nodes = {},
               Seconds start = 0) {
   SlurmJob j;
@@ -293,6 +294,7 @@ SuanliJob ajob(std::int64_t id, JobStatus status, std::vector<std::string> nodes
   j.placed_at = placed;
   j.submitted = 90;
   j.from_slurm = true;
+  j.runner = id == 4 ? "slurm:8" : "slurm:7";
   j.reason = "why";
   return j;
 }
@@ -319,6 +321,16 @@ TEST(Reconcile, RunningOnItsPlacementIsReportedStarted) {
   EXPECT_TRUE(p.actions.empty());
   // Reported already: nothing to do.
   EXPECT_TRUE(plan_of({sjob(7, "RUNNING", 3, {"h20-1"}, 101)}, {ajob(3, JobStatus::Running, {"h20-1"})}).empty());
+}
+
+TEST(Reconcile, TheFirstSightOfASlurmJobLinksItInTheLog) {
+  SuanliJob s = ajob(3, JobStatus::Placed, {"h20-1"});
+  s.runner.clear();
+  const Plan p = plan_of({sjob(7, "PENDING", 3, {"h20-1"})}, {s});
+  ASSERT_EQ(p.commands.size(), 1u);
+  EXPECT_EQ(p.commands[0].kind, Command::Kind::Link);
+  EXPECT_EQ(p.commands[0].job, 3);
+  EXPECT_EQ(p.commands[0].note, "slurm:7");
 }
 
 TEST(Reconcile, CompletedIsStartedThenFinishedFailedIsFailed) {

@@ -167,6 +167,7 @@ TEST_F(SlurmLab, CriticalTenantsUntypedJobLandsOnADomesticNode) {
   const Json r = suanli_record(sid);
   EXPECT_EQ(r["accelerator"], "ascend-910b3");
   EXPECT_EQ(r["nodes"], Json::array({where}));
+  EXPECT_EQ(r["runner"], "slurm:" + std::to_string(id)) << "the link is an event of suanli's log";
   const Reply audit = api_->get("/v1/decisions?job=" + std::to_string(sid));
   ASSERT_EQ(audit.status, 200);
   ASSERT_FALSE(audit.body["decisions"].empty());

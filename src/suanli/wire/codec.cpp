@@ -111,7 +111,8 @@ Json command_json(const live::Command& c) {
       if (!c.class_name.empty()) j["class"] = c.class_name;
       if (!c.external_id.empty()) j["external_id"] = c.external_id;
       break;
-    case K::Cancel: j["job"] = c.job; break;
+    case K::Cancel:
+    case K::Link: j["job"] = c.job; break;
     case K::Started:
     case K::Finished:
     case K::Failed:
@@ -419,6 +420,7 @@ live::Command read_command(const JsonReader& r, const Catalog& catalog, const st
       if (auto v = r.opt_text("external_id")) c.external_id = *v;
       break;
     case K::Cancel:
+    case K::Link:
       r.expect_object({"kind", "actor", "note", "job"});
       c.job = job();
       break;

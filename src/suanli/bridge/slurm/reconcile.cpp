@@ -60,6 +60,9 @@ void reconcile_job(const SlurmJob& j, const SuanliJob& s, const ReconcileOptions
                    std::vector<SlurmAction>& holds, std::vector<SlurmAction>& places) {
   const bool pending = slurm_pending(j.state), running = slurm_running(j.state), ended = slurm_ended(j.state);
   const std::string tag = fmt::format("slurm job {}", j.id);
+  if (s.runner != fmt::format("slurm:{}", j.id)) {
+    plan.commands.push_back(command(Command::Kind::Link, s.id, 0, fmt::format("slurm:{}", j.id), o));
+  }
   if (live::terminal(s.status)) {
     if (pending || running) {
       holds.push_back(act(SlurmAction::Kind::Cancel, j.id, "",
@@ -218,6 +221,7 @@ SuanliView suanli_view(const live::LiveState& state, const std::vector<std::int6
     j.placed_at = r.placed_at;
     j.submitted = r.submitted;
     j.from_slurm = from_slurm;
+    j.runner = r.runner;
     j.reason = r.reason;
     v.jobs.emplace(id, std::move(j));
   }

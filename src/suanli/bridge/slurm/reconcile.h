@@ -5,7 +5,9 @@
 // runs, when it must stop); Slurm runs the work. The bridge compares what
 // Slurm shows (SlurmSnapshot: squeue and sinfo) with what suanli's log says
 // (SuanliView, read from the live state) and plans
-//   commands to suanli: what happened in Slurm (a linked job started,
+//   commands to suanli: the link itself (a Link command, "slurm:<id>", the
+//     first time a Slurm job carries a suanli job: the log then joins every
+//     decision about the job to its Slurm job id); what happened in Slurm (a linked job started,
 //     completed, failed or was cancelled there; a node an operator drained,
 //     set down or resumed in Slurm), each with the Slurm job id in its note;
 //   actions on Slurm: what suanli decided (release a held job onto the nodes
@@ -103,6 +105,7 @@ struct SuanliJob {
   Seconds placed_at = -1;
   Seconds submitted = 0;
   bool from_slurm = false;            // admitted through the plugin (external id "slurm:...")
+  std::string runner;                 // the Slurm job the log links it to ("slurm:42"), if any
   std::string reason;
 };
 

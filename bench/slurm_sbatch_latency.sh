@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The latency suanli's admission plugin adds to one sbatch (issue 10): a
+# benchmark, not a test; it asserts nothing.
+#
+#   bench/slurm_sbatch_latency.sh [N] [--suanli BIN]      (root; N submissions per phase, default 300)
+#
+# Starts a lab (scripts/slurm/lab.sh, no accounting) in a temporary folder,
+# then times N sbatch calls, end to end (the sbatch process, slurmctld,
+# job_submit.lua, and for the plugin phase the HTTP call to suanli serve and
+# its durable commit), in two phases on the same cluster:
+#   baseline  job_submit.lua replaced by one that admits at once
+#   plugin    the real plugin: every submission judged by suanli
+# and prints p50/p99 of each and the difference. The jobs are one-GPU
+# `true` jobs of a domestic class (placed, run and gone at once; once the
+# domestic devices are busy, some are held and released as others end).
+# Stops the lab and removes the folder at the end.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+N=300
+SUANLI_ARG=()
+while (($#)); do
+  case $1 in
+    --suanli) SUANLI_ARG=(--suanli "$2"); shift 2 ;;
+    *) N=$1; shift ;;
+  esac
+done
+lab=$(mktemp -d /tmp/suanli-sbatch-bench-XXXXXX)
+chmod 755 "$lab"
+cleanup() { "$repo/scripts/slurm/lab.sh" down --dir "$lab/lab" >/dev/null 2>&1 || true; rm -rf "$lab"; }
+trap cleanup EXIT
+"$repo/scripts/slurm/lab.sh" up --dir "$lab/lab" --accounting 0 "${SUANLI_ARG[@]}" >/dev/null
+export SLURM_CONF=$lab/lab/etc/slurm.conf
+cd "$lab/lab/jobs"
+
+stats() {  # name file(ms per line)
+  sort -n "$2" | awk -v name="$1" '{a[NR]=$1} END {
+    p50=a[int(NR*0.50+0.5)]; p99=a[int(NR*0.99+0.5)]; if (p99=="") p99=a[NR];
+    printf "%-9s n=%d  p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", name, NR, p50, p99, a[NR] }'
+}
+percentile() { sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END {v=a[int(NR*q+0.5)]; if (v=="") v=a[NR]; print v}'; }
+
+run_phase() {  # file
+  local i t0 t1
+  : >"$1"
+  for ((i = 0; i < N; i++)); do
+    t0=$EPOCHREALTIME
+    sbatch --parsable -A grid --gres=gpu:1 --comment=suanli:class=grid-finetune -o /dev/null --wrap true >/dev/null
+    t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) * 1000}' >>"$1"
+  done
+}
+
+plugin=$lab/lab/etc/job_submit.lua
+cp "$plugin" "$lab/plugin.lua"
+printf 'function slurm_job_submit(j, p, u) return slurm.SUCCESS end\nfunction slurm_job_modify(j, r, p, u) return slurm.SUCCESS end\n' >"$plugin"
+sleep 1.1  # slurmctld reloads job_submit.lua when its time changes
+sbatch --parsable -A grid -o /dev/null --wrap true >/dev/null  # warm up
+run_phase "$lab/baseline.ms"
+cp "$lab/plugin.lua" "$plugin"
+touch "$plugin"
+sleep 1.1
+sbatch --parsable -A grid --gres=gpu:1 --comment=suanli:class=grid-finetune -o /dev/null --wrap true >/dev/null
+run_phase "$lab/plugin.ms"
+
+echo "sbatch latency, $N submissions per phase ($(nproc) cores, $(date -u +%Y-%m-%d))"
+stats baseline "$lab/baseline.ms"
+stats plugin "$lab/plugin.ms"
+b50=$(percentile "$lab/baseline.ms" 0.50); b99=$(percentile "$lab/baseline.ms" 0.99)
+p50=$(percentile "$lab/plugin.ms" 0.50); p99=$(percentile "$lab/plugin.ms" 0.99)
+awk -v b50="$b50" -v b99="$b99" -v p50="$p50" -v p99="$p99" \
+  'BEGIN {printf "added by the plugin: p50 %+.1f ms, p99 %+.1f ms\n", p50 - b50, p99 - b99}'
