@@ -7,12 +7,13 @@
 # Starts a lab (scripts/slurm/lab.sh, no accounting) in a temporary folder,
 # then times N sbatch calls, end to end (the sbatch process, slurmctld,
 # job_submit.lua, and for the plugin phase the HTTP call to suanli serve and
-# its durable commit), in two phases on the same cluster:
+# its durable commit), in two phases on the same cluster, run in six
+# alternating blocks so that other load on the machine falls on both alike:
 #   baseline  job_submit.lua replaced by one that admits at once
 #   plugin    the real plugin: every submission judged by suanli
 # and prints p50/p99 of each and the difference. The jobs are one-GPU
-# `true` jobs of a domestic class (placed, run and gone at once; once the
-# domestic devices are busy, some are held and released as others end).
+# `true` embedding jobs of the critical tenant (bge-m3, CANN: placed on an
+# Ascend device, run and gone at once; some are held and released as others end).
 # Stops the lab and removes the folder at the end.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,30 +41,40 @@ stats() {  # name file(ms per line)
 }
 percentile() { sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END {v=a[int(NR*q+0.5)]; if (v=="") v=a[NR]; print v}'; }
 
-run_phase() {  # file
+run_block() {  # file count: appends the times of `count` submissions
   local i t0 t1
-  : >"$1"
-  for ((i = 0; i < N; i++)); do
+  for ((i = 0; i < $2; i++)); do
     t0=$EPOCHREALTIME
-    sbatch --parsable -A grid --gres=gpu:1 --comment=suanli:class=grid-finetune -o /dev/null --wrap true >/dev/null
+    sbatch --parsable -A grid --gres=gpu:1 --comment=suanli:model=bge-m3,kind=batch-infer,stacks=cann,work_tokens=1e6 \
+      -o /dev/null --wrap true >/dev/null
     t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) * 1000}' >>"$1"
+    echo "$t0 $t1" >>"$1.raw"
   done
+}
+use_plugin() {  # passthrough|suanli: slurmctld reloads job_submit.lua when its time changes
+  if [[ $1 == suanli ]]; then cp "$lab/plugin.lua" "$plugin"; else cp "$lab/passthrough.lua" "$plugin"; fi
+  touch "$plugin"
+  sleep 1.1
 }
 
 plugin=$lab/lab/etc/job_submit.lua
 cp "$plugin" "$lab/plugin.lua"
-printf 'function slurm_job_submit(j, p, u) return slurm.SUCCESS end\nfunction slurm_job_modify(j, r, p, u) return slurm.SUCCESS end\n' >"$plugin"
-sleep 1.1  # slurmctld reloads job_submit.lua when its time changes
-sbatch --parsable -A grid -o /dev/null --wrap true >/dev/null  # warm up
-run_phase "$lab/baseline.ms"
-cp "$lab/plugin.lua" "$plugin"
-touch "$plugin"
-sleep 1.1
-sbatch --parsable -A grid --gres=gpu:1 --comment=suanli:class=grid-finetune -o /dev/null --wrap true >/dev/null
-run_phase "$lab/plugin.ms"
+printf 'function slurm_job_submit(j, p, u) return slurm.SUCCESS end\nfunction slurm_job_modify(j, r, p, u) return slurm.SUCCESS end\n' \
+  >"$lab/passthrough.lua"
+# Alternating blocks, so that the machine's other load falls on both phases alike.
+blocks=6
+per=$(( (N + blocks - 1) / blocks ))
+for ((b = 0; b < blocks; b++)); do
+  use_plugin passthrough
+  run_block "$lab/baseline" "$per"
+  use_plugin suanli
+  run_block "$lab/plugin" "$per"
+done
+for f in baseline plugin; do
+  awk '{printf "%.3f\n", ($2 - $1) * 1000}' "$lab/$f.raw" >"$lab/$f.ms"
+done
 
-echo "sbatch latency, $N submissions per phase ($(nproc) cores, $(date -u +%Y-%m-%d))"
+echo "sbatch latency, $((blocks * per)) submissions per phase ($(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d))"
 stats baseline "$lab/baseline.ms"
 stats plugin "$lab/plugin.ms"
 b50=$(percentile "$lab/baseline.ms" 0.50); b99=$(percentile "$lab/baseline.ms" 0.99)
