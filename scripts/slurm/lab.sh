@@ -52,6 +52,8 @@ die() { echo "lab: error: $*" >&2; exit 1; }
 
 find_suanli() {
   if [[ -n $SUANLI ]]; then return; fi
+  # The one `up` used, for serve-start.
+  if [[ -s $LAB/suanli-binary ]]; then SUANLI=$(cat "$LAB/suanli-binary"); return; fi
   for c in "$repo/build/release/src/suanli/cli/suanli" "$repo/build/debug/src/suanli/cli/suanli" "$(command -v suanli || true)"; do
     if [[ -n $c && -x $c ]]; then SUANLI=$c; return; fi
   done
@@ -286,6 +288,8 @@ do_up() {
   trap 'if [[ -z ${UP_DONE:-} ]]; then log "up failed; stopping what started"; do_down >/dev/null 2>&1 || true; fi' EXIT
   pick_ports
   echo "$PORT_BASE" >"$LAB/ports"
+  SUANLI=$(readlink -f "$SUANLI")
+  echo "$SUANLI" >"$LAB/suanli-binary"
   [[ -f $LAB/etc/jwt.key ]] || { dd if=/dev/urandom of="$LAB/etc/jwt.key" bs=32 count=1 status=none; chmod 600 "$LAB/etc/jwt.key"; }
 
   # suanli: the store, the plugin's token (operator), a token per tenant.
@@ -338,7 +342,7 @@ do_down() {
   export SLURM_CONF=$CONF
   if [[ -f $PIDS/slurmctld.pid ]] && alive "$(cat "$PIDS/slurmctld.pid")"; then
     # Job processes outlive slurmd without cgroups: cancel them while slurmd can still kill them.
-    scancel --full --quiet --user=root --cluster=lab 2>/dev/null || scancel --quiet --user=root 2>/dev/null || true
+    squeue -h -o %i 2>/dev/null | xargs -r scancel --full --quiet 2>/dev/null || true
     for _ in $(seq 30); do [[ -z $(squeue -h -t R,CG -o %i 2>/dev/null) ]] && break; sleep 0.1; done
   fi
   stop_pid suanli-serve
@@ -360,6 +364,7 @@ case $cmd in
   serve-stop) stop_pid suanli-serve ;;
   serve-start)
     PORT_BASE=$(cat "$LAB/ports")
+    SCENARIO=$(sed -n 's/^export SUANLI_SCENARIO=//p' "$LAB/env")
     start_serve ;;
   status)
     for f in "$PIDS"/*.pid; do

@@ -144,6 +144,9 @@ TEST(Submission, BodyForTheScheduler) {
   EXPECT_NE(input_error([] { submit_body(sub("grid", "suanli:class=x", "gres:gpu:a999:8"), cat(), lab().classes, kFleet, "k"); })
                 .find("--gres"),
             std::string::npos);
+  SlurmSubmission arr = sub("grid", "suanli:class=grid-finetune", "gres:gpu:8");
+  arr.array = "1-4";
+  EXPECT_NE(input_error([&] { submit_body(arr, cat(), lab().classes, kFleet, "k"); }).find("--array"), std::string::npos);
   // It reads back through the API's decoder.
   body = submit_body(sub("grid", "suanli:class=grid-finetune", "gres:gpu:h200:8"), cat(), lab().classes, kFleet, "k6");
   const Command c = wire::read_submit(wire::JsonReader(*body, "$"), cat(), lab().classes);

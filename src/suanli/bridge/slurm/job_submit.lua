@@ -75,6 +75,7 @@ local function admit(job_desc, submit_uid)
     tres_per_socket = text(job_desc.tres_per_socket),
     tres_per_task = text(job_desc.tres_per_task),
     min_nodes = count(job_desc.min_nodes),
+    array = text(job_desc.array_inx),
   }
   local token = read_token()
   if token == nil then

@@ -93,7 +93,7 @@ void put_number(Json& body, const std::string& key, const std::string& value) {
 
 SlurmSubmission read_submission(const wire::JsonReader& r) {
   r.expect_object({"account", "user", "comment", "name", "partition", "features", "req_nodes", "tres_per_node",
-                   "tres_per_job", "tres_per_socket", "tres_per_task", "min_nodes"});
+                   "tres_per_job", "tres_per_socket", "tres_per_task", "min_nodes", "array"});
   SlurmSubmission s;
   s.account = r.opt_text("account").value_or("");
   s.user = r.opt_text("user").value_or("");
@@ -107,6 +107,7 @@ SlurmSubmission read_submission(const wire::JsonReader& r) {
   s.tres_per_socket = r.opt_text("tres_per_socket").value_or("");
   s.tres_per_task = r.opt_text("tres_per_task").value_or("");
   s.min_nodes = count_field(r, "min_nodes");
+  s.array = r.opt_text("array").value_or("");
   return s;
 }
 
@@ -209,6 +210,11 @@ std::optional<wire::Json> submit_body(const SlurmSubmission& s, const Catalog& c
   const GpuRequest gpus = gpu_request(s);
   if (!gpus.given && !conv.present) return std::nullopt;
   if (s.account.empty()) throw InputError("-A", "found no account, expected -A TENANT (the suanli tenant the job is for)");
+  if (!s.array.empty()) {
+    throw InputError("--array", fmt::format("found a job array ({}), expected one job per submission (suanli admits and "
+                                            "places each job on its own)",
+                                            s.array));
+  }
   Json body = {{"tenant", s.account}, {"external_id", external_id}};
   bool what = false;
   for (const auto& [key, value] : conv.fields) {

@@ -54,6 +54,7 @@ struct SlurmSubmission {
   std::string tres_per_socket;  // --gpus-per-socket (refused)
   std::string tres_per_task;    // --gpus-per-task (refused)
   int min_nodes = 0;            // 0: not given
+  std::string array;            // --array (refused for GPU jobs: one suanli job per Slurm job)
 };
 
 // The plugin's JSON ({"account": ..., "tres_per_node": ..., "min_nodes": ...}).
