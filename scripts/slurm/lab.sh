@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Slurm 22.05 cluster on this one machine, governed by suanli (issue 10).
 #
-#   scripts/slurm/lab.sh up   [--dir DIR] [--accounting 0|1] [--no-serve] [--scenario FILE] [--suanli BIN]
+#   scripts/slurm/lab.sh up   [--dir DIR (default /tmp/suanli-slurm-lab)] [--accounting 0|1] [--no-serve] [--scenario FILE] [--suanli BIN]
 #   scripts/slurm/lab.sh env  [--dir DIR]      # the exports to use it from a shell: eval "$(lab.sh env)"
 #   scripts/slurm/lab.sh serve-stop|serve-start [--dir DIR]   # stop / start only suanli serve
 #   scripts/slurm/lab.sh status [--dir DIR]
@@ -27,7 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cmd=${1:-}
 shift || true
-LAB=${SUANLI_SLURM_LAB:-$PWD/slurm-lab}
+LAB=${SUANLI_SLURM_LAB:-/tmp/suanli-slurm-lab}
 ACCOUNTING=1
 SERVE=1
 SCENARIO=$here/lab-scenario.yaml
@@ -299,7 +299,7 @@ do_up() {
     "$SUANLI" serve token create --db "$db" --role operator --note "job_submit.lua" >"$LAB/etc/suanli-token" 2>/dev/null
     chmod 600 "$LAB/etc/suanli-token"
     local t
-    for t in $(awk '/^  - \{name: /{gsub(",","",$4); print $4}' "$SCENARIO"); do
+    for t in $(awk '/^  - \{name: /{gsub(",","",$3); print $3}' "$SCENARIO"); do
       "$SUANLI" serve token create --db "$db" --role tenant --tenant "$t" >"$LAB/tokens/$t" 2>/dev/null
     done
   fi
