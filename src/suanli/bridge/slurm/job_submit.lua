@@ -29,6 +29,7 @@ local SUANLI_TOKEN_FILE = "@TOKEN_FILE@"
 local SUANLI_TIMEOUT = @TIMEOUT@
 local SUANLI_ADMIN_UIDS = { @ADMIN_UIDS@ }
 
+local socket = require("socket")
 local http = require("socket.http")
 local ltn12 = require("ltn12")
 local cjson = require("cjson.safe")
@@ -84,6 +85,7 @@ local function admit(job_desc, submit_uid)
   local body = cjson.encode(request)
   local out = {}
   http.TIMEOUT = SUANLI_TIMEOUT
+  local t0 = socket.gettime()
   local ok, status = http.request({
     url = SUANLI_URL,
     method = "POST",
@@ -95,6 +97,7 @@ local function admit(job_desc, submit_uid)
     source = ltn12.source.string(body),
     sink = ltn12.sink.table(out),
   })
+  local ms = (socket.gettime() - t0) * 1000
   if not ok then
     return deny("suanli: the admission service at " .. SUANLI_URL .. " did not answer (" .. text(status) ..
                 "); no job admitted (fail closed)")
@@ -131,7 +134,8 @@ local function admit(job_desc, submit_uid)
   else
     job_desc.priority = 0
   end
-  slurm.log_info("suanli: %s %s for %s: %s", verdict, text(answer.link), text(account), text(answer.message))
+  slurm.log_info("suanli: %s %s for %s in %.2f ms: %s", verdict, text(answer.link), text(account), ms,
+                 text(answer.message))
   return slurm.SUCCESS
 end
 
