@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/install-deps.sh
+scripts/build-web.sh  # the dashboard, before the C++ build embeds it
 cmake --preset release >/dev/null
 cmake --build --preset release
 

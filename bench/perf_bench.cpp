@@ -102,6 +102,55 @@ void BM_EstimateMoE(benchmark::State& state) {
 }
 BENCHMARK(BM_EstimateMoE);
 
+// One serving estimate on h200, devices auto: offline (arg 0: the largest
+// batch memory allows, one steady state per layout) or under a 50 ms TPOT
+// limit (arg 1: the binary search over the batch).
+void BM_EstimateServe(benchmark::State& state) {
+  const Catalog& c = catalog();
+  const suanli::ModelSpec& m = c.model("llama-3.1-70b");
+  const suanli::Accelerator& a = c.accelerator("h200");
+  Workload w = inference(Task::Serve, Precision::FP8);
+  w.batch = 0;
+  if (state.range(0) == 1) {
+    w.mode = suanli::ServeMode::Slo;
+    w.max_tpot_ms = 50;
+  }
+  state.SetLabel(std::string(suanli::name(w.mode)));
+  suanli::validate(w, m);
+  if (!suanli::estimate(w, m, a, c.perf).ok()) state.SkipWithError("llama-3.1-70b serve does not fit on h200");
+  for (auto _ : state) {
+    Estimate e = suanli::estimate(w, m, a, c.perf);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EstimateServe)->ArgName("slo")->DenseRange(0, 1);
+
+// DeepSeek-V3 on 16 x H800 with EP16, MTP and disaggregated pools under
+// TPOT 50 ms / TTFT 2 s: both pools' searches.
+void BM_EstimateServeMoEDisaggregated(benchmark::State& state) {
+  const Catalog& c = catalog();
+  const suanli::ModelSpec& m = c.model("deepseek-v3");
+  const suanli::Accelerator& a = c.accelerator("h800");
+  Workload w = inference(Task::Serve, Precision::FP8);
+  w.batch = 0;
+  w.mode = suanli::ServeMode::Slo;
+  w.max_tpot_ms = 50;
+  w.max_ttft_ms = 2000;
+  w.ep = 16;
+  w.draft_tokens = 1;
+  w.acceptance = 0.85;
+  w.disaggregated = true;
+  suanli::validate(w, m);
+  if (!suanli::estimate(w, m, a, c.perf).ok()) state.SkipWithError("deepseek-v3 serve does not fit on 16 x h800");
+  for (auto _ : state) {
+    Estimate e = suanli::estimate(w, m, a, c.perf);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EstimateServeMoEDisaggregated);
+
 // Start-up cost: parsing the embedded YAML catalog, model zoo and calibration.
 void BM_LoadCatalog(benchmark::State& state) {
   for (auto _ : state) {

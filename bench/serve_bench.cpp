@@ -25,13 +25,10 @@
 
 #include <unistd.h>
 
+#include "live_service.h"
 #include "postgres.h"
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
-#include "suanli/server/access.h"
-#include "suanli/server/http_api.h"
-#include "suanli/server/service.h"
-#include "suanli/store/store.h"
 
 namespace {
 
@@ -42,36 +39,6 @@ const Catalog& catalog() {
   static const Catalog c = config::load_default_catalog();
   return c;
 }
-
-// One service over a fresh store, serving on a free loopback port.
-struct Live {
-  explicit Live(const std::string& url, int threads) {
-    scenario = config::load_scenario(catalog(), "h200-window");
-    service = std::make_unique<server::Service>(catalog(), scenario, store::open_store(url), clock);
-    access = std::make_unique<server::Access>(service->store());
-    server::HttpOptions o;
-    o.port = 0;
-    o.threads = threads;
-    http = std::make_unique<server::HttpServer>(*service, *access, o);
-    http->bind();
-    serving = std::thread([this] { http->serve(); });
-    const server::NewToken t = server::make_token(server::Role::Operator, "", "bench", clock.now());
-    service->store().add_token(t.row);
-    token = t.token;
-  }
-  ~Live() {
-    http->stop();
-    serving.join();
-    service->stop();
-  }
-  Scenario scenario;
-  server::WallClock clock;
-  std::unique_ptr<server::Service> service;
-  std::unique_ptr<server::Access> access;
-  std::unique_ptr<server::HttpServer> http;
-  std::thread serving;
-  std::string token;
-};
 
 // A fresh store of the kind `which` (0 SQLite, 1 PostgreSQL) for one run.
 struct Store {
@@ -142,7 +109,16 @@ void sender(int port, const std::string& token, std::int64_t first, std::int64_t
   }
 }
 
-Totals run_load(Live& live, int connections, std::int64_t per_connection, Clock::duration every) {
+using bench::LiveService;
+
+// Worker threads for `connections` keep-alive clients (one each, and spare).
+server::HttpOptions threads(int connections) {
+  server::HttpOptions o;
+  o.threads = connections + 8;
+  return o;
+}
+
+Totals run_load(LiveService& live, int connections, std::int64_t per_connection, Clock::duration every) {
   std::vector<Totals> parts(static_cast<std::size_t>(connections));
   std::vector<std::thread> threads;
   const Clock::time_point start = Clock::now() + std::chrono::milliseconds(20);
@@ -168,7 +144,7 @@ void BM_DurableSubmissions(benchmark::State& state) {
   const std::int64_t total = 20000;
   for (auto _ : state) {
     Store s(which, ++g_run);
-    Live live(s.url, connections + 8);
+    LiveService live(catalog(), config::load_scenario(catalog(), "h200-window"), s.url, threads(connections));
     const auto t0 = Clock::now();
     Totals t = run_load(live, connections, total / connections, Clock::duration::zero());
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -190,7 +166,7 @@ void BM_LatencyAtRate(benchmark::State& state) {
   const std::int64_t seconds = 8;
   for (auto _ : state) {
     Store s(which, ++g_run);
-    Live live(s.url, connections + 8);
+    LiveService live(catalog(), config::load_scenario(catalog(), "h200-window"), s.url, threads(connections));
     const auto every = std::chrono::nanoseconds(1'000'000'000LL * connections / rate);
     const auto t0 = Clock::now();
     Totals t = run_load(live, connections, rate * seconds / connections, every);

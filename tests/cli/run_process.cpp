@@ -16,7 +16,6 @@
 extern char** environ;
 
 namespace suanli::cli_test {
-namespace {
 
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -24,8 +23,6 @@ std::string slurp(const std::filesystem::path& path) {
   ss << in.rdbuf();
   return ss.str();
 }
-
-}  // namespace
 
 std::string ProcessResult::describe() const {
   if (!spawn_error.empty()) return "spawn failed: " + spawn_error;
@@ -36,7 +33,8 @@ std::string ProcessResult::describe() const {
 }
 
 ProcessResult run_process(const std::string& binary, const std::vector<std::string>& args,
-                          const std::filesystem::path& scratch, std::chrono::seconds limit) {
+                          const std::filesystem::path& scratch, std::chrono::seconds limit,
+                          const std::filesystem::path& cwd) {
   ProcessResult result;
   const std::string out_path = (scratch / "stdout.txt").string();
   const std::string err_path = (scratch / "stderr.txt").string();
@@ -54,6 +52,7 @@ ProcessResult run_process(const std::string& binary, const std::vector<std::stri
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
 
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);

@@ -27,8 +27,13 @@ struct ProcessResult {
   std::string describe() const;
 };
 
+// `cwd`, when given, is the child's working directory.
 ProcessResult run_process(const std::string& binary, const std::vector<std::string>& args,
-                          const std::filesystem::path& scratch, std::chrono::seconds limit = std::chrono::seconds(120));
+                          const std::filesystem::path& scratch, std::chrono::seconds limit = std::chrono::seconds(120),
+                          const std::filesystem::path& cwd = {});
+
+// The whole contents of a file ("" if it cannot be read).
+std::string slurp(const std::filesystem::path& path);
 
 // A fresh private directory under the system temp dir; removed by the destructor.
 class ScratchDir {

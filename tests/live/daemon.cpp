@@ -1,5 +1,7 @@
 #include "daemon.h"
 
+#include "run_process.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -19,16 +21,7 @@
 extern char** environ;
 
 namespace suanli::live_test {
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
+using cli_test::slurp;
 
 Daemon::Daemon(std::vector<std::string> argv, const std::filesystem::path& dir, std::string name,
                const std::filesystem::path& cwd)
@@ -112,42 +105,11 @@ std::string Daemon::out() const { return slurp(out_); }
 std::string Daemon::err() const { return slurp(err_); }
 
 int run(std::vector<std::string> argv, std::string& output, const std::filesystem::path& cwd) {
-  char path[] = "/tmp/sl-run-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) return -1;
-  std::vector<char*> args;
-  for (std::string& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fd);
-  int status = 0;
-  if (rc == 0) {
-    // A guard against a wedged child, not a timing assertion.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  output = slurp(path);
-  unlink(path);
-  if (rc != 0) {
-    output = argv[0] + ": " + std::strerror(rc);
-    return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const cli_test::ScratchDir scratch;
+  const cli_test::ProcessResult r =
+      cli_test::run_process(argv[0], {argv.begin() + 1, argv.end()}, scratch.path(), std::chrono::seconds(120), cwd);
+  output = r.spawn_error.empty() ? r.out + r.err : r.spawn_error;
+  return r.exited ? r.exit_code : -1;
 }
 
 int free_port() {

@@ -503,7 +503,7 @@ TEST(Share, DeviceHoursPerTenantAndModelWithEveryRun) {
 
 // --- the bridge's routes are documented -------------------------------------------------------
 
-TEST(OpenApi, SlurmRoutesAreDocumentedAndServedWithTheBridge) {
+TEST(OpenApi, SlurmRoutesAreDocumentedAndServedWithTheBridgeOnOrOff) {
   const auto dir = std::filesystem::temp_directory_path() / ("suanli-slurm-openapi-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
@@ -512,7 +512,7 @@ TEST(OpenApi, SlurmRoutesAreDocumentedAndServedWithTheBridge) {
     server::Access access(service.store());
     server::HttpServer http(service, access, server::HttpOptions{});
     SlurmBridge bridge(service, SlurmBridgeOptions{});
-    bridge.add_routes(http);
+    add_routes(http, &bridge);
     const nlohmann::json doc = nlohmann::json::parse(server::openapi_json());
     std::set<std::string> documented, bridged;
     for (const auto& [path, methods] : doc["paths"].items()) {
@@ -520,13 +520,23 @@ TEST(OpenApi, SlurmRoutesAreDocumentedAndServedWithTheBridge) {
         std::string m = method;
         for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         documented.insert(m + " " + path);
-        if (spec.value("x-suanli-bridge", "") == "slurm") bridged.insert(m + " " + path);
+        if (path.rfind("/v1/slurm/", 0) == 0) bridged.insert(m + " " + path);
       }
     }
     const std::set<std::string> registered(http.route_labels().begin(), http.route_labels().end());
     for (const std::string& r : registered) EXPECT_TRUE(documented.count(r)) << r << " is served but not documented";
     for (const std::string& b : bridged) EXPECT_TRUE(registered.count(b)) << b << " is documented but not served";
     EXPECT_EQ(bridged.size(), 3u);
+  }
+  {
+    // Off: the same routes, answering 404 with how to turn the bridge on.
+    server::WallClock clock;
+    server::Service service(cat(), lab(), store::open_store("sqlite:" + (dir / "y.db").string()), clock);
+    server::Access access(service.store());
+    server::HttpServer http(service, access, server::HttpOptions{});
+    add_routes(http, nullptr);
+    const auto& labels = http.route_labels();
+    EXPECT_EQ(std::count_if(labels.begin(), labels.end(), [](const std::string& l) { return l.find("/v1/slurm/") != std::string::npos; }), 3);
   }
   std::filesystem::remove_all(dir);
 }

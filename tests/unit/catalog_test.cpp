@@ -1,5 +1,7 @@
 // The embedded catalog and model zoo load, carry provenance for every figure,
 // and user files extend or override them; bad files fail with file:line.
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "suanli/config/catalog_loader.h"
@@ -191,11 +193,26 @@ TEST(CatalogMerge, UnreadableFileIsAnInputError) {
 
 TEST(CatalogMerge, PerfOverrideReplacesOneEntry) {
   Catalog c = defaults();
-  config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: decode, compute: 0.3, memory: 0.5, source: test}\n", "p.yaml");
-  EXPECT_DOUBLE_EQ(c.perf.lookup("cuda", Phase::Decode).memory, 0.5);
-  EXPECT_EQ(c.perf.lookup("musa", Phase::Decode).stack, "*");
-  expect_input_error([&] { config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: decode, compute: 1.5, source: t}\n", "q.yaml"); },
+  config::merge_perf(c, "inference:\n  - {stack: cuda, gemm: 0.3, memory: 0.5, source: test}\n", "p.yaml");
+  EXPECT_DOUBLE_EQ(c.perf.inference_for("cuda").memory, 0.5);
+  EXPECT_EQ(c.perf.inference_for("musa").stack, "*");
+  config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: train, compute: 0.3, source: test}\n", "t.yaml");
+  EXPECT_DOUBLE_EQ(c.perf.lookup("cuda", Phase::Train).compute, 0.3);
+  expect_input_error([&] { config::merge_perf(c, "inference:\n  - {stack: cuda, gemm: 1.5, source: t}\n", "q.yaml"); },
                      {"q.yaml:2", "between 0 and 1"});
+  expect_input_error([&] { config::merge_perf(c, "efficiency:\n  - {stack: cuda, phase: decode, compute: 0.5, source: t}\n", "d.yaml"); },
+                     {"d.yaml:2", "moved to the 'inference' list"});
+}
+
+// Regression: a user's figure far beyond any device (mem_gb: 1e300) was
+// converted to MiB out of int range; it saturates.
+TEST(Catalog, MemoryInMibSaturates) {
+  Accelerator a;
+  a.mem_gb.state = Figure::State::Known;
+  a.mem_gb.value = 1e300;
+  EXPECT_EQ(a.mem_mib(), std::numeric_limits<int>::max());
+  EXPECT_EQ(mib_from_gb(1e300), std::numeric_limits<int>::max());
+  EXPECT_EQ(mib_from_gb(80), 76294);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // hand in the comments.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,15 @@ TEST(GavelThroughputs, MalformedJsonIsLocated) {
   EXPECT_EQ(error_of([] { parse_gavel_throughputs("{\"v100\": {\n\"('A', 1)\": {\"null\": 1.0,}}}", "t.json"); })
                 .rfind("t.json:2: malformed JSON", 0),
             0U);
+  // Regression (fuzzing): a number beyond a double's range escaped as an internal error.
+  EXPECT_EQ(error_of([] { parse_gavel_throughputs("{\"v100\": {\n\"('A', 1)\": {\"null\": 4.7e823}}}", "t.json"); }),
+            "t.json:2: malformed JSON: found the number 4.7e823, expected one within a double's range");
+  // Regression (fuzzing): a document that is not an object had no line.
+  EXPECT_EQ(error_of([] { parse_gavel_throughputs("\n  0", "t.json"); }),
+            "t.json:2: found a JSON number, expected a JSON object {worker_type: {\"(job_type, scale_factor)\": "
+            "{\"null\": steps/s}}}");
+  EXPECT_NE(error_of([] { parse_gavel_throughputs("{}", "t.json"); }).find("t.json:1: found an empty object"),
+            std::string::npos);
   EXPECT_EQ(error_of([] { parse_gavel_throughputs(R"j({"v100": {"('A', 1)": {"null": -2}}})j", "t.json"); }),
             "t.json: \"v100\".\"('A', 1)\".\"null\": found -2, expected a throughput >= 0 (steps/s)");
   EXPECT_NE(error_of([] { parse_gavel_throughputs(R"j({"v100": {"(A, 1)": {"null": 2}}})j", "t.json"); })
@@ -141,11 +151,11 @@ TEST(GavelTrace, ReadsThe8PhysicalClusterTraces) {
   EXPECT_EQ(jobs[0].scale_factor, 1);
   EXPECT_EQ(jobs[0].priority_weight, 1.0);
   EXPECT_EQ(jobs[0].slo, -1.0);
-  EXPECT_EQ(jobs[0].arrival_s, 0);
+  EXPECT_EQ(jobs[0].arrival_us, 0);
   EXPECT_EQ(jobs[1].scale_factor, 2);
   EXPECT_EQ(jobs[0].tenant, "default");
   const auto mmf = config::read_gavel_trace(dir + "traces/physical_cluster/max_min_fairness.trace");
-  EXPECT_EQ(mmf.back().arrival_s, 46317);
+  EXPECT_EQ(mmf.back().arrival_us, 46317'000'000);
 }
 
 std::string line(const std::string& steps, const std::string& sf, const std::string& prio, const std::string& slo,
@@ -157,20 +167,109 @@ TEST(GavelTrace, MalformedLinesAreLocatedAndNameTheField) {
   const std::string good = line("100", "1", "1", "-1.000000", "0");
   EXPECT_EQ(parse_gavel_trace(good + "\n" + good, "t").size(), 2U);
   EXPECT_NE(error_of([&] { parse_gavel_trace(good + "A3C\tx\t1\n", "t.trace"); })
-                .find("t.trace:2: found 3 tab-separated fields, expected 10"),
+                .find("t.trace:2: found 3 tab-separated fields, expected 10 (job_type, command, working_directory, "
+                      "num_steps_arg, needs_data_dir, total_steps, scale_factor, priority_weight, SLO, arrival_time) "
+                      "or 7 (Gavel's msr traces: job_type, command, num_steps_arg, needs_data_dir, total_steps, "
+                      "arrival_time, scale_factor)"),
             std::string::npos);
   EXPECT_EQ(error_of([&] { parse_gavel_trace(good + line("12x", "1", "1", "-1", "0"), "t.trace"); }),
             "t.trace:2: field 6 'total_steps': found '12x', expected a positive integer number of steps");
   EXPECT_EQ(error_of([&] { parse_gavel_trace(line("5", "0", "1", "-1", "0"), "t.trace"); }),
             "t.trace:1: field 7 'scale_factor': found '0', expected an integer number of workers in 1..1024");
   EXPECT_EQ(error_of([&] { parse_gavel_trace(line("5", "1", "1", "-1", "-5"), "t.trace"); }),
-            "t.trace:1: field 10 'arrival_time': found '-5', expected an integer number of seconds >= 0");
+            "t.trace:1: field 10 'arrival_time': found '-5', expected a number of seconds >= 0 in decimal notation (0, "
+            "12 or 1234.567890)");
   EXPECT_EQ(error_of([&] { parse_gavel_trace(line("5", "1", "0", "-1", "0"), "t.trace"); }),
             "t.trace:1: field 8 'priority_weight': found '0', expected a number > 0");
   EXPECT_EQ(error_of([&] { parse_gavel_trace(line("5", "1", "1", "-3", "0"), "t.trace"); }),
             "t.trace:1: field 9 'SLO': found '-3', expected -1 (none) or a number of seconds > 0");
   EXPECT_EQ(error_of([&] { parse_gavel_trace(line("5", "1", "1", "-1", "0").substr(3), "t.trace"); }),
             "t.trace:1: field 1 'job_type': found '', expected a non-empty value");
+}
+
+// --- fractional arrival times (Gavel's msr traces) ----------------------------------
+
+GavelJob one(const std::string& text) { return parse_gavel_trace(text, "t.trace").at(0); }
+
+TEST(GavelTrace, FractionalArrivalTimesKeepTheMicroseconds) {
+  EXPECT_EQ(one(line("5", "1", "1", "-1", "1234.567890")).arrival_us, 1234567890);
+  EXPECT_EQ(one(line("5", "1", "1", "-1", "0.500000")).arrival_us, 500000);
+  EXPECT_EQ(one(line("5", "1", "1", "-1", ".25")).arrival_us, 250000);
+  EXPECT_EQ(one(line("5", "1", "1", "-1", "12.")).arrival_us, 12000000);
+  // Beyond the sixth decimal: the nearest microsecond, half up.
+  EXPECT_EQ(one(line("5", "1", "1", "-1", "0.0000005")).arrival_us, 1);
+  EXPECT_EQ(one(line("5", "1", "1", "-1", "0.00000049")).arrival_us, 0);
+  EXPECT_EQ(one(line("5", "1", "1", "-1", "999999999999.9999999")).arrival_us, 1000000000000000000);
+  for (const char* bad : {"1e3", "1,5", "", ".", "-0.5", "0x10", "1000000000000", " 5", "inf"}) {
+    EXPECT_EQ(error_of([&] { one(line("5", "1", "1", "-1", bad)); }),
+              "t.trace:1: field 10 'arrival_time': found '" + std::string(bad) +
+                  "', expected a number of seconds >= 0 in decimal notation (0, 12 or 1234.567890)");
+  }
+}
+
+TEST(GavelTrace, TheMsrLayoutHasNoPriorityOrSlo) {
+  const GavelJob j = one("LM (batch size 5)\tcd %s && python main.py\t--steps\t1\t2799809\t12.250000\t4\n");
+  EXPECT_EQ(j.job_type, "LM (batch size 5)");
+  EXPECT_EQ(j.total_steps, 2799809);
+  EXPECT_EQ(j.arrival_us, 12250000);
+  EXPECT_EQ(j.scale_factor, 4);
+  EXPECT_EQ(j.priority_weight, 1.0);
+  EXPECT_EQ(j.slo, -1.0);
+  EXPECT_EQ(error_of([] { one("A3C\tx\t--steps\t1\t9\t2.5\t0\n"); }),
+            "t.trace:1: field 7 'scale_factor': found '0', expected an integer number of workers in 1..1024");
+}
+
+// A physical-cluster trace with each arrival `t` written as `t` + `suffix`
+// ("t.000000", "t.500000"), in Gavel's current layout or its msr layout.
+std::string rewrite_times(const std::string& path, const std::string& suffix, bool msr) {
+  std::ifstream in(path);
+  std::string out, l;
+  while (std::getline(in, l)) {
+    std::vector<std::string> f;
+    for (std::size_t start = 0, tab = 0; tab != std::string::npos; start = tab + 1) {
+      tab = l.find('\t', start);
+      f.push_back(l.substr(start, tab == std::string::npos ? tab : tab - start));
+    }
+    if (f.size() != 10) continue;
+    f[9] += suffix;
+    if (msr) f = {f[0], f[1], f[3], f[4], f[5], f[9], f[6]};
+    for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "\t" : "") + f[i];
+    out += "\n";
+  }
+  return out;
+}
+
+TEST(GavelReplay, FractionalTimesReplayLikeTheirIntegerSecondCopy) {
+  REQUIRE_GAVEL(dir);
+  for (const std::string name : {"max_min_fairness", "minimize_makespan"}) {
+    const std::string path = dir + "traces/physical_cluster/" + name + ".trace";
+    const auto jobs = config::read_gavel_trace(path);
+    const RoundEngine whole(jobs, gavel_table(), gavel_cluster(8), {.seed = 3});
+    for (const bool msr : {false, true}) {
+      SCOPED_TRACE(name + (msr ? " in the msr layout" : ""));
+      // "46317.000000" is 46317: the same jobs, the same replay.
+      const auto same = parse_gavel_trace(rewrite_times(path, ".000000", msr), name);
+      EXPECT_EQ(same, jobs);
+      // Every arrival half a second later: every completion half a second
+      // later, no job's completion time changes.
+      const auto later = parse_gavel_trace(rewrite_times(path, ".500000", msr), name);
+      ASSERT_EQ(later.size(), jobs.size());
+      for (std::size_t i = 0; i < jobs.size(); ++i) EXPECT_EQ(later[i].arrival_us, jobs[i].arrival_us + 500000);
+      const RoundEngine copy(same, gavel_table(), gavel_cluster(8), {.seed = 3});
+      const RoundEngine shifted(later, gavel_table(), gavel_cluster(8), {.seed = 3});
+      for (RoundPolicy p : all_round_policies()) {
+        SCOPED_TRACE(round_policy_name(p));
+        const RoundResult a = whole.run(p), b = copy.run(p), c = shifted.run(p);
+        ASSERT_EQ(a.jobs.size(), c.jobs.size());
+        for (std::size_t i = 0; i < a.jobs.size(); ++i) {
+          EXPECT_EQ(b.jobs[i].completion_s, a.jobs[i].completion_s) << "job " << i;
+          EXPECT_NEAR(c.jobs[i].completion_s, a.jobs[i].completion_s + 0.5, 1e-6) << "job " << i;
+          EXPECT_NEAR(c.jobs[i].jct_s, a.jobs[i].jct_s, 1e-6) << "job " << i;
+        }
+        EXPECT_EQ(a.rounds, c.rounds);
+      }
+    }
+  }
 }
 
 // --- throughput CSV -------------------------------------------------------------
@@ -226,7 +325,7 @@ ThroughputTable table_of(std::initializer_list<std::tuple<const char*, const cha
 
 GavelJob job(const char* type, long long steps, int sf = 1, const char* tenant = "default", long long arrival = 0) {
   return {.job_type = type, .total_steps = steps, .scale_factor = sf, .priority_weight = 1, .slo = -1,
-          .arrival_s = arrival, .tenant = tenant};
+          .arrival_us = arrival * 1'000'000, .tenant = tenant};
 }
 
 TEST(RoundEngine, RejectsBadClustersUnknownTypesAndUnplaceableJobs) {

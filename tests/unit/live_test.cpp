@@ -188,7 +188,7 @@ TEST_F(LiveFleet, JobListPagesNewestFirst) {
   auto page2 = s.jobs(f, &next);
   ASSERT_EQ(page2.size(), 2u);
   EXPECT_LT(page2[0]->id, page[1]->id);
-  f.status = JobStatus::Pending;
+  f.statuses = {JobStatus::Pending};
   f.before = 0;
   f.limit = 100;
   EXPECT_EQ(s.jobs(f, nullptr).size(), 3u) << "two nodes: two placed, three wait";

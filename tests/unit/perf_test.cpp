@@ -91,12 +91,23 @@ TEST(Perf, AModelThatDoesNotFitSaysSo) {
 }
 
 TEST(Perf, MissingPrecisionFallsBackAndSaysSo) {
+  // Inference: an 8-bit request runs W8A8 INT8 on a chip with INT8 but no FP8.
   const Estimate e = run(decode(16, 0, Precision::FP8), "llama-3.1-70b", "ascend-910c");
   ASSERT_TRUE(e.ok());
-  EXPECT_EQ(e.precision, Precision::BF16);
+  EXPECT_EQ(e.precision, Precision::INT8);
   EXPECT_TRUE(e.precision_fallback);
   ASSERT_FALSE(e.notes.empty());
   EXPECT_NE(e.notes.front().find("fp8 not supported"), std::string::npos);
+  // Training has no INT8 path: BF16.
+  const Estimate t = run(Workload{.task = Task::Train, .precision = Precision::FP8, .seq_len = 4096,
+                                  .global_batch = 512, .devices = 64},
+                         "llama-3.1-70b", "ascend-910c");
+  ASSERT_TRUE(t.ok()) << t.why;
+  EXPECT_EQ(t.precision, Precision::BF16);
+  // A chip with neither FP8 nor INT8 known runs BF16.
+  const Estimate b3 = run(decode(16, 0, Precision::FP8), "llama-3.1-70b", "ascend-910b3");
+  ASSERT_TRUE(b3.ok()) << b3.why;
+  EXPECT_EQ(b3.precision, Precision::BF16);
   // FP8 where supported halves the weight bytes: fewer devices or more room.
   const Estimate h = run(decode(16, 0, Precision::FP8), "llama-3.1-70b", "h100");
   EXPECT_EQ(h.precision, Precision::FP8);
@@ -129,18 +140,114 @@ TEST(Perf, MoEDecodeReadsOnlyTheExpertsItTouches) {
   // 8 x H200 in FP8 is set by the active, not the total, weights.
   const Estimate e = run(decode(1, 8, Precision::FP8), "deepseek-v3", "h200");
   ASSERT_TRUE(e.ok());
-  const double bytes_read = e.t_memory_s * 8 * 4.8e12 * cat().perf.lookup("cuda", Phase::Decode).memory;
+  const double bytes_read = e.t_memory_s * 8 * 4.8e12 * cat().perf.inference_for("cuda").memory;
   EXPECT_LT(bytes_read, 60e9);
   EXPECT_GT(bytes_read, 30e9);
 }
 
-TEST(Perf, ServeCombinesPrefillAndDecode) {
-  const Workload w{.task = Task::Serve, .batch = 16, .input_tokens = 2048, .output_tokens = 256, .devices = 8};
+Workload serve(int input, int output, int devices = 0, Precision p = Precision::FP8) {
+  return Workload{.task = Task::Serve, .precision = p, .batch = 0, .input_tokens = input, .output_tokens = output,
+                  .devices = devices};
+}
+
+TEST(PerfServe, IsTheSteadyStateOfContinuousBatching) {
+  Workload w = serve(2048, 256, 8);
+  w.batch = 64;  // at most 64 in flight
   const Estimate e = run(w, "llama-3.1-70b", "h200");
-  ASSERT_TRUE(e.ok());
+  ASSERT_TRUE(e.ok()) << e.why;
+  EXPECT_LE(e.batch, 64);
+  EXPECT_EQ(e.limit, BatchLimit::Concurrency);
+  // Each step keeps one token per sequence: output = batch / step, TPOT = step.
+  EXPECT_NEAR(e.tokens_per_s, e.batch / e.step_s, 1e-9 * e.tokens_per_s);
+  EXPECT_NEAR(e.tpot_s, e.step_s, 1e-12);
+  // Prompt tokens ride along: total = output x (input + output) / output.
+  EXPECT_NEAR(e.total_tokens_per_s_per_device, e.tokens_per_s_per_device * (2048 + 256) / 256.0, 1e-6);
   EXPECT_GT(e.ttft_s, 0);
-  EXPECT_GT(e.tpot_s, 0);
-  EXPECT_NEAR(e.tokens_per_s, 16.0 * 256 / (e.ttft_s + 256 * e.tpot_s), 1e-6 * e.tokens_per_s);
+}
+
+TEST(PerfServe, OfflineBatchIsBoundByTheKvCacheAndMoreMemoryServesMore) {
+  const Estimate h200 = run(serve(1000, 1000, 2), "llama-3.1-70b", "h200");
+  const Estimate h100 = run(serve(1000, 1000, 2), "llama-3.1-70b", "h100");
+  ASSERT_TRUE(h200.ok() && h100.ok());
+  EXPECT_EQ(h100.limit, BatchLimit::KvCache);
+  EXPECT_GT(h200.batch, 2 * h100.batch);  // 141 vs 80 GB, 35 GB of weights each
+  EXPECT_GT(h200.tokens_per_s, h100.tokens_per_s);
+  EXPECT_LE(h100.mem_per_device_gb, h100.mem_usable_gb + 1e-9);
+}
+
+TEST(PerfServe, TighterTpotMeansSmallerBatchAndLessThroughput) {
+  Workload w = serve(2048, 512, 8);
+  w.mode = ServeMode::Slo;
+  double last_tps = 1e30, last_batch = 1e30;
+  for (double tpot : {80.0, 40.0, 20.0}) {
+    w.max_tpot_ms = tpot;
+    const Estimate e = run(w, "llama-3.1-70b", "h100");
+    ASSERT_TRUE(e.ok()) << tpot << ": " << e.why;
+    EXPECT_LE(e.tpot_s * 1000, tpot);
+    EXPECT_LE(e.batch, last_batch);
+    EXPECT_LT(e.tokens_per_s, last_tps);
+    last_tps = e.tokens_per_s;
+    last_batch = e.batch;
+  }
+  w.max_tpot_ms = 1;  // no batch reads 70 GB in a millisecond
+  const Estimate none = run(w, "llama-3.1-70b", "h100");
+  EXPECT_EQ(none.fit, Fit::SloUnmet);
+  EXPECT_NE(none.why.find("at batch 1"), std::string::npos) << none.why;
+}
+
+TEST(PerfServe, TtftLimitBoundsTheBatchWhenPromptsAreLong) {
+  Workload w = serve(16000, 256, 8);
+  w.mode = ServeMode::Slo;
+  const Estimate free = run(w, "llama-3.1-70b", "h200");
+  w.max_ttft_ms = 1500;
+  const Estimate bound = run(w, "llama-3.1-70b", "h200");
+  ASSERT_TRUE(free.ok() && bound.ok()) << bound.why;
+  EXPECT_LE(bound.ttft_s, 1.5);
+  EXPECT_LE(bound.batch, free.batch);
+}
+
+TEST(PerfServe, DraftTokensCutTpotAtSmallBatch) {
+  Workload w{.task = Task::Decode, .precision = Precision::FP8, .batch = 4, .input_tokens = 2048, .output_tokens = 256,
+             .devices = 8};
+  const Estimate plain = run(w, "llama-3.1-70b", "h200");
+  w.draft_tokens = 2;
+  w.acceptance = 0.8;
+  const Estimate mtp = run(w, "llama-3.1-70b", "h200");
+  ASSERT_TRUE(plain.ok() && mtp.ok());
+  EXPECT_NEAR(mtp.tokens_per_step, 1 + 0.8 + 0.64, 1e-12);
+  EXPECT_LT(mtp.tpot_s, plain.tpot_s);  // weights read once for 3 verified tokens
+}
+
+TEST(PerfServe, WideExpertParallelismServesDeepSeekOnH20) {
+  Workload w{.task = Task::Decode, .precision = Precision::FP8, .batch = 32 * 16, .input_tokens = 4096,
+             .output_tokens = 1536, .devices = 16, .ep = 16};
+  const Estimate e = run(w, "deepseek-r1", "h20");
+  ASSERT_TRUE(e.ok()) << e.why;
+  EXPECT_EQ(e.parallel.ep, 16);
+  EXPECT_GT(e.t_comm_s, 0);  // dispatch and combine cross the two 8-GPU NVLink domains
+  // The same group on one CloudMatrix-style domain keeps its all-to-all on the link.
+  const Estimate ascend = run(Workload{.task = Task::Decode, .precision = Precision::INT8, .batch = 32 * 16,
+                                       .input_tokens = 4096, .output_tokens = 1536, .devices = 16, .ep = 16},
+                              "deepseek-r1", "ascend-910c");
+  ASSERT_TRUE(ascend.ok()) << ascend.why;
+  EXPECT_EQ(ascend.precision, Precision::INT8);
+  EXPECT_FALSE(ascend.precision_fallback);
+}
+
+TEST(PerfServe, DisaggregationCountsBothPools) {
+  Workload w = serve(4096, 1024, 16);
+  w.ep = 16;
+  w.disaggregated = true;
+  w.mode = ServeMode::Slo;
+  w.max_tpot_ms = 50;
+  w.max_ttft_ms = 2000;
+  const Estimate e = run(w, "deepseek-v3", "h800");
+  ASSERT_TRUE(e.ok()) << e.why;
+  EXPECT_GT(e.prefill_devices_per_decode_device, 0);
+  EXPECT_NEAR(e.tokens_per_s_per_device, e.decode_tokens_per_s_per_device / (1 + e.prefill_devices_per_decode_device),
+              1e-9 * e.tokens_per_s_per_device);
+  EXPECT_LE(e.tpot_s * 1000, 50 + 1e-9);
+  EXPECT_LE(e.ttft_s * 1000, 2000 + 1e-9);
 }
 
 TEST(Perf, TrainingReportsMfuBelowOneAndUsesMoreDevicesFaster) {
@@ -170,6 +277,25 @@ TEST(PerfValidate, ImpossibleWorkloadsAreInputErrors) {
   EXPECT_THROW(validate(Workload{.task = Task::Decode, .input_tokens = 200000}, m), InputError);
   EXPECT_THROW(validate(Workload{.task = Task::Train, .precision = Precision::INT8}, m), InputError);
   EXPECT_NO_THROW(validate(decode(1, 16), m));
+  // Serving fields.
+  EXPECT_NO_THROW(validate(serve(128, 128), m));  // batch 0 = no cap when serving
+  Workload offline_slo = serve(128, 128);
+  offline_slo.max_tpot_ms = 50;
+  EXPECT_THROW(validate(offline_slo, m), InputError);  // SLOs need --mode slo
+  Workload dense_ep = serve(128, 128);
+  dense_ep.ep = 8;
+  EXPECT_THROW(validate(dense_ep, m), InputError);
+  Workload bad_accept = decode(1);
+  bad_accept.draft_tokens = 1;
+  bad_accept.acceptance = 1.0;
+  EXPECT_THROW(validate(bad_accept, m), InputError);
+  Workload odd_tp = decode(1, 8);
+  odd_tp.tp = 3;
+  EXPECT_THROW(validate(odd_tp, m), InputError);
+  const ModelSpec& moe = cat().model("deepseek-v3");
+  Workload ep_devices = serve(128, 128, 16);
+  ep_devices.ep = 8;
+  EXPECT_THROW(validate(ep_devices, moe), InputError);
 }
 
 TEST(Perf, EstimateAllRanksFittingChipsFirstByThroughputPerDevice) {

@@ -295,6 +295,20 @@ TEST(PlanLoader, ExamplesAnswerTheH200Question) {
   }
 }
 
+// Regression (fuzzing): a scenario path that cannot be read was reported
+// without the plan's line.
+TEST(PlanLoader, UnreadableScenarioFileIsLocatedAtTheField) {
+  const std::string e = load_error("name: t\npurchase_date: 2026-01-05\nscenario: no/such/scenario.yaml\n");
+  EXPECT_NE(e.find("plan.yaml:3:11: scenario: cannot read scenario file"), std::string::npos) << e;
+  EXPECT_NE(e.find("no/such/scenario.yaml"), std::string::npos) << e;
+}
+
+// Regression: a huge space_nodes was converted to int out of range (UBSan).
+TEST(PlanLoader, SpaceNodesIsAnInteger) {
+  const std::string e = load_error(kHead + "space_nodes: 1e300\ncandidates: []\ndemand: []\n");
+  EXPECT_NE(e.find("plan.yaml:4:14: space_nodes: found '1e300', expected an integer"), std::string::npos) << e;
+}
+
 TEST(PlanLoader, UnknownFieldIsLocated) {
   const std::string e = load_error(kHead + "budget: 5\ncandidates: []\ndemand: []\n");
   EXPECT_NE(e.find("plan.yaml:4"), std::string::npos) << e;

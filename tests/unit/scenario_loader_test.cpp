@@ -277,7 +277,7 @@ TEST(PolicyLoader, InlinePolicyWithBaseOverridesOneField) {
   EXPECT_EQ(s.policy.critical_sectors, seed.critical_sectors);
   EXPECT_EQ(s.policy.gap_reason, seed.gap_reason);
   EXPECT_EQ(s.policy.name, "seed (modified)");
-  EXPECT_EQ(s.policy.source, "t.yaml:13 (inline)");
+  EXPECT_EQ(s.policy.source, "t.yaml:13:9 (inline)");
 
   lines.back() = "policy: {base: seed, rules: {imported-cap: {enabled: false}}}";
   const Scenario uncapped = parse(lines);
@@ -384,6 +384,9 @@ TEST(ScenarioLoader, ShareOfOneDevice) {
                      {"t.yaml:8", "share_memory_gb: found without 'share'"});
   expect_input_error([&] { parse(with(8, svc + "share: 0.5, share_memory_gb: 0}")); },
                      {"t.yaml:8", "share_memory_gb: found 0", "above zero"});
+  // Regression: a huge share_memory_gb was converted to MiB out of int range (UBSan).
+  expect_input_error([&] { parse(with(8, svc + "share: 0.5, share_memory_gb: 1e300}")); },
+                     {"t.yaml:8", "share_memory_gb: found 1e+300, expected a number above zero and at most 100000"});
   lines.at(9) = "  - {class: c1, arrival: 2026-02-01, devices: 2}";
   expect_input_error([&] { parse(lines); }, {"t.yaml:10", "devices: found 2 with share 0.25"});
 }
@@ -452,7 +455,7 @@ TEST(ScenarioLoader, CountsAndShapes) {
 TEST(ScenarioLoader, DuplicateNames) {
   auto lines = base_lines();
   lines.insert(lines.begin() + 4, "  - {name: grid, sector: finance}");  // line 5
-  expect_input_error([&] { parse(lines); }, {"t.yaml:5", "tenant 'grid' is defined twice (first at t.yaml:4)"});
+  expect_input_error([&] { parse(lines); }, {"t.yaml:5", "tenant 'grid' is defined twice (first at t.yaml:4:12)"});
   lines = base_lines();
   lines.insert(lines.begin() + 6, "  - {id: g1, accelerator: ascend-910c, nodes: 2}");  // line 7
   expect_input_error([&] { parse(lines); }, {"t.yaml:7", "node group 'g1' is defined twice"});

@@ -391,7 +391,7 @@ TEST(Scheduler, WholeDeviceJobsPlaceTheSameWithFractionsOnAnotherModel) {
 Event node_event(Event::Kind kind, std::string node, bool drain = false) {
   Event e;
   e.kind = kind;
-  e.node = std::move(node);
+  e.nodes = {std::move(node)};
   e.drain = drain;
   return e;
 }
@@ -540,6 +540,73 @@ TEST(SchedulerLive, PriorityChangeLetsQueuedWorkPreemptLowerPriorityWork) {
   const auto ds = h.step(set, 2);
   EXPECT_NE(find(ds, Decision::Kind::Preempt, 1), nullptr);
   EXPECT_NE(find(ds, Decision::Kind::Place, 2), nullptr);
+}
+
+// Pinned arrivals (a cluster bridge's bind: an outside scheduler chose the node).
+Event pinned(std::int64_t id, JobClass shape, std::string node, Seconds at = 0) {
+  Event e = arrival(id, std::move(shape), at);
+  e.node = std::move(node);
+  return e;
+}
+
+TEST(Scheduler, PinnedArrivalIsPlacedOnTheChosenNodeOrRejectedWithTheReason) {
+  Harness h({tenant("lab", "education"), tenant("bank", "finance")});
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 2));
+  auto d = h.step(pinned(1, finetune("lab", {"cuda"}), "gpu-2"));
+  const Decision* p = find(d, Decision::Kind::Place, 1);
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->nodes.size(), 1u);
+  EXPECT_EQ(h.s.cluster().nodes()[static_cast<std::size_t>(p->nodes[0].node)].name, "gpu-2");
+  // The node is full now: refused at once, never queued.
+  d = h.step(pinned(2, finetune("lab", {"cuda"}), "gpu-2"));
+  const Decision* full = find(d, Decision::Kind::Reject, 2);
+  ASSERT_NE(full, nullptr);
+  EXPECT_NE(full->reason.find("node gpu-2 has 0 free devices"), std::string::npos) << full->reason;
+  EXPECT_EQ(h.s.pending(), 0u);
+  // The policy holds whatever node was chosen.
+  d = h.step(pinned(3, finetune("bank", {"cuda", "cann"}), "gpu-1"));
+  const Decision* cii = find(d, Decision::Kind::Reject, 3);
+  ASSERT_NE(cii, nullptr);
+  ASSERT_EQ(cii->verdicts.size(), 1u);
+  EXPECT_EQ(cii->verdicts[0].rule, "cii-domestic-only");
+  d = h.step(pinned(4, finetune("lab", {"cuda", "cann"}), "gpu-1"));
+  const Decision* gap = find(d, Decision::Kind::Reject, 4);
+  ASSERT_NE(gap, nullptr);
+  EXPECT_NE(gap->reason.find("denied by gap-only"), std::string::npos) << gap->reason;
+  d = h.step(pinned(5, finetune("lab", {"cuda"}), "gpu-9"));
+  ASSERT_NE(find(d, Decision::Kind::Reject, 5), nullptr);
+  EXPECT_NE(find(d, Decision::Kind::Reject, 5)->reason.find("not in the fleet"), std::string::npos);
+}
+
+TEST(Scheduler, PinnedArrivalMeetsTheImportedCap) {
+  PolicySpec p;
+  p.imported_cap_fleet = 0.25;  // 6 of 24 devices
+  Harness h({tenant("lab", "education")}, p);
+  h.step(join("asc", "ascend-910c", 1));
+  h.step(join("gpu", "h200", 2));
+  const auto d = h.step(pinned(1, finetune("lab", {"cuda"}), "gpu-1"));
+  const Decision* r = find(d, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdicts.size(), 1u);
+  EXPECT_EQ(r->verdicts[0].rule, "imported-cap");
+  EXPECT_NE(find(h.step(pinned(2, finetune("lab", {"cuda"}, 4), "gpu-1")), Decision::Kind::Place, 2), nullptr);
+}
+
+TEST(Scheduler, PinnedJobIsNeitherPreemptedNorRequeued) {
+  Harness h({tenant("low", "education", 0), tenant("high", "internet", 10)});
+  h.step(join("asc", "ascend-910c", 1));
+  ASSERT_NE(find(h.step(pinned(1, finetune("low", {"cann"}), "asc-1")), Decision::Kind::Place, 1), nullptr);
+  const auto d = h.step(arrival(2, finetune("high", {"cann"})), 10);
+  EXPECT_EQ(find(d, Decision::Kind::Preempt, 1), nullptr) << "the outside scheduler's placement stands";
+  EXPECT_NE(find(d, Decision::Kind::Defer, 2), nullptr);
+  // Its node fails: displaced, and it leaves (the outside scheduler places it again).
+  const auto gone = h.step(node_event(Event::Kind::NodeDown, "asc-1", false), 20);
+  EXPECT_NE(find(gone, Decision::Kind::Preempt, 1), nullptr);
+  const Decision* r = find(gone, Decision::Kind::Reject, 1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->reason.find("not requeued"), std::string::npos) << r->reason;
+  EXPECT_EQ(h.s.jobs().count(1), 0u);
 }
 }  // namespace
 }  // namespace suanli

@@ -27,6 +27,8 @@ struct ExportEvent {
   std::string summary;
   Grade grade = Grade::Unknown;
   std::vector<std::string> sources;
+
+  bool operator==(const ExportEvent&) const = default;
 };
 
 class Catalog {
@@ -52,6 +54,8 @@ class Catalog {
   // Replace an accelerator with the same id or append a new one.
   Accelerator& upsert(Accelerator a);
   ModelSpec& upsert(ModelSpec m);
+
+  bool operator==(const Catalog&) const = default;
 };
 
 // Names from `candidates` closest to `name` by edit distance (case-insensitive),

@@ -14,6 +14,13 @@
 #include "suanli/catalog/catalog.h"
 #include "suanli/config/catalog_loader.h"
 
+namespace suanli::server {
+class Service;
+}
+namespace suanli::bridge::k8s {
+class Extender;
+}
+
 namespace suanli::cli {
 
 // Options shared by every subcommand, and the catalog they load lazily.
@@ -33,6 +40,23 @@ void add_plan_command(CLI::App& app, Context& ctx);  // plan
 void add_replay_command(CLI::App& app, Context& ctx);  // replay openb, replay gavel
 void add_serve_command(CLI::App& app, Context& ctx);   // serve, serve token
 void add_slurm_command(CLI::App& app, Context& ctx);   // slurm config, slurm share
+
+void add_k8s_command(CLI::App& app, Context& ctx);     // k8s labels, k8s mapping
+
+// `suanli serve`'s Kubernetes extender flags (--k8s, --k8s-bind, ...), kept
+// with the k8s command (k8s_command.cpp).
+struct K8sServeOptions {
+  bool enabled = false;         // --k8s: serve filter and prioritize
+  bool bind = false;            // --k8s-bind: and bind (implies --k8s)
+  std::string mapping;          // --k8s-mapping FILE (JSON)
+  std::string api;              // --k8s-api URL | in-cluster | none
+  std::string api_token_file;   // --k8s-api-token-file
+  std::string api_ca;           // --k8s-api-ca
+};
+void add_k8s_serve_options(CLI::App& serve, K8sServeOptions& o);
+// The extender the flags ask for over `service`, or null when --k8s is off.
+// Throws InputError for a bad mapping file or API server flags.
+std::unique_ptr<bridge::k8s::Extender> make_extender(Context& ctx, const K8sServeOptions& o, server::Service& service);
 
 // Writes `text` to stdout, or to `path` when not empty ("-" = stdout).
 void write_output(const std::string& text, const std::string& path);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "suanli/bridge/k8s/routes.h"
 #include "suanli/bridge/slurm/bridge.h"
 #include "suanli/cli/command.h"
 #include "suanli/config/scenario_loader.h"
@@ -33,6 +34,7 @@ struct ServeOptions {
   bool slurm = false;             // govern a Slurm cluster (src/suanli/bridge/slurm/bridge.h)
   std::string slurm_conf;         // SLURM_CONF for the bridge's Slurm commands
   double slurm_poll = 0.5;        // seconds between the bridge's rounds
+  K8sServeOptions k8s;
 };
 
 struct TokenOptions {
@@ -135,6 +137,7 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   ho.host = host;
   ho.port = port;
   ho.threads = o.threads;
+  if (o.k8s.enabled) ho.max_body = std::max<std::size_t>(ho.max_body, 32u << 20);  // full NodeLists of large clusters
   server::HttpServer http(service, access, ho);
   std::unique_ptr<bridge::slurm::SlurmBridge> slurm;
   if (o.slurm) {
@@ -142,8 +145,10 @@ void run_serve(Context& ctx, const ServeOptions& o) {
     bo.cli.conf = o.slurm_conf;
     bo.poll_s = o.slurm_poll;
     slurm = std::make_unique<bridge::slurm::SlurmBridge>(service, bo);
-    slurm->add_routes(http);
   }
+  bridge::slurm::add_routes(http, slurm.get());  // with or without --slurm (404 without)
+  std::unique_ptr<bridge::k8s::Extender> extender = make_extender(ctx, o.k8s, service);
+  bridge::k8s::add_routes(http, access, extender.get());
   http.bind();
   const std::string url = fmt::format("http://{}:{}", host, http.port());
   const auto& replay = service.replay_report();
@@ -151,6 +156,10 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   std::printf("  scenario %s, store %s, %lld events replayed in %.2f s\n", scenario.name.c_str(), db.c_str(),
               static_cast<long long>(replay.events), replay.seconds);
   std::printf("  dashboard: %s/   API: %s/v1/openapi.json   metrics: %s/metrics\n", url.c_str(), url.c_str(), url.c_str());
+  if (extender) {
+    std::printf("  kube-scheduler extender: urlPrefix %s/v1/k8s/<token> (filter, prioritize%s); %s\n", url.c_str(),
+                o.k8s.bind ? ", bind" : "", o.k8s.bind ? extender->binder().describe().c_str() : "bind off");
+  }
 
   std::unique_ptr<server::DemoPlayer> player;
   std::thread player_thread;
@@ -241,6 +250,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(0.05, 60.0));
   serve->add_flag("--accept-replay-changes", so->accept_replay_changes,
                   "Start even if replaying the log gives decisions that differ from the stored ones");
+  add_k8s_serve_options(*serve, so->k8s);
 
   auto to = std::make_shared<TokenOptions>();
   auto* token = serve->add_subcommand("token", "Create, list or revoke access tokens (in the store, offline)");

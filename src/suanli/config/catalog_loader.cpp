@@ -2,6 +2,7 @@
 
 #include "suanli/config/gavel_reader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -14,20 +15,20 @@
 namespace suanli::config {
 namespace {
 
-Grade parse_grade_at(const YamlReader& r, const YAML::Node& node) {
+Grade parse_grade_at(const YamlReader& r, const Node& node) {
   const std::string s = r.as_text(node, "grade");
   if (auto g = parse_grade(s)) return *g;
   r.fail(node, fmt::format("grade: found '{}', expected H, M, L or unknown", s));
 }
 
-void read_provenance(const YamlReader& r, const YAML::Node& node, Grade& grade, std::vector<std::string>& sources,
+void read_provenance(const YamlReader& r, const Node& node, Grade& grade, std::vector<std::string>& sources,
                      std::string& note) {
   if (node["grade"]) grade = parse_grade_at(r, node["grade"]);
   if (node["source"]) sources = r.strings(node, "source");
   if (auto n = r.optional_text(node, "note")) note = *n;
 }
 
-void read_figure(const YamlReader& r, const YAML::Node& node, const char* field, Figure& f, bool link,
+void read_figure(const YamlReader& r, const Node& node, const char* field, Figure& f, bool link,
                  LinkDirection* direction) {
   r.expect_map(node, field);
   if (link) {
@@ -35,7 +36,7 @@ void read_figure(const YamlReader& r, const YAML::Node& node, const char* field,
   } else {
     r.check_keys(node, {"value", "alt", "grade", "source", "note", "derived"});
   }
-  const YAML::Node value = node["value"];
+  const Node value = node["value"];
   if (!value) r.fail(node, fmt::format("{}: missing 'value' (a number, 'unknown' or 'unsupported')", field));
   const std::string v = r.as_text(value, field);
   if (v == "unknown") {
@@ -63,7 +64,7 @@ void read_figure(const YamlReader& r, const YAML::Node& node, const char* field,
   }
 }
 
-void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& catalog) {
+void read_accelerator(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "accelerator");
   r.check_keys(node, {"id", "name", "vendor", "origin", "country", "year", "status", "stack", "form", "datacenter",
                       "aliases", "node_devices", "scaleup_devices", "figures"});
@@ -103,7 +104,7 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
       (std::string_view(key) == "node_devices" ? a.node_devices : a.scaleup_devices) = *v;
     }
   }
-  if (const YAML::Node figures = node["figures"]) {
+  if (const Node figures = node["figures"]) {
     r.expect_map(figures, "figures");
     r.check_keys(figures, {"bf16_tflops", "fp8_tflops", "int8_tops", "fp4_tflops", "mem_gb", "mem_type", "mem_tbps",
                            "link_gbps", "tdp_w", "die_area_mm2"});
@@ -115,14 +116,14 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
                           {"fp4_tflops", &a.fp4_tflops},   {"mem_gb", &a.mem_gb},         {"mem_tbps", &a.mem_tbps},
                           {"link_gbps", &a.link_gbps},     {"tdp_w", &a.tdp_w},           {"die_area_mm2", &a.die_area_mm2}};
     for (const Slot& s : slots) {
-      if (const YAML::Node f = figures[s.key]) {
+      if (const Node f = figures[s.key]) {
         Figure fig;
         const bool link = std::string_view(s.key) == "link_gbps";
         read_figure(r, f, s.key, fig, link, link ? &a.link_direction : nullptr);
         *s.figure = std::move(fig);
       }
     }
-    if (const YAML::Node t = figures["mem_type"]) {
+    if (const Node t = figures["mem_type"]) {
       r.expect_map(t, "mem_type");
       r.check_keys(t, {"text", "grade", "source", "note"});
       TextFigure tf;
@@ -144,19 +145,19 @@ void read_accelerator(const YamlReader& r, const YAML::Node& node, Catalog& cata
   catalog.upsert(std::move(a));
 }
 
-int model_int(const YamlReader& r, const YAML::Node& node, const char* key, int current, bool required) {
-  const YAML::Node v = node[key];
+int model_int(const YamlReader& r, const Node& node, const char* key, int current, bool required) {
+  const Node v = node[key];
   if (!v) {
     if (required) r.fail(node, fmt::format("missing required field '{}'", key));
     return current;
   }
-  if (v.IsScalar() && v.Scalar() == "unknown") return 0;  // 0 = unknown; estimates that need it say so
+  if (v.is_scalar() && v.text() == "unknown") return 0;  // 0 = unknown; estimates that need it say so
   const int value = r.integer(node, key);
   if (value < 0) r.fail(v, fmt::format("{}: found {}, expected a non-negative integer", key, value));
   return value;
 }
 
-void read_model(const YamlReader& r, const YAML::Node& node, Catalog& catalog) {
+void read_model(const YamlReader& r, const Node& node, Catalog& catalog) {
   r.expect_map(node, "model");
   r.check_keys(node, {"id", "name", "family", "kind", "source", "params_b", "active_params_b", "params_note", "layers",
                       "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab", "max_context", "attention", "experts",
@@ -230,20 +231,20 @@ std::string read_file(const std::string& path) {
 
 void merge_accelerators(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "catalog file");
   r.check_keys(root, {"sources", "accelerators", "export_events"});
-  if (const YAML::Node sources = root["sources"]) {
+  if (const Node sources = root["sources"]) {
     r.expect_map(sources, "sources");
-    for (const auto& kv : sources) catalog.sources[kv.first.Scalar()] = r.as_text(kv.second, "source");
+    for (const yaml::Entry& e : sources.entries()) catalog.sources[e.key.text()] = r.as_text(e.value, "source");
   }
-  if (const YAML::Node list = root["accelerators"]) {
+  if (const Node list = root["accelerators"]) {
     r.expect_sequence(list, "accelerators");
-    for (const YAML::Node& node : list) read_accelerator(r, node, catalog);
+    for (const Node& node : list.items()) read_accelerator(r, node, catalog);
   }
-  if (const YAML::Node events = root["export_events"]) {
+  if (const Node events = root["export_events"]) {
     r.expect_sequence(events, "export_events");
-    for (const YAML::Node& node : events) {
+    for (const Node& node : events.items()) {
       r.expect_map(node, "export event");
       r.check_keys(node, {"date", "accelerators", "effect", "summary", "grade", "source", "note"});
       ExportEvent e;
@@ -263,104 +264,180 @@ void merge_accelerators(Catalog& catalog, std::string_view yaml, const std::stri
 
 void merge_models(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "model file");
   r.check_keys(root, {"models"});
-  const YAML::Node list = root["models"];
+  const Node list = root["models"];
   if (!list) r.fail(root, "missing 'models' list");
   r.expect_sequence(list, "models");
-  for (const YAML::Node& node : list) read_model(r, node, catalog);
+  for (const Node& node : list.items()) read_model(r, node, catalog);
 }
+
+namespace {
+
+void read_perf_constants(const YamlReader& r, const Node& c, PerfParams& p) {
+  r.expect_map(c, "constants");
+  struct Slot {
+    const char* key;
+    double* out;
+    double lo, hi;
+  };
+  const Slot reals[] = {{"usable_memory_fraction", &p.usable_memory_fraction, 0.1, 1.0},
+                        {"scaleout_gbps_per_device", &p.scaleout_gbps_per_device, 0.1, 1e5},
+                        {"activation_bytes_selective", &p.activation_bytes_selective, 0.0, 1e3},
+                        {"activation_bytes_full", &p.activation_bytes_full, 0.0, 1e3},
+                        {"state_bytes_fixed", &p.state_bytes_fixed, 0.0, 64},
+                        {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64},
+                        {"moe_expert_efficiency", &p.moe_expert_efficiency, 0.05, 1.0},
+                        {"kv_reserved_output_fraction", &p.kv_reserved_output_fraction, 0.0, 1.0}};
+  struct IntSlot {
+    const char* key;
+    int* out;
+    int lo, hi;
+  };
+  const IntSlot ints[] = {{"pipeline_virtual_stages", &p.pipeline_virtual_stages, 1, 64},
+                          {"online_step_tokens", &p.online_step_tokens, 16, 1 << 22},
+                          {"offline_step_tokens", &p.offline_step_tokens, 16, 1 << 22},
+                          {"max_sequences", &p.max_sequences, 1, 1 << 20}};
+  r.check_keys(c, {"usable_memory_fraction", "scaleout_gbps_per_device", "activation_bytes_selective",
+                   "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded", "moe_expert_efficiency",
+                   "kv_reserved_output_fraction", "pipeline_virtual_stages", "online_step_tokens",
+                   "offline_step_tokens", "max_sequences"});
+  auto entry = [&](const char* key) {
+    const Node n = c[key];
+    if (n) {
+      r.expect_map(n, key);
+      r.check_keys(n, {"value", "grade", "source", "note"});
+    }
+    return n;
+  };
+  for (const Slot& s : reals) {
+    const Node n = entry(s.key);
+    if (!n) continue;
+    const double v = r.number(n, "value");
+    if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected between {} and {}", s.key, v, s.lo, s.hi));
+    *s.out = v;
+    p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
+  }
+  for (const IntSlot& s : ints) {
+    const Node n = entry(s.key);
+    if (!n) continue;
+    const int v = r.integer(n, "value");
+    if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected {} to {}", s.key, v, s.lo, s.hi));
+    *s.out = v;
+  }
+}
+
+// A fraction in [0, 1] under `key`, or `fallback` when absent.
+double read_fraction(const YamlReader& r, const Node& node, const char* key, double fallback) {
+  const double v = r.optional_number(node, key).value_or(fallback);
+  if (v < 0 || v > 1) r.fail(node[key], fmt::format("{}: found {}, expected a fraction between 0 and 1", key, v));
+  return v;
+}
+
+double read_speedup(const YamlReader& r, const Node& node, double fallback) {
+  const double v = r.optional_number(node, "low_precision_speedup").value_or(fallback);
+  if (v < 1 || v > 8) r.fail(node["low_precision_speedup"], "low_precision_speedup: expected a factor between 1 and 8");
+  return v;
+}
+
+double read_microseconds(const YamlReader& r, const Node& node, const char* key, double fallback) {
+  const double v = r.optional_number(node, key).value_or(fallback);
+  if (v < 0) r.fail(node[key], fmt::format("{}: expected a non-negative number of microseconds", key));
+  return v;
+}
+
+// Replaces the entry with the same key, or appends.
+template <typename Entry, typename Same>
+void upsert(std::vector<Entry>& list, Entry e, Same same) {
+  for (Entry& old : list) {
+    if (same(old, e)) {
+      old = std::move(e);
+      return;
+    }
+  }
+  list.push_back(std::move(e));
+}
+
+void read_train_efficiency(const YamlReader& r, const Node& node, PerfParams& p) {
+  r.expect_map(node, "efficiency entry");
+  r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us", "low_precision_speedup",
+                      "grade", "source", "note"});
+  Efficiency e;
+  e.stack = r.text(node, "stack");
+  const std::string phase = r.text(node, "phase");
+  if (phase == "prefill" || phase == "decode") {
+    r.fail(node["phase"], fmt::format("phase: '{}' efficiencies moved to the 'inference' list (one entry per stack)", phase));
+  }
+  if (phase != "train") r.fail(node["phase"], fmt::format("phase: found '{}', expected train", phase));
+  e.compute = read_fraction(r, node, "compute", e.compute);
+  e.memory = read_fraction(r, node, "memory", e.memory);
+  e.link = read_fraction(r, node, "link", e.link);
+  e.overlap = read_fraction(r, node, "overlap", e.overlap);
+  if (e.compute <= 0 || e.memory <= 0 || e.link <= 0) r.fail(node, "compute, memory and link efficiencies must be above 0");
+  e.latency_us = read_microseconds(r, node, "latency_us", 0.0);
+  e.low_precision_speedup = read_speedup(r, node, e.low_precision_speedup);
+  std::vector<std::string> sources;
+  std::string note;
+  read_provenance(r, node, e.grade, sources, note);
+  e.source = r.text(node, "source");
+  upsert(p.efficiency, std::move(e), [](const Efficiency& a, const Efficiency& b) { return a.stack == b.stack && a.phase == b.phase; });
+}
+
+void read_inference_efficiency(const YamlReader& r, const Node& node, PerfParams& p) {
+  r.expect_map(node, "inference entry");
+  r.check_keys(node, {"stack", "gemm", "gemm_tile_tokens", "small_gemm_tile_tokens", "memory", "attention", "moe", "link", "collective_us", "a2a_us", "scaleout_collective_us",
+                      "overlap", "step_overhead_us", "low_precision_speedup", "grade", "source", "note"});
+  InferenceEfficiency e;
+  e.stack = r.text(node, "stack");
+  e.gemm = read_fraction(r, node, "gemm", e.gemm);
+  for (auto [key, slot] : {std::pair{"gemm_tile_tokens", &e.gemm_tile_tokens},
+                           std::pair{"small_gemm_tile_tokens", &e.small_gemm_tile_tokens}}) {
+    *slot = r.optional_integer(node, key).value_or(*slot);
+    if (*slot < 1 || *slot > 1024) r.fail(node[key], fmt::format("{}: expected 1 to 1024 tokens", key));
+  }
+  e.memory = read_fraction(r, node, "memory", e.memory);
+  e.attention = read_fraction(r, node, "attention", e.attention);
+  e.moe = read_fraction(r, node, "moe", e.moe);
+  e.link = read_fraction(r, node, "link", e.link);
+  e.overlap = read_fraction(r, node, "overlap", e.overlap);
+  if (e.gemm <= 0 || e.memory <= 0 || e.attention <= 0 || e.moe <= 0 || e.link <= 0) {
+    r.fail(node, "gemm, memory, attention, moe and link efficiencies must be above 0");
+  }
+  e.collective_us = read_microseconds(r, node, "collective_us", e.collective_us);
+  e.a2a_us = read_microseconds(r, node, "a2a_us", e.a2a_us);
+  e.scaleout_collective_us = read_microseconds(r, node, "scaleout_collective_us", e.scaleout_collective_us);
+  e.step_overhead_us = read_microseconds(r, node, "step_overhead_us", e.step_overhead_us);
+  e.low_precision_speedup = read_speedup(r, node, e.low_precision_speedup);
+  std::vector<std::string> sources;
+  std::string note;
+  read_provenance(r, node, e.grade, sources, note);
+  e.source = r.text(node, "source");
+  upsert(p.inference, std::move(e), [](const InferenceEfficiency& a, const InferenceEfficiency& b) { return a.stack == b.stack; });
+}
+
+}  // namespace
 
 void merge_perf(Catalog& catalog, std::string_view yaml, const std::string& file) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "perf file");
-  r.check_keys(root, {"constants", "efficiency"});
+  r.check_keys(root, {"constants", "efficiency", "inference"});
   PerfParams& p = catalog.perf;
-  if (const YAML::Node c = root["constants"]) {
-    r.expect_map(c, "constants");
-    r.check_keys(c, {"usable_memory_fraction", "scaleout_gbps_per_device", "activation_bytes_selective",
-                     "activation_bytes_full", "state_bytes_fixed", "state_bytes_sharded",
-                     "pipeline_virtual_stages", "moe_expert_efficiency"});
-    struct Slot {
-      const char* key;
-      double* out;
-      double lo, hi;
-    };
-    const Slot slots[] = {{"usable_memory_fraction", &p.usable_memory_fraction, 0.1, 1.0},
-                          {"scaleout_gbps_per_device", &p.scaleout_gbps_per_device, 0.1, 1e5},
-                          {"activation_bytes_selective", &p.activation_bytes_selective, 0.0, 1e3},
-                          {"activation_bytes_full", &p.activation_bytes_full, 0.0, 1e3},
-                          {"state_bytes_fixed", &p.state_bytes_fixed, 0.0, 64},
-                          {"state_bytes_sharded", &p.state_bytes_sharded, 0.0, 64},
-                          {"moe_expert_efficiency", &p.moe_expert_efficiency, 0.05, 1.0}};
-    for (const Slot& s : slots) {
-      const YAML::Node n = c[s.key];
-      if (!n) continue;
-      r.expect_map(n, s.key);
-      r.check_keys(n, {"value", "grade", "source", "note"});
-      const double v = r.number(n, "value");
-      if (v < s.lo || v > s.hi) r.fail(n, fmt::format("{}: found {}, expected between {} and {}", s.key, v, s.lo, s.hi));
-      *s.out = v;
-      p.notes.push_back(fmt::format("{} = {}: {}", s.key, v, r.optional_text(n, "source").value_or("")));
-    }
-    if (const YAML::Node n = c["pipeline_virtual_stages"]) {
-      r.expect_map(n, "pipeline_virtual_stages");
-      r.check_keys(n, {"value", "grade", "source", "note"});
-      const int v = r.integer(n, "value");
-      if (v < 1 || v > 64) r.fail(n, fmt::format("pipeline_virtual_stages: found {}, expected 1 to 64", v));
-      p.pipeline_virtual_stages = v;
-    }
-  }
-  if (const YAML::Node list = root["efficiency"]) {
+  if (const Node c = root["constants"]) read_perf_constants(r, c, p);
+  if (const Node list = root["efficiency"]) {
     r.expect_sequence(list, "efficiency");
-    for (const YAML::Node& node : list) {
-      r.expect_map(node, "efficiency entry");
-      r.check_keys(node, {"stack", "phase", "compute", "memory", "link", "overlap", "latency_us",
-                          "low_precision_speedup", "grade", "source", "note"});
-      Efficiency e;
-      e.stack = r.text(node, "stack");
-      const std::string phase = r.text(node, "phase");
-      if (phase == "train") e.phase = Phase::Train;
-      else if (phase == "prefill") e.phase = Phase::Prefill;
-      else if (phase == "decode") e.phase = Phase::Decode;
-      else r.fail(node["phase"], fmt::format("phase: found '{}', expected train, prefill or decode", phase));
-      auto fraction = [&](const char* key, double fallback) {
-        const double v = r.optional_number(node, key).value_or(fallback);
-        if (v < 0 || v > 1) r.fail(node[key], fmt::format("{}: found {}, expected a fraction between 0 and 1", key, v));
-        return v;
-      };
-      e.compute = fraction("compute", e.compute);
-      e.memory = fraction("memory", e.memory);
-      e.link = fraction("link", e.link);
-      e.overlap = fraction("overlap", e.overlap);
-      if (e.compute <= 0 || e.memory <= 0 || e.link <= 0) r.fail(node, "compute, memory and link efficiencies must be above 0");
-      e.latency_us = r.optional_number(node, "latency_us").value_or(0.0);
-      e.low_precision_speedup = r.optional_number(node, "low_precision_speedup").value_or(e.low_precision_speedup);
-      if (e.low_precision_speedup < 1 || e.low_precision_speedup > 8) {
-        r.fail(node["low_precision_speedup"], "low_precision_speedup: expected a factor between 1 and 8");
-      }
-      if (e.latency_us < 0) r.fail(node["latency_us"], "latency_us: expected a non-negative number");
-      std::vector<std::string> sources;
-      std::string note;
-      read_provenance(r, node, e.grade, sources, note);
-      e.source = r.text(node, "source");
-      bool replaced = false;
-      for (Efficiency& old : p.efficiency) {
-        if (old.stack == e.stack && old.phase == e.phase) {
-          old = e;
-          replaced = true;
-        }
-      }
-      if (!replaced) p.efficiency.push_back(std::move(e));
-    }
+    for (const Node& node : list.items()) read_train_efficiency(r, node, p);
   }
-  for (Phase ph : {Phase::Train, Phase::Prefill, Phase::Decode}) {
-    bool has = false;
-    for (const Efficiency& e : p.efficiency) has = has || (e.stack == "*" && e.phase == ph);
-    if (!has) r.fail(root, fmt::format("efficiency: no fallback entry (stack '*') for phase {}", name(ph)));
+  if (const Node list = root["inference"]) {
+    r.expect_sequence(list, "inference");
+    for (const Node& node : list.items()) read_inference_efficiency(r, node, p);
   }
+  const bool train_fallback = std::any_of(p.efficiency.begin(), p.efficiency.end(), [](const Efficiency& e) { return e.stack == "*"; });
+  if (!train_fallback) r.fail(root, "efficiency: no fallback entry (stack '*') for phase train");
+  const bool inference_fallback =
+      std::any_of(p.inference.begin(), p.inference.end(), [](const InferenceEfficiency& e) { return e.stack == "*"; });
+  if (!inference_fallback) r.fail(root, "inference: no fallback entry (stack '*')");
 }
 
 Catalog load_default_catalog() {

@@ -3,11 +3,13 @@
 // parentheses, spaces and possibly commas or quotes.
 #include "suanli/config/gavel_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "suanli/config/catalog_loader.h"
@@ -127,6 +129,21 @@ struct Fields {
     if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || v < lo || v > hi) fail(i, what);
     return v;
   }
+  // Seconds in decimal notation ("46317", "1234.567890"), as integer
+  // microseconds; more than six decimals round to the nearest (half up).
+  std::int64_t microseconds(std::size_t i) const {
+    constexpr std::string_view expected = "a number of seconds >= 0 in decimal notation (0, 12 or 1234.567890)";
+    const std::string& s = cells[i];
+    const std::size_t dot = s.find('.');
+    const std::string_view whole = std::string_view(s).substr(0, dot);
+    const std::string_view frac = dot == std::string::npos ? std::string_view() : std::string_view(s).substr(dot + 1);
+    const auto digits = [](std::string_view d) { return d.find_first_not_of("0123456789") == std::string_view::npos; };
+    if ((whole.empty() && frac.empty()) || !digits(whole) || !digits(frac) || whole.size() > 12) fail(i, expected);
+    std::int64_t us = 0;
+    for (char c : whole) us = us * 10 + (c - '0');
+    for (std::size_t k = 0; k < 6; ++k) us = us * 10 + (k < frac.size() ? frac[k] - '0' : 0);
+    return frac.size() > 6 && frac[6] >= '5' ? us + 1 : us;
+  }
   double number(std::size_t i, std::string_view what) const {
     const std::string& s = cells[i];
     double v = 0;
@@ -176,6 +193,48 @@ std::size_t line_of_offset(std::string_view text, std::size_t offset) {
   return line;
 }
 
+// Gavel's trace layouts, told apart by their number of fields: the current
+// one (traces/physical_cluster, scripts/utils/generate_trace.py) and the
+// older one of its msr traces, without priority and SLO. The fields a
+// replay needs, by index; -1 = absent (priority 1, no SLO).
+struct TraceLayout {
+  std::vector<std::string_view> names;
+  int total_steps, scale_factor, priority_weight, slo, arrival;
+};
+
+const std::vector<TraceLayout> kTraceLayouts = {
+    {{"job_type", "command", "working_directory", "num_steps_arg", "needs_data_dir", "total_steps", "scale_factor",
+      "priority_weight", "SLO", "arrival_time"},
+     5, 6, 7, 8, 9},
+    {{"job_type", "command", "num_steps_arg", "needs_data_dir", "total_steps", "arrival_time", "scale_factor"},
+     4, 6, -1, -1, 5},
+};
+
+const TraceLayout* layout_of(std::size_t fields) {
+  for (const TraceLayout& l : kTraceLayouts) {
+    if (l.names.size() == fields) return &l;
+  }
+  return nullptr;
+}
+
+trace::GavelJob read_trace_job(const Fields& f, const TraceLayout& l) {
+  trace::GavelJob j;
+  j.job_type = f.text(0);
+  j.total_steps = f.integer(l.total_steps, 1, INT64_MAX, "a positive integer number of steps");
+  j.scale_factor = static_cast<int>(f.integer(l.scale_factor, 1, kMaxScaleFactor,
+                                              fmt::format("an integer number of workers in 1..{}", kMaxScaleFactor)));
+  if (l.priority_weight >= 0) {
+    j.priority_weight = f.number(l.priority_weight, "a number > 0");
+    if (j.priority_weight <= 0) f.fail(l.priority_weight, "a number > 0");
+  }
+  if (l.slo >= 0) {
+    j.slo = f.number(l.slo, "-1 (none) or a number of seconds > 0");
+    if (j.slo != -1 && j.slo <= 0) f.fail(l.slo, "-1 (none) or a number of seconds > 0");
+  }
+  j.arrival_us = f.microseconds(l.arrival);
+  return j;
+}
+
 constexpr std::string_view kThroughputCsvHeader = "job_type,accelerator,devices,steps_per_s,source";
 constexpr std::string_view kTokenCsvHeader = "job_type,accelerator,devices,tokens_per_s,source";
 
@@ -190,9 +249,21 @@ trace::ThroughputTable parse_gavel_throughputs(std::string_view json_text, const
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(fmt::format("{}:{}", file, line_of_offset(json_text, e.byte == 0 ? 0 : e.byte - 1)),
                      fmt::format("malformed JSON: {}", e.what()));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double's range (error 406) names its text, not where it is.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\''), close = what.rfind('\'');
+    const std::string number = open < close ? what.substr(open + 1, close - open - 1) : "";
+    const std::size_t at = number.empty() ? 0 : std::min(json_text.find(number), json_text.size());
+    throw InputError(fmt::format("{}:{}", file, line_of_offset(json_text, at)),
+                     fmt::format("malformed JSON: found the number {}, expected one within a double's range", number));
   }
   if (!root.is_object() || root.empty()) {
-    throw InputError(file, "expected a JSON object {worker_type: {\"(job_type, scale_factor)\": {\"null\": steps/s}}}");
+    const std::size_t start = std::min(json_text.find_first_not_of(" \t\r\n"), json_text.size());
+    throw InputError(fmt::format("{}:{}", file, line_of_offset(json_text, start)),
+                     fmt::format("found {} {}, expected a JSON object {{worker_type: {{\"(job_type, scale_factor)\": "
+                                 "{{\"null\": steps/s}}}}}}",
+                                 root.empty() && root.is_object() ? "an empty" : "a JSON", root.type_name()));
   }
   const std::string source = "gavel:simulation_throughputs.json";
   trace::ThroughputTable table;
@@ -215,34 +286,21 @@ trace::ThroughputTable parse_gavel_throughputs(std::string_view json_text, const
 }
 
 std::vector<trace::GavelJob> parse_gavel_trace(std::string_view text, const std::string& file) {
-  static const std::vector<std::string_view> names = {"job_type",       "command",      "working_directory",
-                                                      "num_steps_arg",  "needs_data_dir", "total_steps",
-                                                      "scale_factor",   "priority_weight", "SLO",
-                                                      "arrival_time"};
   std::vector<trace::GavelJob> out;
   Lines lines(text);
   std::string_view line;
   while (lines.next(line)) {
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     const auto parts = split(line, '\t');
-    Fields f{file, lines.number(), names, {parts.begin(), parts.end()}};
-    if (f.cells.size() != names.size()) {
-      throw InputError(f.where(), fmt::format("found {} tab-separated fields, expected {} (job_type, command, "
-                                              "working_directory, num_steps_arg, needs_data_dir, total_steps, "
-                                              "scale_factor, priority_weight, SLO, arrival_time)",
-                                              f.cells.size(), names.size()));
+    const TraceLayout* layout = layout_of(parts.size());
+    if (!layout) {
+      throw InputError(fmt::format("{}:{}", file, lines.number()),
+                       fmt::format("found {} tab-separated fields, expected {} ({}) or {} (Gavel's msr traces: {})",
+                                   parts.size(), kTraceLayouts[0].names.size(), fmt::join(kTraceLayouts[0].names, ", "),
+                                   kTraceLayouts[1].names.size(), fmt::join(kTraceLayouts[1].names, ", ")));
     }
-    trace::GavelJob j;
-    j.job_type = f.text(0);
-    j.total_steps = f.integer(5, 1, INT64_MAX, "a positive integer number of steps");
-    j.scale_factor = static_cast<int>(
-        f.integer(6, 1, kMaxScaleFactor, fmt::format("an integer number of workers in 1..{}", kMaxScaleFactor)));
-    j.priority_weight = f.number(7, "a number > 0");
-    if (j.priority_weight <= 0) f.fail(7, "a number > 0");
-    j.slo = f.number(8, "-1 (none) or a number of seconds > 0");
-    if (j.slo != -1 && j.slo <= 0) f.fail(8, "-1 (none) or a number of seconds > 0");
-    j.arrival_s = f.integer(9, 0, INT64_MAX / 4, "an integer number of seconds >= 0");
-    out.push_back(std::move(j));
+    const Fields f{file, lines.number(), layout->names, {parts.begin(), parts.end()}};
+    out.push_back(read_trace_job(f, *layout));
   }
   return out;
 }

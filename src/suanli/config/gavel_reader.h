@@ -6,10 +6,18 @@
 //    (isolated) values are read; co-location pairs are skipped. Entries are
 //    keyed by Gavel's worker name ("v100", "k80_unconsolidated"), devices =
 //    scale factor, source "gavel:simulation_throughputs.json".
-//  - Gavel trace: 10 tab-separated fields per line, no header: job_type,
-//    command, working_directory, num_steps_arg, needs_data_dir, total_steps,
-//    scale_factor, priority_weight, SLO, arrival_time. The four cluster-only
-//    fields are ignored. Blank lines are skipped.
+//  - Gavel trace: tab-separated, one job per line, no header, in either of
+//    Gavel's layouts (told apart by the number of fields):
+//      10: job_type, command, working_directory, num_steps_arg,
+//          needs_data_dir, total_steps, scale_factor, priority_weight, SLO,
+//          arrival_time (traces/physical_cluster, generate_trace.py);
+//       7: job_type, command, num_steps_arg, needs_data_dir, total_steps,
+//          arrival_time, scale_factor (its msr traces; priority 1, no SLO).
+//    arrival_time is seconds in decimal notation, whole or fractional as
+//    Gavel writes it ("46317", "1234.567890"), kept exactly as integer
+//    microseconds; digits beyond the sixth decimal round to the nearest
+//    microsecond (half up). The cluster-only fields are ignored. Blank lines
+//    are skipped.
 //  - Throughput CSV (suanli's format for measurements), with one of the headers
 //        job_type,accelerator,devices,steps_per_s,source    (Gavel replay)
 //        job_type,accelerator,devices,tokens_per_s,source   (job classes)

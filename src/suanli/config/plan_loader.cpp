@@ -20,35 +20,35 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
   return (fs::path(base_dir) / path).string();
 }
 
-double share(const YamlReader& r, const YAML::Node& map, const char* key, double current) {
+double share(const YamlReader& r, const Node& map, const char* key, double current) {
   const auto v = r.optional_number(map, key);
   if (!v) return current;
   if (*v < 0 || *v > 1) r.fail(map[key], fmt::format("{}: found {}, expected a share between 0 and 1", key, *v));
   return *v;
 }
 
-double non_negative(const YamlReader& r, const YAML::Node& map, const char* key, double current) {
+double non_negative(const YamlReader& r, const Node& map, const char* key, double current) {
   const auto v = r.optional_number(map, key);
   if (!v) return current;
   if (*v < 0) r.fail(map[key], fmt::format("{}: found {}, expected a number of zero or more", key, *v));
   return *v;
 }
 
-Seconds date(const YamlReader& r, const YAML::Node& map, const char* key) {
+Seconds date(const YamlReader& r, const Node& map, const char* key) {
   const std::string text = r.text(map, key);
   if (auto t = parse_time(text)) return *t;
   r.fail(map[key], fmt::format("{}: found '{}', expected a date yyyy-mm-dd", key, text));
 }
 
-Seconds duration(const YamlReader& r, const YAML::Node& node, std::string_view what) {
+Seconds duration(const YamlReader& r, const Node& node, std::string_view what) {
   const std::string text = r.as_text(node, what);
   const auto d = parse_duration(text);
   if (!d || *d <= 0) r.fail(node, fmt::format("{}: found '{}', expected a duration above zero such as 90d or 2w", what, text));
   return *d;
 }
 
-const Accelerator& accelerator_at(const YamlReader& r, const Catalog& catalog, const YAML::Node& map) {
-  const YAML::Node node = map["accelerator"];
+const Accelerator& accelerator_at(const YamlReader& r, const Catalog& catalog, const Node& map) {
+  const Node node = map["accelerator"];
   const std::string id = r.text(map, "accelerator");
   if (const Accelerator* a = catalog.find_accelerator(id)) return *a;
   std::vector<std::string> ids;
@@ -80,9 +80,9 @@ std::map<std::string, Price> read_prices(const Catalog& catalog, const std::stri
     r.fail(r.root()["currency"], fmt::format("currency: found '{}', expected USD", *cur));
   }
   std::map<std::string, Price> out;
-  const YAML::Node list = r.root()["prices"];
+  const Node list = r.root()["prices"];
   r.expect_sequence(list, "prices");
-  for (const YAML::Node& e : list) {
+  for (const Node& e : list.items()) {
     r.expect_map(e, "price");
     r.check_keys(e, {"accelerator", "devices_per_node", "usd_per_node", "usd_per_device", "usd_per_host",
                      "node_power_w", "power_source", "estimate", "source", "note"});
@@ -146,7 +146,7 @@ void availability(const Catalog& catalog, const Scenario& s, Seconds when, plan:
 plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, const std::string& file,
                              const std::string& base_dir) {
   YamlReader r(file, yaml);
-  const YAML::Node root = r.root();
+  const Node root = r.root();
   r.expect_map(root, "plan");
   r.check_keys(root, {"name", "description", "scenario", "purchase_date", "horizon", "prices", "budget_usd",
                       "power_cap_kw", "space_nodes", "electricity_usd_per_kwh", "pue", "host_overhead_w",
@@ -174,10 +174,11 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
   for (const Purchase& pu : s.purchases) {
     if (pu.group.join <= p.purchase_date) p.fleet.push_back(pu.group);
   }
-  if (const YAML::Node h = root["horizon"]) p.horizon = duration(r, h, "horizon");
+  if (const Node h = root["horizon"]) p.horizon = duration(r, h, "horizon");
   p.budget_usd = non_negative(r, root, "budget_usd", 0);
   p.power_cap_kw = non_negative(r, root, "power_cap_kw", 0);
-  p.space_nodes = static_cast<int>(non_negative(r, root, "space_nodes", 0));
+  p.space_nodes = r.optional_integer(root, "space_nodes").value_or(0);
+  if (p.space_nodes < 0) r.fail(root["space_nodes"], fmt::format("space_nodes: found {}, expected 0 or more", p.space_nodes));
   p.electricity_usd_per_kwh = non_negative(r, root, "electricity_usd_per_kwh", p.electricity_usd_per_kwh);
   p.pue = non_negative(r, root, "pue", p.pue);
   if (p.pue < 1) r.fail(root["pue"], fmt::format("pue: found {}, expected 1 or more", p.pue));
@@ -185,7 +186,7 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
   p.existing_host_overhead_w = host_w;
   p.domestic_share_target = share(r, root, "domestic_share", s.policy.domestic_target);
   p.imported_scope_cap = share(r, root, "imported_scope", s.policy.imported_cap_fleet);
-  if (const YAML::Node res = root["resilience"]) {
+  if (const Node res = root["resilience"]) {
     r.expect_map(res, "resilience");
     r.check_keys(res, {"critical", "all_demand"});
     p.resilience_critical = r.optional_bool(res, "critical").value_or(true);
@@ -202,10 +203,10 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
     }
   }
 
-  const YAML::Node cands = root["candidates"];
+  const Node cands = root["candidates"];
   if (!cands) r.fail(root, "missing required field 'candidates' (the accelerator models that may be bought)");
   r.expect_sequence(cands, "candidates");
-  for (const YAML::Node& e : cands) {
+  for (const Node& e : cands.items()) {
     r.expect_map(e, "candidate");
     r.check_keys(e, {"accelerator", "devices_per_node", "usd_per_node", "price_source", "max_nodes", "lead_time",
                      "host_overhead_w", "licensed", "note"});
@@ -242,7 +243,7 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
       if (*v < 0) r.fail(e["max_nodes"], fmt::format("max_nodes: found {}, expected 0 or more", *v));
       c.max_nodes = *v;
     }
-    if (const YAML::Node lt = e["lead_time"]) c.lead_time = duration(r, lt, "lead_time");
+    if (const Node lt = e["lead_time"]) c.lead_time = duration(r, lt, "lead_time");
     if (a.origin == Origin::Imported) {
       availability(catalog, s, p.purchase_date, c);
     } else {
@@ -259,7 +260,7 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
   for (const auto& [id, price] : prices) {
     if (price.node_power_w > 0) p.device_power_w[id] = price.node_power_w / price.devices_per_node;
   }
-  auto check_power = [&](const std::string& id, const YAML::Node& at, std::string_view where) {
+  auto check_power = [&](const std::string& id, const Node& at, std::string_view where) {
     const Accelerator& a = catalog.accelerator(id);
     if (a.tdp_w.known() || p.device_power_w.count(a.id)) return;
     r.fail(at, fmt::format("the catalog does not know {}'s TDP ({}), expected node_power_w for it in the price file",
@@ -268,10 +269,10 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
   for (const plan::Candidate& c : p.candidates) check_power(c.accelerator, cands, "a candidate");
   for (const NodeGroup& g : p.fleet) check_power(g.accelerator, root["scenario"], "in the scenario's fleet");
 
-  const YAML::Node demand = root["demand"];
+  const Node demand = root["demand"];
   if (!demand) r.fail(root, "missing required field 'demand' (work per class over the horizon)");
   r.expect_sequence(demand, "demand");
-  for (const YAML::Node& e : demand) {
+  for (const Node& e : demand.items()) {
     r.expect_map(e, "demand");
     r.check_keys(e, {"class", "tokens_per_s", "work_tokens", "within", "note"});
     const std::string cls = r.text(e, "class");
@@ -302,9 +303,9 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
     p.demand.push_back(d);
   }
   if (p.demand.empty()) r.fail(demand, "demand: found an empty list, expected at least one class");
-  if (const YAML::Node notes = root["notes"]) {
+  if (const Node notes = root["notes"]) {
     r.expect_sequence(notes, "notes");
-    for (const YAML::Node& n : notes) p.notes.push_back(r.as_text(n, "note"));
+    for (const Node& n : notes.items()) p.notes.push_back(r.as_text(n, "note"));
   }
   return p;
 }

@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 
 // Policies may derive from policies; a longer chain is almost surely a cycle.
 constexpr int kMaxPolicyDepth = 8;
+// Far above any device's memory, far below what MiB in an int can hold.
+constexpr double kMaxShareMemoryGb = 100000;
 
 std::string embedded_label(std::string_view kind, std::string_view name) {
   return fmt::format("<embedded>/{}/{}.yaml", kind, name);
@@ -72,7 +74,7 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
 // ---------------------------------------------------------------------------
 // Scalars with units, located.
 
-Seconds date_at(const YamlReader& r, const YAML::Node& node, std::string_view what) {
+Seconds date_at(const YamlReader& r, const Node& node, std::string_view what) {
   const std::string text = r.as_text(node, what);
   if (auto t = parse_time(text)) return *t;
   r.fail(node, fmt::format("{}: found '{}', expected a date yyyy-mm-dd or a time yyyy-mm-ddThh:mm (UTC)", what, text));
@@ -80,12 +82,12 @@ Seconds date_at(const YamlReader& r, const YAML::Node& node, std::string_view wh
 
 // An end date given without a time means the end of that day, so that
 // "end: 2026-12-31" includes the 31st.
-Seconds end_date_at(const YamlReader& r, const YAML::Node& node, std::string_view what) {
+Seconds end_date_at(const YamlReader& r, const Node& node, std::string_view what) {
   const Seconds t = date_at(r, node, what);
-  return node.Scalar().size() == 10 ? t + kDay : t;
+  return node.text().size() == 10 ? t + kDay : t;
 }
 
-Seconds duration_at(const YamlReader& r, const YAML::Node& node, std::string_view what, bool positive) {
+Seconds duration_at(const YamlReader& r, const Node& node, std::string_view what, bool positive) {
   const std::string text = r.as_text(node, what);
   const auto d = parse_duration(text);
   if (!d) r.fail(node, fmt::format("{}: found '{}', expected a duration such as 90d, 12h, 30m or 2w", what, text));
@@ -93,28 +95,28 @@ Seconds duration_at(const YamlReader& r, const YAML::Node& node, std::string_vie
   return *d;
 }
 
-double share_at(const YamlReader& r, const YAML::Node& map, const char* key, double current) {
+double share_at(const YamlReader& r, const Node& map, const char* key, double current) {
   const auto v = r.optional_number(map, key);
   if (!v) return current;
   if (*v < 0 || *v > 1) r.fail(map[key], fmt::format("{}: found {}, expected a share between 0 and 1", key, *v));
   return *v;
 }
 
-int positive_int_at(const YamlReader& r, const YAML::Node& map, const char* key, int current) {
+int positive_int_at(const YamlReader& r, const Node& map, const char* key, int current) {
   const auto v = r.optional_integer(map, key);
   if (!v) return current;
   if (*v <= 0) r.fail(map[key], fmt::format("{}: found {}, expected a positive integer", key, *v));
   return *v;
 }
 
-double positive_number_at(const YamlReader& r, const YAML::Node& map, const char* key, double current) {
+double positive_number_at(const YamlReader& r, const Node& map, const char* key, double current) {
   const auto v = r.optional_number(map, key);
   if (!v) return current;
   if (*v <= 0) r.fail(map[key], fmt::format("{}: found {}, expected a number above zero", key, *v));
   return *v;
 }
 
-std::string sector_at(const YamlReader& r, const YAML::Node& node) {
+std::string sector_at(const YamlReader& r, const Node& node) {
   const std::string s = r.as_text(node, "sector");
   const auto& known = known_sectors();
   if (std::find(known.begin(), known.end(), s) != known.end()) return s;
@@ -124,7 +126,7 @@ std::string sector_at(const YamlReader& r, const YAML::Node& node) {
 // ---------------------------------------------------------------------------
 // Policies.
 
-PolicySpec read_policy(const YamlReader& r, const YAML::Node& node, const std::string& base_dir, int depth);
+PolicySpec read_policy(const YamlReader& r, const Node& node, const std::string& base_dir, int depth);
 
 PolicySpec policy_by_name(const std::string& name, const std::string& base_dir, int depth) {
   if (depth > kMaxPolicyDepth) {
@@ -151,7 +153,7 @@ PolicySpec policy_by_name(const std::string& name, const std::string& base_dir, 
 // Runs `load` (which may throw an unlocated InputError) and locates its error
 // at `node`; errors already located (inside another file) pass unchanged.
 template <typename Fn>
-auto located(const YamlReader& r, const YAML::Node& node, std::string_view what, Fn load) {
+auto located(const YamlReader& r, const Node& node, std::string_view what, Fn load) {
   try {
     return load();
   } catch (const InputError& e) {
@@ -160,7 +162,7 @@ auto located(const YamlReader& r, const YAML::Node& node, std::string_view what,
   }
 }
 
-void read_rule(const YamlReader& r, const std::string& id, const YAML::Node& rule, PolicySpec& p) {
+void read_rule(const YamlReader& r, const std::string& id, const Node& rule, PolicySpec& p) {
   r.expect_map(rule, "rule " + id);
   auto reason = [&](std::string& out) {
     if (auto v = r.optional_text(rule, "reason")) {
@@ -171,13 +173,13 @@ void read_rule(const YamlReader& r, const std::string& id, const YAML::Node& rul
   if (id == "cii-domestic-only") {
     r.check_keys(rule, {"enabled", "sectors", "reason"});
     if (auto e = r.optional_bool(rule, "enabled")) p.cii_domestic_only = *e;
-    if (const YAML::Node sectors = rule["sectors"]) {
+    if (const Node sectors = rule["sectors"]) {
       p.critical_sectors.clear();
-      if (sectors.IsScalar()) {
+      if (sectors.is_scalar()) {
         p.critical_sectors.push_back(sector_at(r, sectors));
       } else {
         r.expect_sequence(sectors, "sectors");
-        for (const YAML::Node& s : sectors) p.critical_sectors.push_back(sector_at(r, s));
+        for (const Node& s : sectors.items()) p.critical_sectors.push_back(sector_at(r, s));
       }
     }
     reason(p.cii_reason);
@@ -189,7 +191,7 @@ void read_rule(const YamlReader& r, const std::string& id, const YAML::Node& rul
     r.check_keys(rule, {"enabled", "fleet", "tenant", "window", "reason"});
     p.imported_cap_fleet = share_at(r, rule, "fleet", p.imported_cap_fleet);
     p.imported_cap_tenant = share_at(r, rule, "tenant", p.imported_cap_tenant);
-    if (const YAML::Node w = rule["window"]) p.cap_window = duration_at(r, w, "window", true);
+    if (const Node w = rule["window"]) p.cap_window = duration_at(r, w, "window", true);
     if (auto e = r.optional_bool(rule, "enabled"); e && !*e) {
       p.imported_cap_fleet = 1.0;
       p.imported_cap_tenant = 1.0;
@@ -206,11 +208,11 @@ void read_rule(const YamlReader& r, const std::string& id, const YAML::Node& rul
   }
 }
 
-PolicySpec read_policy(const YamlReader& r, const YAML::Node& node, const std::string& base_dir, int depth) {
+PolicySpec read_policy(const YamlReader& r, const Node& node, const std::string& base_dir, int depth) {
   r.expect_map(node, "policy");
   r.check_keys(node, {"name", "description", "base", "rules", "domestic_target"});
   PolicySpec p;
-  const YAML::Node base = node["base"];
+  const Node base = node["base"];
   if (base) {
     const std::string base_name = r.as_text(base, "base");
     p = located(r, base, "base", [&] { return policy_by_name(base_name, base_dir, depth + 1); });
@@ -222,20 +224,20 @@ PolicySpec read_policy(const YamlReader& r, const YAML::Node& node, const std::s
   } else {
     r.fail(node, "missing required field 'name' (or 'base' naming the policy this one derives from)");
   }
-  if (const YAML::Node rules = node["rules"]) {
+  if (const Node rules = node["rules"]) {
     r.expect_map(rules, "rules");
     static const std::vector<std::string> kRules = {"cii-domestic-only", "gap-only", "imported-cap", "ported-stack"};
-    for (const auto& kv : rules) {
-      const std::string id = kv.first.Scalar();
+    for (const yaml::Entry& e : rules.entries()) {
+      const std::string& id = e.key.text();
       if (std::find(kRules.begin(), kRules.end(), id) == kRules.end()) {
-        r.fail(kv.first,
+        r.fail(e.key,
                fmt::format("unknown rule '{}', expected one of {}{}", id, join(kRules), did_you_mean(id, kRules)));
       }
-      read_rule(r, id, kv.second, p);
+      read_rule(r, id, e.value, p);
     }
   }
   p.domestic_target = share_at(r, node, "domestic_target", p.domestic_target);
-  p.source = node == r.root() ? r.file() : r.where(node) + " (inline)";
+  p.source = node.same_node(r.root()) ? r.file() : r.where(node) + " (inline)";
   return p;
 }
 
@@ -254,25 +256,25 @@ struct Context {
   std::map<std::string, std::string> tenant_at, group_at, class_at;  // name -> "file:line"
 };
 
-std::string accelerator_at(const Context& c, const YamlReader& r, const YAML::Node& node) {
+std::string accelerator_at(const Context& c, const YamlReader& r, const Node& node) {
   const std::string name = r.as_text(node, "accelerator");
   return located(r, node, "accelerator", [&] { return c.catalog.accelerator(name, "").id; });
 }
 
-void inside_period(const Context& c, const YamlReader& r, const YAML::Node& node, std::string_view what, Seconds t) {
+void inside_period(const Context& c, const YamlReader& r, const Node& node, std::string_view what, Seconds t) {
   if (t < c.s.start || t > c.s.end) {
-    r.fail(node, fmt::format("{}: found {}, expected a time inside the period {}", what, node.Scalar(), c.period_text));
+    r.fail(node, fmt::format("{}: found {}, expected a time inside the period {}", what, node.text(), c.period_text));
   }
 }
 
-void unique(const YamlReader& r, const YAML::Node& node, std::map<std::string, std::string>& seen,
+void unique(const YamlReader& r, const Node& node, std::map<std::string, std::string>& seen,
             std::string_view kind, const std::string& name) {
   auto [it, fresh] = seen.emplace(name, r.where(node));
   if (!fresh)
     r.fail(node, fmt::format("{} '{}' is defined twice (first at {}), expected unique names", kind, name, it->second));
 }
 
-const Tenant& tenant_named(const Context& c, const YamlReader& r, const YAML::Node& node) {
+const Tenant& tenant_named(const Context& c, const YamlReader& r, const Node& node) {
   const std::string name = r.as_text(node, "tenant");
   for (const Tenant& t : c.s.tenants) {
     if (t.name == name) return t;
@@ -283,7 +285,7 @@ const Tenant& tenant_named(const Context& c, const YamlReader& r, const YAML::No
                            names.empty() ? "none defined" : join(names), did_you_mean(name, names)));
 }
 
-void read_tenant(Context& c, const YamlReader& r, const YAML::Node& node) {
+void read_tenant(Context& c, const YamlReader& r, const Node& node) {
   r.expect_map(node, "tenant");
   r.check_keys(node, {"name", "sector", "priority", "quota_devices", "domestic_target", "note"});
   Tenant t;
@@ -304,7 +306,7 @@ void read_tenant(Context& c, const YamlReader& r, const YAML::Node& node) {
 }
 
 // The fields a fleet group and a purchase share.
-NodeGroup read_group(Context& c, const YamlReader& r, const YAML::Node& node) {
+NodeGroup read_group(Context& c, const YamlReader& r, const Node& node) {
   NodeGroup g;
   g.id = r.text(node, "id");
   unique(r, node["id"], c.group_at, "node group", g.id);
@@ -325,34 +327,34 @@ NodeGroup read_group(Context& c, const YamlReader& r, const YAML::Node& node) {
   return g;
 }
 
-void read_retire(const YamlReader& r, const YAML::Node& node, NodeGroup& g) {
-  if (const YAML::Node retire = node["retire"]) {
+void read_retire(const YamlReader& r, const Node& node, NodeGroup& g) {
+  if (const Node retire = node["retire"]) {
     g.retire = date_at(r, retire, "retire");
     if (*g.retire <= g.join) {
-      r.fail(retire, fmt::format("retire: found {}, expected a date after the group joins ({})", retire.Scalar(),
+      r.fail(retire, fmt::format("retire: found {}, expected a date after the group joins ({})", retire.text(),
                                  format_date(g.join)));
     }
   }
 }
 
-void read_fleet_group(Context& c, const YamlReader& r, const YAML::Node& node) {
+void read_fleet_group(Context& c, const YamlReader& r, const Node& node) {
   r.expect_map(node, "fleet group");
   r.check_keys(node, {"id", "accelerator", "nodes", "devices_per_node", "zone", "domain", "join", "retire", "note"});
   NodeGroup g = read_group(c, r, node);
   g.join = c.s.start;
-  if (const YAML::Node join = node["join"]) {
+  if (const Node join = node["join"]) {
     g.join = date_at(r, join, "join");
     if (g.join > c.s.end) {
       r.fail(join, fmt::format("join: found {}, expected a date on or before the period end (for nodes that arrive "
                                "later, use 'purchases')",
-                               join.Scalar()));
+                               join.text()));
     }
   }
   read_retire(r, node, g);
   c.s.fleet.push_back(std::move(g));
 }
 
-void read_purchase(Context& c, const YamlReader& r, const YAML::Node& node) {
+void read_purchase(Context& c, const YamlReader& r, const Node& node) {
   r.expect_map(node, "purchase");
   r.check_keys(node, {"id", "accelerator", "nodes", "devices_per_node", "zone", "domain", "ordered", "lead_time",
                       "retire", "note"});
@@ -362,7 +364,7 @@ void read_purchase(Context& c, const YamlReader& r, const YAML::Node& node) {
   p.ordered = date_at(r, node["ordered"], "ordered");
   if (p.ordered > c.s.end) {
     r.fail(node["ordered"], fmt::format("ordered: found {}, expected a date on or before the period end ({})",
-                                        node["ordered"].Scalar(), c.period_text));
+                                        node["ordered"].text(), c.period_text));
   }
   if (!node["lead_time"]) r.fail(node, "missing required field 'lead_time' (e.g. 90d from order to delivery)");
   p.group.join = p.ordered + duration_at(r, node["lead_time"], "lead_time", false);
@@ -373,12 +375,12 @@ void read_purchase(Context& c, const YamlReader& r, const YAML::Node& node) {
 
 // Reads the fields of `node` that a job class and a job override share, into
 // `jc`; fields not present keep their value.
-void read_shape(const Context& c, const YamlReader& r, const YAML::Node& node, JobClass& jc) {
-  if (const YAML::Node m = node["model"]) {
+void read_shape(const Context& c, const YamlReader& r, const Node& node, JobClass& jc) {
+  if (const Node m = node["model"]) {
     const std::string name = r.as_text(m, "model");
     jc.model = located(r, m, "model", [&] { return c.catalog.model(name, "").id; });
   }
-  if (const YAML::Node p = node["precision"]) {
+  if (const Node p = node["precision"]) {
     const std::string text = r.as_text(p, "precision");
     const auto parsed = parse_precision(text);
     if (!parsed) r.fail(p, fmt::format("precision: found '{}', expected bf16, fp8, int8 or fp4", text));
@@ -404,31 +406,36 @@ void read_shape(const Context& c, const YamlReader& r, const YAML::Node& node, J
     jc.share_milli = static_cast<int>(std::lround(milli));
   }
   if (const auto v = r.optional_number(node, "share_memory_gb")) {
-    if (*v <= 0) r.fail(node["share_memory_gb"], fmt::format("share_memory_gb: found {}, expected a number above zero", *v));
+    if (*v <= 0 || *v > kMaxShareMemoryGb) {
+      r.fail(node["share_memory_gb"], fmt::format("share_memory_gb: found {}, expected a number above zero and at most "
+                                                  "{} (GB of one device)",
+                                                  *v, kMaxShareMemoryGb));
+    }
     jc.share_memory_mib = mib_from_gb(*v);
   }
-  if (const YAML::Node slo = node["slo"]) {
+  if (const Node slo = node["slo"]) {
     r.expect_map(slo, "slo");
-    r.check_keys(slo, {"min_tokens_per_s", "max_tpot_ms"});
-    for (const char* key : {"min_tokens_per_s", "max_tpot_ms"}) {
+    r.check_keys(slo, {"min_tokens_per_s", "max_tpot_ms", "max_ttft_ms"});
+    for (const char* key : {"min_tokens_per_s", "max_tpot_ms", "max_ttft_ms"}) {
       if (auto v = r.optional_number(slo, key); v && *v < 0) {
         r.fail(slo[key], fmt::format("{}: found {}, expected a non-negative number (0 = not constrained)", key, *v));
       }
     }
     jc.slo.min_tokens_per_s = r.optional_number(slo, "min_tokens_per_s").value_or(0.0);
     jc.slo.max_tpot_ms = r.optional_number(slo, "max_tpot_ms").value_or(0.0);
-    if (jc.slo.min_tokens_per_s <= 0 && jc.slo.max_tpot_ms <= 0) {
-      r.fail(slo, "slo: found no constraint, expected min_tokens_per_s or max_tpot_ms above zero");
+    jc.slo.max_ttft_ms = r.optional_number(slo, "max_ttft_ms").value_or(0.0);
+    if (jc.slo.min_tokens_per_s <= 0 && jc.slo.max_tpot_ms <= 0 && jc.slo.max_ttft_ms <= 0) {
+      r.fail(slo, "slo: found no constraint, expected min_tokens_per_s, max_tpot_ms or max_ttft_ms above zero");
     }
   }
   jc.work_tokens = positive_number_at(r, node, "work_tokens", jc.work_tokens);
-  if (const YAML::Node d = node["duration"]) jc.duration = duration_at(r, d, "duration", true);
-  if (const YAML::Node st = node["stacks"]) {
+  if (const Node d = node["duration"]) jc.duration = duration_at(r, d, "duration", true);
+  if (const Node st = node["stacks"]) {
     const std::vector<std::string> stacks = r.strings(node, "stacks");
     if (stacks.empty()) r.fail(st, "stacks: found an empty list, expected the software stacks the job is ported to");
     for (std::size_t i = 0; i < stacks.size(); ++i) {
       if (std::find(c.stacks.begin(), c.stacks.end(), stacks[i]) == c.stacks.end()) {
-        const YAML::Node at = st.IsSequence() ? st[i] : st;
+        const Node at = st.is_sequence() ? st[i] : st;
         r.fail(at, fmt::format("stacks: found '{}', expected a software stack of a catalog accelerator ({}){}",
                                stacks[i], join(c.stacks), did_you_mean(stacks[i], c.stacks)));
       }
@@ -447,7 +454,7 @@ void read_shape(const Context& c, const YamlReader& r, const YAML::Node& node, J
 
 // Checks that a class (or a job after its overrides) describes runnable work.
 // Errors point at the field when one is present, else at the map `node`.
-void check_shape(const Context& c, const YamlReader& r, const YAML::Node& node, const JobClass& jc,
+void check_shape(const Context& c, const YamlReader& r, const Node& node, const JobClass& jc,
                  std::string_view what) {
   auto at = [&](const char* key) { return node[key] ? node[key] : node; };
   const bool serve = jc.kind == JobKind::Serve;
@@ -501,7 +508,7 @@ void check_shape(const Context& c, const YamlReader& r, const YAML::Node& node, 
   }
 }
 
-void read_arrivals(Context& c, const YamlReader& r, const YAML::Node& node, int cls) {
+void read_arrivals(Context& c, const YamlReader& r, const Node& node, int cls) {
   r.expect_map(node, "arrivals");
   r.check_keys(node, {"per_day", "start", "end", "size_jitter"});
   ArrivalProcess a;
@@ -512,11 +519,11 @@ void read_arrivals(Context& c, const YamlReader& r, const YAML::Node& node, int 
   }
   a.start = c.s.start;
   a.end = c.s.end;
-  if (const YAML::Node st = node["start"]) {
+  if (const Node st = node["start"]) {
     a.start = date_at(r, st, "start");
     inside_period(c, r, st, "start", a.start);
   }
-  if (const YAML::Node en = node["end"]) {
+  if (const Node en = node["end"]) {
     a.end = std::min(end_date_at(r, en, "end"), c.s.end);
     inside_period(c, r, en, "end", date_at(r, en, "end"));
   }
@@ -531,7 +538,7 @@ void read_arrivals(Context& c, const YamlReader& r, const YAML::Node& node, int 
   c.s.arrivals.push_back(a);
 }
 
-void read_class(Context& c, const YamlReader& r, const YAML::Node& node) {
+void read_class(Context& c, const YamlReader& r, const Node& node) {
   r.expect_map(node, "job class");
   r.check_keys(node, {"name", "tenant", "kind", "model", "precision", "devices", "share", "share_memory_gb", "slo",
                       "work_tokens", "duration", "stacks", "priority", "preemptible", "batch", "input_tokens", "output_tokens", "seq_len",
@@ -549,10 +556,10 @@ void read_class(Context& c, const YamlReader& r, const YAML::Node& node) {
   check_shape(c, r, node, jc, "class '" + jc.name + "'");
   const int cls = static_cast<int>(c.s.classes.size());
   c.s.classes.push_back(std::move(jc));
-  if (const YAML::Node arrivals = node["arrivals"]) read_arrivals(c, r, arrivals, cls);
+  if (const Node arrivals = node["arrivals"]) read_arrivals(c, r, arrivals, cls);
 }
 
-void read_job(Context& c, const YamlReader& r, const YAML::Node& node) {
+void read_job(Context& c, const YamlReader& r, const Node& node) {
   r.expect_map(node, "job");
   r.check_keys(
       node, {"class", "arrival", "model", "precision", "devices", "share", "share_memory_gb", "slo", "work_tokens",
@@ -582,12 +589,12 @@ void read_job(Context& c, const YamlReader& r, const YAML::Node& node) {
   c.s.jobs.push_back(std::move(job));
 }
 
-void read_jobs(Context& c, const YamlReader& r, const YAML::Node& list) {
+void read_jobs(Context& c, const YamlReader& r, const Node& list) {
   r.expect_sequence(list, "jobs");
-  for (const YAML::Node& node : list) read_job(c, r, node);
+  for (const Node& node : list.items()) read_job(c, r, node);
 }
 
-void read_event(Context& c, const YamlReader& r, const YAML::Node& node) {
+void read_event(Context& c, const YamlReader& r, const Node& node) {
   r.expect_map(node, "event");
   r.check_keys(node, {"at", "supply", "accelerators", "grace", "fail", "label"});
   Event e;
@@ -595,8 +602,8 @@ void read_event(Context& c, const YamlReader& r, const YAML::Node& node) {
   e.at = date_at(r, node["at"], "at");
   inside_period(c, r, node["at"], "at", e.at);
   if (auto v = r.optional_text(node, "label")) e.label = *v;
-  const YAML::Node supply = node["supply"];
-  const YAML::Node fail = node["fail"];
+  const Node supply = node["supply"];
+  const Node fail = node["fail"];
   if (static_cast<bool>(supply) == static_cast<bool>(fail)) {
     r.fail(node, "event: expected exactly one of 'supply' (an export-policy change) or 'fail' (nodes leaving)");
   }
@@ -615,16 +622,16 @@ void read_event(Context& c, const YamlReader& r, const YAML::Node& node) {
       r.fail(supply,
              fmt::format("supply: found '{}', expected no-new-supply, no-support, immediate-loss or restored", text));
     }
-    const YAML::Node accs = node["accelerators"];
+    const Node accs = node["accelerators"];
     if (!accs) r.fail(node, "missing required field 'accelerators' (the chip models the change applies to)");
-    if (accs.IsScalar()) {
+    if (accs.is_scalar()) {
       e.accelerators.push_back(accelerator_at(c, r, accs));
     } else {
       r.expect_sequence(accs, "accelerators");
-      for (const YAML::Node& a : accs) e.accelerators.push_back(accelerator_at(c, r, a));
+      for (const Node& a : accs.items()) e.accelerators.push_back(accelerator_at(c, r, a));
       if (e.accelerators.empty()) r.fail(accs, "accelerators: found an empty list, expected at least one chip model");
     }
-    if (const YAML::Node grace = node["grace"]) {
+    if (const Node grace = node["grace"]) {
       if (e.effect != SupplyEffect::NoSupport) {
         r.fail(grace, fmt::format("grace: found on a '{}' event, expected it only with supply: no-support", text));
       }
@@ -662,7 +669,7 @@ void read_event(Context& c, const YamlReader& r, const YAML::Node& node) {
   c.s.events.push_back(std::move(e));
 }
 
-std::uint64_t seed_at(const YamlReader& r, const YAML::Node& node) {
+std::uint64_t seed_at(const YamlReader& r, const Node& node) {
   const std::string text = r.as_text(node, "seed");
   std::uint64_t v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -673,11 +680,11 @@ std::uint64_t seed_at(const YamlReader& r, const YAML::Node& node) {
 }
 
 template <typename Fn>
-void each(const YamlReader& r, const YAML::Node& root, const char* key, Fn fn) {
-  const YAML::Node list = root[key];
-  if (!list || list.IsNull()) return;
+void each(const YamlReader& r, const Node& root, const char* key, Fn fn) {
+  const Node list = root[key];
+  if (!list || list.is_null()) return;
   r.expect_sequence(list, key);
-  for (const YAML::Node& node : list) fn(node);
+  for (const Node& node : list.items()) fn(node);
 }
 
 }  // namespace
@@ -711,7 +718,7 @@ PolicySpec load_policy(std::string_view name_or_path) { return policy_by_name(st
 Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std::string& file,
                         const std::string& base_dir) {
   YamlReader r(file, yaml);
-  const YAML::Node& root = r.root();
+  const Node& root = r.root();
   r.expect_map(root, "scenario");
   r.check_keys(root, {"name", "description", "period", "seed", "sample_interval", "scheduler", "policy", "tenants",
                       "fleet", "purchases", "classes", "jobs", "jobs_file", "events", "notes"});
@@ -726,7 +733,7 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
   s.name = r.text(root, "name");
   if (auto v = r.optional_text(root, "description")) s.description = *v;
 
-  const YAML::Node period = root["period"];
+  const Node period = root["period"];
   if (!period) r.fail(root, "missing required field 'period' ({start: yyyy-mm-dd, end: yyyy-mm-dd})");
   r.expect_map(period, "period");
   r.check_keys(period, {"start", "end"});
@@ -734,24 +741,24 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
   s.start = date_at(r, period["start"], "start");
   s.end = end_date_at(r, period["end"], "end");
   if (date_at(r, period["end"], "end") <= s.start) {
-    r.fail(period["end"], fmt::format("end: found {}, expected a date after the start {}", period["end"].Scalar(),
-                                      period["start"].Scalar()));
+    r.fail(period["end"], fmt::format("end: found {}, expected a date after the start {}", period["end"].text(),
+                                      period["start"].text()));
   }
-  c.period_text = fmt::format("{} to {}", period["start"].Scalar(), period["end"].Scalar());
+  c.period_text = fmt::format("{} to {}", period["start"].text(), period["end"].text());
 
-  if (const YAML::Node v = root["seed"]) s.seed = seed_at(r, v);
-  if (const YAML::Node v = root["sample_interval"]) s.sample_interval = duration_at(r, v, "sample_interval", true);
-  if (const YAML::Node sched = root["scheduler"]) {
+  if (const Node v = root["seed"]) s.seed = seed_at(r, v);
+  if (const Node v = root["sample_interval"]) s.sample_interval = duration_at(r, v, "sample_interval", true);
+  if (const Node sched = root["scheduler"]) {
     r.expect_map(sched, "scheduler");
     r.check_keys(sched, {"preemption", "checkpoint_interval"});
     if (auto v = r.optional_bool(sched, "preemption")) s.preemption = *v;
-    if (const YAML::Node v = sched["checkpoint_interval"]) {
+    if (const Node v = sched["checkpoint_interval"]) {
       s.checkpoint_interval = duration_at(r, v, "checkpoint_interval", true);
     }
   }
 
-  if (const YAML::Node policy = root["policy"]) {
-    if (policy.IsMap()) {
+  if (const Node policy = root["policy"]) {
+    if (policy.is_map()) {
       s.policy = read_policy(r, policy, base_dir, 0);
     } else {
       const std::string name = r.as_text(policy, "policy");
@@ -761,15 +768,15 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
     s.policy = load_policy("seed");
   }
 
-  each(r, root, "tenants", [&](const YAML::Node& n) { read_tenant(c, r, n); });
-  each(r, root, "fleet", [&](const YAML::Node& n) { read_fleet_group(c, r, n); });
-  each(r, root, "purchases", [&](const YAML::Node& n) { read_purchase(c, r, n); });
+  each(r, root, "tenants", [&](const Node& n) { read_tenant(c, r, n); });
+  each(r, root, "fleet", [&](const Node& n) { read_fleet_group(c, r, n); });
+  each(r, root, "purchases", [&](const Node& n) { read_purchase(c, r, n); });
   if (s.fleet.empty() && s.purchases.empty()) {
     r.fail(root, "found no nodes, expected at least one group under 'fleet' or 'purchases'");
   }
-  each(r, root, "classes", [&](const YAML::Node& n) { read_class(c, r, n); });
-  each(r, root, "jobs", [&](const YAML::Node& n) { read_job(c, r, n); });
-  if (const YAML::Node jf = root["jobs_file"]) {
+  each(r, root, "classes", [&](const Node& n) { read_class(c, r, n); });
+  each(r, root, "jobs", [&](const Node& n) { read_job(c, r, n); });
+  if (const Node jf = root["jobs_file"]) {
     const std::string path = resolve(base_dir, r.as_text(jf, "jobs_file"));
     const std::string text = located(r, jf, "jobs_file", [&] { return read_named_file(path, "jobs file"); });
     YamlReader jr(path, text);
@@ -778,8 +785,8 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
     if (!jr.root()["jobs"]) jr.fail(jr.root(), "missing required field 'jobs' (a list of jobs)");
     read_jobs(c, jr, jr.root()["jobs"]);
   }
-  each(r, root, "events", [&](const YAML::Node& n) { read_event(c, r, n); });
-  if (const YAML::Node notes = root["notes"]) s.notes = r.strings(root, "notes");
+  each(r, root, "events", [&](const Node& n) { read_event(c, r, n); });
+  if (const Node notes = root["notes"]) s.notes = r.strings(root, "notes");
   return s;
 }
 
@@ -793,7 +800,7 @@ Scenario load_scenario(const Catalog& catalog, const std::string& name_or_path) 
                                      "path{}",
                                      name_or_path, join(names), did_you_mean(name_or_path, names)));
   }
-  return parse_scenario(catalog, read_file(name_or_path), name_or_path, dir_of(name_or_path));
+  return parse_scenario(catalog, read_named_file(name_or_path, "scenario file"), name_or_path, dir_of(name_or_path));
 }
 
 }  // namespace suanli::config

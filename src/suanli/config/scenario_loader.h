@@ -43,7 +43,9 @@ Scenario parse_scenario(const Catalog& catalog, std::string_view yaml, const std
 
 // A built-in scenario by name ("h200-window", "import-cut", "all-domestic")
 // or a file path (relative paths inside it resolve against its directory).
-// Throws InputError (an unknown name suggests the closest built-in one).
+// Throws InputError (an unknown name suggests the closest built-in one; a
+// file that cannot be read is an error without a location, which a caller
+// naming the file locates at its own field).
 Scenario load_scenario(const Catalog& catalog, const std::string& name_or_path);
 
 // Names of the built-in scenarios, in a fixed order.

@@ -11,6 +11,7 @@ namespace suanli::embedded {
 std::string_view accelerators_yaml();
 std::string_view models_yaml();
 std::string_view perf_yaml();
+std::string_view inference_points_yaml();
 
 // data/policies/<name>.yaml
 std::string_view seed_policy_yaml();

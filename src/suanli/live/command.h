@@ -26,7 +26,7 @@ namespace suanli::live {
 
 struct Command {
   enum class Kind {
-    Submit,      // shape (tenant inside), class_name, external_id
+    Submit,      // shape (tenant inside), class_name, external_id; node: pinned (a bridge's bind, see sched/scheduler.h)
     Cancel,      // job
     Started,     // job, epoch: the runner started the placed work
     Finished,    // job, epoch: it ended well
@@ -48,7 +48,7 @@ struct Command {
   int epoch = 0;                  // Started, Finished, Failed: the placement it refers to
   std::string note;               // Failed: why; NodeDrain/NodeFail: reason; Export: label; Link: the runner's id
   NodeGroup group;                // NodesJoin
-  std::string node;               // NodeDrain, NodeFail, NodeResume
+  std::string node;               // NodeDrain, NodeFail, NodeResume; Submit: the node an outside scheduler chose
   std::vector<std::string> accelerators;  // Export: catalog ids
   SupplyEffect effect = SupplyEffect::NoNewSupply;
   Seconds grace = 0;              // Export no-support: nodes retire after this long

@@ -113,6 +113,7 @@ Applied LiveState::apply(const Command& c, Seconds now) {
     }
   }
   now_ = now;
+  if (first_ < 0) first_ = now;
   ++commands_;
   counters_.commands[std::string(name(c.kind))] += 1;
   switch (c.kind) {
@@ -136,12 +137,12 @@ Applied LiveState::apply(const Command& c, Seconds now) {
       break;
     }
     case Command::Kind::NodeDrain:
-      node_down(sched_.cluster().node_named(c.node), NodeStatus::Drained, c.note, now, out);
+      node_down({sched_.cluster().node_named(c.node)}, NodeStatus::Drained, c.note, now, out);
       break;
     case Command::Kind::NodeFail:
-      node_down(sched_.cluster().node_named(c.node), NodeStatus::Failed, c.note, now, out);
+      node_down({sched_.cluster().node_named(c.node)}, NodeStatus::Failed, c.note, now, out);
       break;
-    case Command::Kind::NodeResume: node_up(sched_.cluster().node_named(c.node), now); break;
+    case Command::Kind::NodeResume: node_up({sched_.cluster().node_named(c.node)}, now); break;
     case Command::Kind::Export: export_event(c, now, out); break;
     case Command::Kind::TenantSet: {
       Event e;
@@ -254,6 +255,7 @@ void LiveState::submit(const Command& c, Seconds now, Applied& out) {
   e.job.id = r.id;
   e.job.shape = c.shape;
   e.job.arrival = now;
+  e.node = c.node;  // a bridge's bind: placed there now or rejected
   jobs_.emplace(r.id, std::move(r));
   run(e, now, out);
 }
@@ -281,64 +283,67 @@ void LiveState::end_job(const Command& c, JobStatus status, Seconds now, Applied
                                            : (c.note.empty() ? "cancelled" : "cancelled: " + c.note);
 }
 
+// The nodes of accelerator `acc` whose status is one of `statuses`.
+std::vector<int> LiveState::nodes_of(const std::string& acc, std::initializer_list<NodeStatus> statuses) const {
+  std::vector<int> out;
+  const auto& nodes = sched_.cluster().nodes();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (sched_.cluster().pools()[static_cast<std::size_t>(nodes[i].pool)].accelerator->id != acc) continue;
+    if (std::find(statuses.begin(), statuses.end(), nodes_[i].status) != statuses.end()) out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
 void LiveState::export_event(const Command& c, Seconds now, Applied& out) {
   ExportRecord rec{now, c.effect, c.accelerators, c.grace, c.note, 0};
   const std::string label = c.note.empty() ? fmt::format("{} {}", name(c.effect), fmt::join(c.accelerators, ","))
                                            : c.note;
-  const auto& nodes = sched_.cluster().nodes();
+  // The models' nodes leave (or return) together, in one scheduler event.
+  std::vector<int> down, up;
   for (const std::string& id : c.accelerators) {
     const std::string acc = catalog_->accelerator(id).id;
-    auto of_model = [&](std::size_t i) { return sched_.cluster().pools()[nodes[i].pool].accelerator->id == acc; };
     if (c.effect == SupplyEffect::Restored) {
       cut_.erase(acc);
       std::erase_if(retirements_, [&](const auto& due) { return due.second == acc; });
-      for (std::size_t i = 0; i < nodes.size(); ++i) {
-        const NodeStatus s = nodes_[i].status;
-        if (of_model(i) && (s == NodeStatus::Lost || s == NodeStatus::Retired)) {
-          node_up(static_cast<int>(i), now);
-          rec.nodes_affected += 1;
-        }
-      }
+      const auto back = nodes_of(acc, {NodeStatus::Lost, NodeStatus::Retired});
+      up.insert(up.end(), back.begin(), back.end());
       continue;
     }
     cut_.emplace(acc, now);
     const bool now_out = c.effect == SupplyEffect::ImmediateLoss || (c.effect == SupplyEffect::NoSupport && c.grace == 0);
     if (c.effect == SupplyEffect::NoSupport && c.grace > 0) retirements_.emplace(now + c.grace, acc);
     if (!now_out) continue;
-    const NodeStatus status = c.effect == SupplyEffect::ImmediateLoss ? NodeStatus::Lost : NodeStatus::Retired;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const NodeStatus s = nodes_[i].status;
-      if (of_model(i) && (s == NodeStatus::Up || s == NodeStatus::Drained)) {
-        node_down(static_cast<int>(i), status, label, now, out);
-        rec.nodes_affected += 1;
-      }
-    }
+    const auto gone = nodes_of(acc, {NodeStatus::Up, NodeStatus::Drained});
+    down.insert(down.end(), gone.begin(), gone.end());
   }
+  const NodeStatus status = c.effect == SupplyEffect::ImmediateLoss ? NodeStatus::Lost : NodeStatus::Retired;
+  node_down(down, status, label, now, out);
+  node_up(up, now);
+  rec.nodes_affected = static_cast<int>(down.size() + up.size());
   exports_.push_back(std::move(rec));
 }
 
 void LiveState::fire_timers(Seconds now, Applied& out) {
-  const auto& nodes = sched_.cluster().nodes();
   while (!retirements_.empty() && retirements_.begin()->first <= now) {
-    const std::string acc = retirements_.begin()->second;
-    retirements_.erase(retirements_.begin());
-    // The export record that set this retirement, for its label and count.
-    ExportRecord* rec = nullptr;
+    const Seconds due = retirements_.begin()->first;
+    // Everything due at this time retires together.
+    std::vector<int> gone;
+    std::vector<std::string> models;
+    while (!retirements_.empty() && retirements_.begin()->first == due) {
+      models.push_back(retirements_.begin()->second);
+      retirements_.erase(retirements_.begin());
+    }
+    ExportRecord* rec = nullptr;  // the no-support event that set the retirement, for its label and count
     for (auto it = exports_.rbegin(); it != exports_.rend() && !rec; ++it) {
-      if (it->effect == SupplyEffect::NoSupport &&
-          std::find(it->accelerators.begin(), it->accelerators.end(), acc) != it->accelerators.end()) {
-        rec = &*it;
-      }
+      if (it->effect == SupplyEffect::NoSupport && it->at + it->grace == due) rec = &*it;
     }
-    const std::string label = rec && !rec->label.empty() ? rec->label : "no support for " + acc;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const NodeStatus s = nodes_[i].status;
-      if (sched_.cluster().pools()[nodes[i].pool].accelerator->id == acc &&
-          (s == NodeStatus::Up || s == NodeStatus::Drained)) {
-        node_down(static_cast<int>(i), NodeStatus::Retired, "retired: " + label, now, out);
-        if (rec) rec->nodes_affected += 1;
-      }
+    for (const std::string& acc : models) {
+      const auto nodes = nodes_of(acc, {NodeStatus::Up, NodeStatus::Drained});
+      gone.insert(gone.end(), nodes.begin(), nodes.end());
     }
+    const std::string label = rec && !rec->label.empty() ? rec->label : "no support for " + fmt::format("{}", fmt::join(models, ","));
+    node_down(gone, NodeStatus::Retired, "retired: " + label, now, out);
+    if (rec) rec->nodes_affected += static_cast<int>(gone.size());
   }
 }
 
@@ -347,22 +352,25 @@ std::optional<Seconds> LiveState::next_due() const {
   return retirements_.begin()->first;
 }
 
-void LiveState::node_down(int index, NodeStatus status, const std::string& reason, Seconds now, Applied& out) {
+void LiveState::node_down(const std::vector<int>& indices, NodeStatus status, const std::string& reason, Seconds now,
+                          Applied& out) {
+  if (indices.empty()) return;
   Event e;
   e.kind = Event::Kind::NodeDown;
-  e.node = sched_.cluster().nodes()[static_cast<std::size_t>(index)].name;
+  for (int i : indices) e.nodes.push_back(sched_.cluster().nodes()[static_cast<std::size_t>(i)].name);
   e.drain = status == NodeStatus::Drained;
   e.label = reason;
   run(e, now, out);
-  nodes_[static_cast<std::size_t>(index)] = NodeRecord{status, reason, now};
+  for (int i : indices) nodes_[static_cast<std::size_t>(i)] = NodeRecord{status, reason, now};
 }
 
-void LiveState::node_up(int index, Seconds now) {
+void LiveState::node_up(const std::vector<int>& indices, Seconds now) {
+  if (indices.empty()) return;
   Event e;
   e.kind = Event::Kind::NodeUp;
-  e.node = sched_.cluster().nodes()[static_cast<std::size_t>(index)].name;
+  for (int i : indices) e.nodes.push_back(sched_.cluster().nodes()[static_cast<std::size_t>(i)].name);
   sched_.on(e, now);  // no decisions: the pass after the command places work there
-  nodes_[static_cast<std::size_t>(index)] = NodeRecord{NodeStatus::Up, "resumed", now};
+  for (int i : indices) nodes_[static_cast<std::size_t>(i)] = NodeRecord{NodeStatus::Up, "resumed", now};
 }
 
 void LiveState::run(const Event& e, Seconds now, Applied& out) {
@@ -490,7 +498,7 @@ std::vector<const JobRecord*> LiveState::jobs(const JobFilter& f, std::int64_t* 
     --it;
     const JobRecord& r = it->second;
     if (!f.tenant.empty() && r.tenant != f.tenant) continue;
-    if (f.status && r.status != *f.status) continue;
+    if (!f.statuses.empty() && std::find(f.statuses.begin(), f.statuses.end(), r.status) == f.statuses.end()) continue;
     if (!f.class_name.empty() && r.class_name != f.class_name) continue;
     if (static_cast<int>(out.size()) == f.limit) {
       if (next) *next = out.back()->id;

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -116,7 +117,7 @@ struct Usage {
 
 struct JobFilter {
   std::string tenant;                // "" = all
-  std::optional<JobStatus> status;
+  std::vector<JobStatus> statuses;   // empty = all
   std::string class_name;            // "" = all
   std::int64_t before = 0;           // ids below this (0 = from the newest)
   int limit = 100;
@@ -140,6 +141,8 @@ class LiveState {
   // The earliest time a Timer command has work to do, if any.
   std::optional<Seconds> next_due() const;
   Seconds now() const { return now_; }
+  // When the first command was applied (the log's start), or -1.
+  Seconds first() const { return first_; }
   std::int64_t commands() const { return commands_; }
 
   // --- reads -----------------------------------------------------------------
@@ -193,8 +196,10 @@ class LiveState {
   void end_job(const Command& c, JobStatus status, Seconds now, Applied& out);
   void export_event(const Command& c, Seconds now, Applied& out);
   void fire_timers(Seconds now, Applied& out);
-  void node_down(int index, NodeStatus status, const std::string& reason, Seconds now, Applied& out);
-  void node_up(int index, Seconds now);
+  void node_down(const std::vector<int>& indices, NodeStatus status, const std::string& reason, Seconds now,
+                 Applied& out);
+  void node_up(const std::vector<int>& indices, Seconds now);
+  std::vector<int> nodes_of(const std::string& acc, std::initializer_list<NodeStatus> statuses) const;
   void run(const Event& e, Seconds now, Applied& out);
   void absorb(const Decision& d);
   void open_interval(JobRecord& r, const Decision& d);
@@ -205,6 +210,7 @@ class LiveState {
   const Catalog* catalog_;
   Scheduler sched_;
   Seconds now_ = 0;
+  Seconds first_ = -1;
   std::int64_t commands_ = 0;
   std::int64_t next_job_ = 1;
   std::map<std::int64_t, JobRecord> jobs_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace suanli {
 
@@ -18,13 +19,22 @@ const Figure& Accelerator::rate(Precision p) const {
 namespace {
 constexpr double kBytesPerGB = 1e9;
 constexpr double kBytesPerMiB = 1048576.0;
+
+// A whole number of MiB as an int, saturating: a user's figure far beyond any
+// device (1e300 GB) must not be an out-of-range conversion.
+int saturated_mib(double mib) {
+  if (!(mib > 0)) return 0;
+  return mib >= static_cast<double>(std::numeric_limits<int>::max()) ? std::numeric_limits<int>::max()
+                                                                      : static_cast<int>(mib);
+}
+
 }  // namespace
 
 int Accelerator::mem_mib() const {
-  return mem_gb.known() ? static_cast<int>(std::floor(mem_gb.value * kBytesPerGB / kBytesPerMiB)) : 0;
+  return mem_gb.known() ? saturated_mib(std::floor(mem_gb.value * kBytesPerGB / kBytesPerMiB)) : 0;
 }
 
-int mib_from_gb(double gb) { return static_cast<int>(std::ceil(gb * kBytesPerGB / kBytesPerMiB - 1e-9)); }
+int mib_from_gb(double gb) { return saturated_mib(std::ceil(gb * kBytesPerGB / kBytesPerMiB - 1e-9)); }
 
 double gb_from_mib(int mib) { return static_cast<double>(mib) * kBytesPerMiB / kBytesPerGB; }
 

@@ -32,6 +32,8 @@ struct Figure {
   bool unsupported() const { return state == State::Unsupported; }
   // The value, or nullopt when unknown or unsupported.
   std::optional<double> get() const { return known() ? std::optional<double>(value) : std::nullopt; }
+
+  bool operator==(const Figure&) const = default;
 };
 
 // A published text (e.g. memory type) with its provenance.
@@ -40,6 +42,8 @@ struct TextFigure {
   Grade grade = Grade::Unknown;
   std::vector<std::string> sources;
   std::string note;
+
+  bool operator==(const TextFigure&) const = default;
 };
 
 struct Accelerator {
@@ -95,10 +99,12 @@ struct Accelerator {
     const Figure* figure;
   };
   std::vector<NamedFigure> figures() const;
+
+  bool operator==(const Accelerator&) const = default;
 };
 
 // Decimal GB <-> MiB (resource quantities are integer MiB; rates stay doubles).
-int mib_from_gb(double gb);  // rounded up: a request never shrinks
+int mib_from_gb(double gb);  // rounded up: a request never shrinks; 0 to INT_MAX (saturating)
 double gb_from_mib(int mib);
 
 }  // namespace suanli

@@ -26,7 +26,7 @@ std::string_view name(SupplyEffect e);
 
 struct Event {
   enum class Kind {
-    JobArrival,   // job
+    JobArrival,   // job; node: pinned there by an outside scheduler (placed now or rejected)
     JobFinish,    // job_id, epoch
     NodesJoin,    // group (new nodes)
     NodesLeave,   // group id + count (failure or retirement; running jobs displaced)
@@ -34,8 +34,8 @@ struct Event {
     Tick,         // run a scheduling pass
     // The live half (a service or a cluster bridge) also sends:
     JobCancel,    // job_id: a pending job leaves the queue, a running one stops
-    NodeDown,     // node (by name): drain (running whole-device jobs finish) or fail (all displaced)
-    NodeUp,       // node (by name): a drained or failed node takes work again
+    NodeDown,     // nodes (by name): drain (running whole-device jobs finish) or fail (all displaced)
+    NodeUp,       // nodes (by name): drained or failed nodes take work again
     TenantSet,    // tenant: a new tenant, or new quota / target / sector / priority for one
   };
   Kind kind = Kind::Tick;
@@ -48,9 +48,12 @@ struct Event {
   SupplyEffect effect = SupplyEffect::NoNewSupply;
   Seconds grace = 0;         // Supply NoSupport: retire after this long
   std::string label;         // e.g. "H200 licence revoked"; NodeDown: the reason
-  std::string node;          // NodeDown, NodeUp: node name ("<group>-<n>")
+  std::vector<std::string> nodes;  // NodeDown, NodeUp: node names ("<group>-<n>"), all at once
+  std::string node;          // a pinned JobArrival: the node it must run on ("<group>-<n>")
   bool drain = false;        // NodeDown: drain (true) or fail (false)
   Tenant tenant;             // TenantSet
+
+  bool operator==(const Event&) const = default;
 };
 
 std::string_view name(Event::Kind k);

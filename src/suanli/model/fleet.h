@@ -24,6 +24,8 @@ struct NodeGroup {
   Seconds join = 0;
   std::optional<Seconds> retire;
   std::string note;  // why these numbers (scenarios document their choices)
+
+  bool operator==(const NodeGroup&) const = default;
 };
 
 struct Tenant {
@@ -33,6 +35,8 @@ struct Tenant {
   int quota_devices = 0;         // at most this many devices at once; 0 = no quota
   double domestic_target = 0.0;  // share of its device-hours on domestic chips it must reach (0..1)
   std::string note;
+
+  bool operator==(const Tenant&) const = default;
 };
 
 }  // namespace suanli

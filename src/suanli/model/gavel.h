@@ -10,6 +10,7 @@
 // them and the replay engine runs every job alone on its workers.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,8 +25,13 @@ struct GavelJob {
   int scale_factor = 1;        // workers (devices) the job occupies, all of one type
   double priority_weight = 1;  // > 0; larger = more weight in max-min fairness
   double slo = -1;             // service-level objective in seconds; -1 = none (kept, not enforced)
-  long long arrival_s = 0;     // arrival time, seconds from the trace start, >= 0
+  // Arrival, microseconds from the trace start, >= 0: Gavel writes seconds
+  // with six decimals ("1234.567890"), kept exactly.
+  std::int64_t arrival_us = 0;
   std::string tenant = "default";
+
+  double arrival_s() const { return static_cast<double>(arrival_us) / 1e6; }
+  bool operator==(const GavelJob&) const = default;
 };
 
 // The measured-throughput table (model/measured.h), in steps per second here.

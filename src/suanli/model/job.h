@@ -23,6 +23,9 @@ std::optional<JobKind> parse_job_kind(std::string_view text);
 struct Slo {
   double min_tokens_per_s = 0;  // whole job, generated tokens for serving
   double max_tpot_ms = 0;       // time per output token (serve, batch-infer)
+  double max_ttft_ms = 0;       // time to first token (serve)
+
+  bool operator==(const Slo&) const = default;
 };
 
 // A class of jobs (what a generator draws from, and what coverage analysis
@@ -51,7 +54,9 @@ struct JobClass {
   std::vector<std::string> accelerators;
   int priority = 0;                 // added to the tenant's priority
   bool preemptible = true;
-  // Request shape the performance model uses for inference classes.
+  // Request shape the performance model uses for inference classes: mean
+  // prompt and output tokens, and at most `batch` sequences in flight per
+  // replica (a service runs the largest batch within its TPOT/TTFT limits).
   int batch = 32;
   int input_tokens = 2048;
   int output_tokens = 256;
@@ -60,6 +65,8 @@ struct JobClass {
   std::string note;
 
   bool fractional() const { return share_milli > 0; }
+
+  bool operator==(const JobClass&) const = default;
 };
 
 // One job instance. `id` is unique within a run; `cls` indexes the scenario's
@@ -69,6 +76,8 @@ struct Job {
   int cls = -1;
   JobClass shape;  // the class's fields, possibly varied per job
   Seconds arrival = 0;
+
+  bool operator==(const Job&) const = default;
 };
 
 }  // namespace suanli

@@ -34,6 +34,8 @@ inline std::string_view name(RateUnit u) { return u == RateUnit::StepsPerS ? "st
 struct ThroughputEntry {
   double per_s = 0;    // isolated rate in the table's unit; 0 = cannot run there
   std::string source;  // where the figure comes from (file, measurement)
+
+  bool operator==(const ThroughputEntry&) const = default;
 };
 
 class ThroughputTable {
@@ -84,6 +86,8 @@ class ThroughputTable {
     }
     return out;
   }
+
+  bool operator==(const ThroughputTable&) const = default;
 
  private:
   std::map<std::tuple<std::string, std::string, int>, ThroughputEntry> entries_;

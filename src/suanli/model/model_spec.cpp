@@ -31,4 +31,11 @@ double ModelSpec::kv_elements_per_token() const {
 
 double ModelSpec::attention_width() const { return static_cast<double>(heads) * head_dim; }
 
+double ModelSpec::decode_attention_flops_per_context_token() const {
+  if (attention == Attention::MLA) {
+    return 2.0 * layers * heads * (2.0 * kv_lora_rank + qk_rope_head_dim);
+  }
+  return 4.0 * layers * attention_width();
+}
+
 }  // namespace suanli

@@ -72,6 +72,17 @@ struct ModelSpec {
   // Width of the attention score/value products (heads x head_dim), used for
   // attention FLOPs: 2 * 2 * layers * context * attention_width per token forward.
   double attention_width() const;
+
+  // Attention FLOPs one generated token spends per token of context it
+  // attends to, all layers. MLA decodes in the absorbed form: every head
+  // scores the cached latent (kv_lora_rank + qk_rope_head_dim) and sums it
+  // (kv_lora_rank), 2 FLOPs per multiply-add; GQA/MHA: 4 x heads x head_dim.
+  double decode_attention_flops_per_context_token() const;
+
+  // Layers whose feed-forward block is routed experts (0 for dense models).
+  int moe_layers() const { return is_moe() ? layers - dense_layers : 0; }
+
+  bool operator==(const ModelSpec&) const = default;
 };
 
 }  // namespace suanli

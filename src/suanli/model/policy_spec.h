@@ -42,6 +42,8 @@ struct PolicySpec {
   // Rule ported-stack is physical, not optional: a job runs only on chips
   // whose software stack it is ported to. Listed here so audits quote it.
   std::string stack_reason = "the job is not ported to this accelerator's software stack";
+
+  bool operator==(const PolicySpec&) const = default;
 };
 
 }  // namespace suanli

@@ -23,6 +23,8 @@ struct ArrivalProcess {
   Seconds start = 0;             // first possible arrival (defaults to the period start)
   Seconds end = 0;               // last possible arrival (defaults to the period end)
   double size_jitter = 0.0;      // work/duration drawn from [1-j, 1+j] x nominal
+
+  bool operator==(const ArrivalProcess&) const = default;
 };
 
 // A procurement order: nodes that join after a lead time unless supply is cut first.
@@ -30,6 +32,8 @@ struct Purchase {
   NodeGroup group;               // group.join = delivery date
   Seconds ordered = 0;
   std::string note;
+
+  bool operator==(const Purchase&) const = default;
 };
 
 struct Scenario {
@@ -52,6 +56,8 @@ struct Scenario {
   bool preemption = true;
   Seconds checkpoint_interval = kHour;  // preempted jobs lose the work since their last checkpoint
   std::vector<std::string> notes;       // documentation of chosen numbers
+
+  bool operator==(const Scenario&) const = default;
 };
 
 }  // namespace suanli

@@ -29,6 +29,8 @@ struct Candidate {
   double host_overhead_w = 3000;  // node power beyond the devices' TDP (CPUs, memory, NICs, fans)
   bool available = true;          // licensed/buyable at the purchase date
   std::string availability_why;   // the event that decided it
+
+  bool operator==(const Candidate&) const = default;
 };
 
 // Demand of one workload class, steady over the horizon.
@@ -41,6 +43,8 @@ struct Demand {
   double work_tokens = 0;
   Seconds within = 0;
   double tokens_per_s = 0;
+
+  bool operator==(const Demand&) const = default;
 };
 
 struct PlanProblem {
@@ -72,6 +76,8 @@ struct PlanProblem {
   bool resilience_critical = true;         // critical demand fully served by domestic capacity alone
 
   std::vector<std::string> notes;
+
+  bool operator==(const PlanProblem&) const = default;
 };
 
 }  // namespace suanli::plan

@@ -31,6 +31,14 @@ Workload workload_of(const JobClass& shape) {
     case JobKind::Serve:
     case JobKind::BatchInfer: w.task = Task::Serve; break;
   }
+  // A service with latency limits runs continuous batching at the largest
+  // batch that keeps them (the limits, not the class's batch, bound it).
+  if (w.task == Task::Serve && (shape.slo.max_tpot_ms > 0 || shape.slo.max_ttft_ms > 0)) {
+    w.mode = ServeMode::Slo;
+    w.max_tpot_ms = shape.slo.max_tpot_ms;
+    w.max_ttft_ms = shape.slo.max_ttft_ms;
+    w.batch = 0;
+  }
   return w;
 }
 
@@ -117,7 +125,7 @@ Capability assess(const JobClass& shape, const Accelerator& a, const Catalog& ca
     }
     rate = e.tokens_per_s * share;
     // Work counts prompt and generated tokens.
-    if (shape.kind == JobKind::BatchInfer) rate = rate * (shape.input_tokens + shape.output_tokens) / shape.output_tokens;
+    if (shape.kind == JobKind::BatchInfer) rate = e.total_tokens_per_s_per_device * e.devices * share;
     devices = e.devices;
     tpot_ms = e.tpot_s * 1000.0 / share;
   }
@@ -158,10 +166,10 @@ Seconds runtime(const JobClass& shape, const Capability& cap, double work_tokens
 }
 
 const Capability& CapabilityCache::get(const JobClass& s, const Accelerator& a) {
-  std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|", a.id, s.model, static_cast<int>(s.kind),
-                                static_cast<int>(s.precision), s.devices, s.batch, s.input_tokens, s.output_tokens,
-                                s.seq_len, s.global_batch, s.slo.min_tokens_per_s, s.slo.max_tpot_ms, s.share_milli,
-                                s.share_memory_mib);
+  std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|", a.id, s.model,
+                                static_cast<int>(s.kind), static_cast<int>(s.precision), s.devices, s.batch,
+                                s.input_tokens, s.output_tokens, s.seq_len, s.global_batch, s.slo.min_tokens_per_s,
+                                s.slo.max_tpot_ms, s.slo.max_ttft_ms, s.share_milli, s.share_memory_mib);
   for (const std::string& st : s.stacks) key += st + ",";
   if (!catalog_->measured.empty()) key += "|" + s.name;  // measurements may name the class
   auto it = cache_.find(key);

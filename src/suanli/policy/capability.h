@@ -5,6 +5,10 @@
 // device count it asks for (or the fewest that fit), the figures the estimate
 // needs are known, and its SLO is met. Judged by the performance model; this
 // is the physics the sovereignty policy's gap test and the scheduler share.
+// Services and batch inference are estimated as continuous batching in the
+// steady state (perf/serving.h): a service with a TPOT or TTFT limit runs the
+// largest batch (at most the class's batch per replica) that keeps it, on the
+// fewest devices that can; batch inference runs offline at the largest batch.
 //
 // A fractional job (JobClass::share_milli > 0) is judged on one device whose
 // memory is its share (share_memory_mib, or share_milli/1000 of the device's):

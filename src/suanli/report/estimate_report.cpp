@@ -17,6 +17,7 @@ std::string why_column(const Estimate& e) {
 }  // namespace
 
 std::string describe(const Parallelism& p, Task task) {
+  if (task != Task::Train && p.ep > 1) return fmt::format("EP{} DP-attn", p.ep);
   std::string s = fmt::format("TP{}", p.tp);
   if (p.pp > 1) s += fmt::format(" PP{}", p.pp);
   if (task == Task::Train) {
@@ -37,8 +38,21 @@ std::string describe(const Workload& w, const ModelSpec& m) {
     return fmt::format("prefill {} {}, batch {}, {} input tokens, {}", m.id, name(w.precision), w.batch,
                        w.input_tokens, devices);
   }
-  return fmt::format("{} {} {}, batch {}, {} in / {} out tokens, {}", name(w.task), m.id, name(w.precision), w.batch,
-                     w.input_tokens, w.output_tokens, devices);
+  std::string extras;
+  if (w.draft_tokens > 0) extras += fmt::format(", {} draft tokens at {:g} acceptance", w.draft_tokens, w.acceptance);
+  if (w.ep > 0) extras += fmt::format(", EP{}", w.ep);
+  if (w.tp > 0) extras += fmt::format(", TP{}", w.tp);
+  if (w.task == Task::Decode) {
+    return fmt::format("decode {} {}, batch {}, {} in / {} out tokens{}, {}", m.id, name(w.precision), w.batch,
+                       w.input_tokens, w.output_tokens, extras, devices);
+  }
+  std::string mode = w.mode == ServeMode::Offline ? "offline (largest batch memory allows)" : "under SLOs";
+  if (w.max_ttft_ms > 0) mode += fmt::format(" TTFT <= {:g} ms", w.max_ttft_ms);
+  if (w.max_tpot_ms > 0) mode += fmt::format(" TPOT <= {:g} ms", w.max_tpot_ms);
+  const std::string cap = w.batch > 0 ? fmt::format(", at most {} in flight", w.batch) : "";
+  return fmt::format("serve {} {}, {}, mean {} in / {} out tokens{}{}{}, {}", m.id, name(w.precision), mode,
+                     w.input_tokens, w.output_tokens, cap, extras, w.disaggregated ? ", prefill/decode disaggregated" : "",
+                     devices);
 }
 
 Table estimate_table(const std::vector<Estimate>& rows, const Workload& w) {
@@ -49,6 +63,8 @@ Table estimate_table(const std::vector<Estimate>& rows, const Workload& w) {
                                      {"tok/s", true}, {"tok/s/dev", true}, {"tok/s/node", true}};
   if (prefill) cols.push_back({"TTFT ms", true});
   if (decode) cols.push_back({"TPOT ms", true});
+  if (decode) cols.push_back({"batch", true});
+  if (w.task == Task::Serve) cols.push_back({"limit"});
   if (train) {
     cols.push_back({"step s", true});
     cols.push_back({"MFU %", true});
@@ -64,7 +80,7 @@ Table estimate_table(const std::vector<Estimate>& rows, const Workload& w) {
     r.push_back(a.id);
     r.push_back(std::string(name(a.origin)));
     if (!e.ok()) {
-      r.push_back(e.fit == Fit::UnknownFigure ? "unknown" : "no");
+      r.push_back(e.fit == Fit::UnknownFigure ? "unknown" : e.fit == Fit::SloUnmet ? "slo" : "no");
       while (r.size() + 1 < cols.size()) r.push_back("-");
       r.push_back(why_column(e));
       t.add_row(std::move(r));
@@ -79,6 +95,8 @@ Table estimate_table(const std::vector<Estimate>& rows, const Workload& w) {
     r.push_back(fmt_si(e.tokens_per_s_per_node));
     if (prefill) r.push_back(ms(e.ttft_s));
     if (decode) r.push_back(ms(e.tpot_s));
+    if (decode) r.push_back(fmt_number(e.batch, 0));
+    if (w.task == Task::Serve) r.push_back(std::string(name(e.limit)));
     if (train) {
       r.push_back(fmt_number(e.step_s, 2));
       r.push_back(fmt_number(e.mfu * 100.0, 1));
@@ -113,7 +131,21 @@ std::string estimates_json(const std::vector<Estimate>& rows, const Workload& w,
       j["tokens_per_s_per_node"] = e.tokens_per_s_per_node;
       j["step_s"] = e.step_s;
       if (w.task != Task::Train && w.task != Task::Decode) j["ttft_s"] = e.ttft_s;
-      if (w.task == Task::Decode || w.task == Task::Serve) j["tpot_s"] = e.tpot_s;
+      if (w.task == Task::Decode || w.task == Task::Serve) {
+        j["tpot_s"] = e.tpot_s;
+        j["batch"] = e.batch;
+        j["tokens_per_step"] = e.tokens_per_step;
+      }
+      if (w.task == Task::Serve) {
+        j["limit"] = name(e.limit);
+        j["output_tokens_per_s_per_device"] = e.tokens_per_s_per_device;
+        j["total_tokens_per_s_per_device"] = e.total_tokens_per_s_per_device;
+        if (w.disaggregated) {
+          j["decode_tokens_per_s_per_device"] = e.decode_tokens_per_s_per_device;
+          j["prefill_tokens_per_s_per_device"] = e.prefill_tokens_per_s_per_device;
+          j["prefill_devices_per_decode_device"] = e.prefill_devices_per_decode_device;
+        }
+      }
       if (w.task == Task::Train) j["mfu"] = e.mfu;
       j["mem_per_device_gb"] = e.mem_per_device_gb;
       j["mem_usable_gb"] = e.mem_usable_gb;
@@ -126,7 +158,11 @@ std::string estimates_json(const std::vector<Estimate>& rows, const Workload& w,
   }
   json workload = {{"task", name(w.task)},        {"model", m.id},         {"precision", name(w.precision)},
                    {"devices", w.devices},        {"batch", w.batch},      {"input_tokens", w.input_tokens},
-                   {"output_tokens", w.output_tokens}, {"seq_len", w.seq_len}, {"global_batch", w.global_batch}};
+                   {"output_tokens", w.output_tokens}, {"seq_len", w.seq_len}, {"global_batch", w.global_batch},
+                   {"mode", name(w.mode)},        {"max_ttft_ms", w.max_ttft_ms}, {"max_tpot_ms", w.max_tpot_ms},
+                   {"disaggregated", w.disaggregated}, {"tp", w.tp}, {"ep", w.ep},
+                   {"redundant_experts", w.redundant_experts}, {"draft_tokens", w.draft_tokens},
+                   {"acceptance", w.acceptance}};
   return json{{"workload", workload}, {"estimates", list}}.dump(2) + "\n";
 }
 

@@ -38,15 +38,15 @@ Scheduler::Scheduler(const Catalog& catalog, PolicySpec policy, std::vector<Tena
 std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
   std::vector<Decision> out;
   switch (e.kind) {
-    case Event::Kind::JobArrival: arrive(e.job, now, out); break;
+    case Event::Kind::JobArrival: arrive(e.job, e.node, now, out); break;
     case Event::Kind::JobFinish: finish(e.job_id, e.epoch, now); break;
     case Event::Kind::NodesJoin: nodes_join(e.group); break;
     case Event::Kind::NodesLeave: nodes_leave(e.group.id, e.group.count, now, out); break;
     case Event::Kind::Supply: break;  // effects arrive as node events (the simulator or bridge translates them)
     case Event::Kind::Tick: pass(now, out); break;
     case Event::Kind::JobCancel: cancel(e.job_id); break;
-    case Event::Kind::NodeDown: node_down(e.node, e.drain, e.label, now, out); break;
-    case Event::Kind::NodeUp: node_up(e.node); break;
+    case Event::Kind::NodeDown: node_down(e.nodes, e.drain, e.label, now, out); break;
+    case Event::Kind::NodeUp: node_up(e.nodes); break;
     case Event::Kind::TenantSet: set_tenant(e.tenant); break;
   }
   return out;
@@ -60,7 +60,7 @@ std::string Scheduler::why_pending(std::int64_t id) const {
 
 // --- events -----------------------------------------------------------------
 
-void Scheduler::arrive(const Job& job, Seconds now, std::vector<Decision>& out) {
+void Scheduler::arrive(const Job& job, const std::string& node, Seconds now, std::vector<Decision>& out) {
   if (jobs_.count(job.id)) throw InputError("job " + std::to_string(job.id), "duplicate job id");
   int tenant = -1;
   for (std::size_t i = 0; i < tenants_.size(); ++i) {
@@ -75,12 +75,62 @@ void Scheduler::arrive(const Job& job, Seconds now, std::vector<Decision>& out) 
   j.priority = tenants_[tenant].priority + job.shape.priority;
   j.remaining = job.shape.kind == JobKind::Serve ? static_cast<double>(job.shape.duration) : job.shape.work_tokens;
   JobState& ref = jobs_.emplace(job.id, std::move(j)).first->second;
+  if (!node.empty()) {
+    ref.pinned = true;
+    place_pinned(ref, node, now, out);
+    return;
+  }
   if (auto why = infeasible_everywhere(ref)) {
     reject(ref, now, *why, out);
     return;
   }
   enqueue(ref);
   arrivals_.push_back(job.id);
+}
+
+void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out) {
+  auto refuse = [&](std::string why, std::vector<Verdict> verdicts) {
+    reject(j, now, std::move(why), out);  // erases j
+    out.back().verdicts = std::move(verdicts);
+  };
+  const int index = cluster_.node_named(node);
+  if (index < 0) return refuse(fmt::format("node {} is not in the fleet", node), {});
+  const Node& n = cluster_.nodes()[index];
+  if (!n.alive) return refuse(fmt::format("node {} is out of placement (drained, failed or gone)", node), {});
+  const Accelerator& a = *cluster_.pools()[n.pool].accelerator;
+  prepare(j);
+  auto o = std::find_if(j.options.begin(), j.options.end(), [&](const Option& x) { return x.pool == n.pool; });
+  if (o == j.options.end()) {
+    for (const Verdict& v : j.denied) {
+      if (v.accelerator == a.id) return refuse(fmt::format("{} denied by {}: {}", a.id, v.rule, v.reason), {v});
+    }
+    const Capability& cap = capabilities_.get(j.job.shape, a);
+    return refuse(cap.feasible ? fmt::format("{}: needs {} devices, node {} has {}", a.id, cap.devices, node, n.devices)
+                               : fmt::format("{} cannot run it: {}", a.id, cap.why),
+                  {});
+  }
+  const std::int64_t milli = o->cap->milli_units();
+  if (quota_denies(j, milli)) {
+    return refuse(fmt::format("tenant quota of {} devices reached", tenants_[j.tenant].quota_devices), {});
+  }
+  if (o->imported && cap_denies(j, milli)) {
+    Verdict v = cap_verdict(j, a, milli);
+    return refuse(fmt::format("{} denied by imported-cap: {}", a.id, v.reason), {v});
+  }
+  std::vector<NodeShare> shares;
+  if (o->cap->milli > 0) {
+    const auto fit = cluster_.find_fraction_if(n.pool, o->cap->milli, o->cap->mem_mib, [&](int k) { return k == index; });
+    if (!fit) return refuse(fmt::format("node {} has no room for a {:g} share", node, o->cap->milli / 1000.0), {});
+    shares.push_back(fit->share);
+  } else if (o->cap->devices > n.devices) {
+    return refuse(fmt::format("{}: needs {} devices, node {} has {}", a.id, o->cap->devices, node, n.devices), {});
+  } else if (o->cap->devices > n.free) {
+    return refuse(fmt::format("node {} has {} free devices, {} needed", node, n.free, o->cap->devices), {});
+  } else {
+    shares.push_back(NodeShare{index, o->cap->devices});
+  }
+  enqueue(j);  // place() dequeues
+  place(j, *o, std::move(shares), now, out);
 }
 
 void Scheduler::enqueue(const JobState& j) {
@@ -161,15 +211,30 @@ void Scheduler::nodes_leave(const std::string& group, int count, Seconds now, st
   remove_nodes(leaving, false, fmt::format("displaced: nodes of {} left the fleet", group), now, out);
 }
 
-void Scheduler::node_down(const std::string& node, bool drain, const std::string& why, Seconds now,
+std::vector<int> Scheduler::node_indices(const std::vector<std::string>& names) const {
+  std::vector<int> out;
+  for (const std::string& n : names) {
+    const int index = cluster_.node_named(n);
+    if (index < 0) throw InputError("node " + n, "unknown node");
+    out.push_back(index);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void Scheduler::node_down(const std::vector<std::string>& names, bool drain, const std::string& why, Seconds now,
                           std::vector<Decision>& out) {
-  const int index = cluster_.node_named(node);
-  if (index < 0) throw InputError("node " + node, "unknown node");
-  // A drained node that fails now loses the jobs that were finishing there.
-  if (!cluster_.nodes()[index].alive && drain) return;
+  std::vector<int> leaving = node_indices(names);
+  // A drained node that fails now loses the jobs that were finishing there;
+  // draining a node that is out already changes nothing.
+  if (drain) std::erase_if(leaving, [&](int i) { return !cluster_.nodes()[i].alive; });
+  if (leaving.empty()) return;
   const std::string what = drain ? "drained" : "failed";
-  remove_nodes({index}, drain,
-               fmt::format("displaced: node {} {}{}", node, what, why.empty() ? "" : " (" + why + ")"), now, out);
+  const std::string which = leaving.size() == 1 ? "node " + cluster_.nodes()[leaving.front()].name
+                                                 : fmt::format("{} nodes", leaving.size());
+  remove_nodes(leaving, drain, fmt::format("displaced: {} {}{}", which, what, why.empty() ? "" : " (" + why + ")"), now,
+               out);
 }
 
 void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
@@ -210,20 +275,23 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
   }
 }
 
-void Scheduler::node_up(const std::string& node) {
-  const int index = cluster_.node_named(node);
-  if (index < 0) throw InputError("node " + node, "unknown node");
-  if (cluster_.nodes()[index].alive) return;
-  // Whole devices still held by jobs that ran on through a drain.
-  int held = 0;
-  for (const auto& list : running_by_pool_) {
-    for (std::int64_t id : list) {
-      for (const NodeShare& s : jobs_.at(id).shares) {
-        if (s.node == index && !s.fractional()) held += s.devices;
+void Scheduler::node_up(const std::vector<std::string>& names) {
+  bool changed = false;
+  for (int index : node_indices(names)) {
+    if (cluster_.nodes()[index].alive) continue;
+    // Whole devices still held by jobs that ran on through a drain.
+    int held = 0;
+    for (const auto& list : running_by_pool_) {
+      for (std::int64_t id : list) {
+        for (const NodeShare& s : jobs_.at(id).shares) {
+          if (s.node == index && !s.fractional()) held += s.devices;
+        }
       }
     }
+    cluster_.revive_node(index, held);
+    changed = true;
   }
-  cluster_.revive_node(index, held);
+  if (!changed) return;
   ++fleet_version_;
   freed_ = true;
 }
@@ -293,6 +361,10 @@ void Scheduler::stop(JobState& j, Seconds now, const std::string& why, std::vect
   d.reason = fmt::format("{}; {} of {} kept", why, format_duration(kept), format_duration(elapsed));
   out.push_back(std::move(d));
   unbind(j);
+  if (j.pinned) {  // the outside scheduler that chose its node places it again
+    reject(j, now, fmt::format("{}; placed by an outside scheduler, so not requeued", why), out);
+    return;
+  }
   j.wait_reason = why;
   j.wait_key = 0;
   j.options_version = 0;  // runtimes changed with the remaining work
@@ -499,7 +571,7 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
     std::unordered_map<int, int> reclaimable;
     for (std::int64_t id : running_by_pool_[o.pool]) {
       const JobState& r = jobs_.at(id);
-      if (r.priority >= j.priority || !r.job.shape.preemptible) continue;
+      if (r.priority >= j.priority || !r.job.shape.preemptible || r.pinned) continue;
       for (const NodeShare& s : r.shares) {
         if (!s.fractional()) reclaimable[s.node] += s.devices;
       }
@@ -519,7 +591,7 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
     std::vector<std::int64_t> victims;
     for (std::int64_t id : running_by_pool_[o.pool]) {
       const JobState& r = jobs_.at(id);
-      if (r.priority >= j.priority || !r.job.shape.preemptible) continue;
+      if (r.priority >= j.priority || !r.job.shape.preemptible || r.pinned) continue;
       for (const NodeShare& s : r.shares) {
         if (s.node == best && !s.fractional()) {  // a fraction's device is not whole-free when it leaves
           victims.push_back(id);

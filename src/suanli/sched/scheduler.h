@@ -29,14 +29,23 @@
 // job waiting.
 //
 // Live operation (a service or a cluster bridge drives the same core):
-// JobCancel removes a pending job or stops a running one; NodeDown takes one
-// node out of placement, either failed (every job on it is displaced and
+// JobCancel removes a pending job or stops a running one; NodeDown takes
+// nodes out of placement together (so that a job is judged against what is
+// left after all of them, not after each), either failed (every job on it is displaced and
 // requeued, as when nodes leave) or drained (whole-device jobs on it run to
 // their end; fractions on it are displaced, since a shared device does not
 // outlive its node's exit); NodeUp brings it back with the devices its
 // remaining jobs still hold; TenantSet adds a tenant or changes one's quota,
 // domestic target, sector (the rules are judged again) or priority (its
 // queued and running jobs move to the new level).
+//
+// Pinned arrivals (a cluster bridge's bind: an outside scheduler such as
+// kube-scheduler chose the node): a JobArrival whose Event::node names a node
+// is placed on that node at once under the same rules (policy verdicts, the
+// imported cap, the tenant's quota, the node's free devices), or rejected
+// with the reason; it never waits in the queue. A pinned job is never
+// preempted, and if its node leaves it is displaced and then rejected rather
+// than requeued: the outside scheduler owns where it runs next.
 //
 // Fractional jobs (JobClass::share_milli > 0) take a share of one device
 // through ClusterState::find_fraction (best fit onto shared devices) at the
@@ -117,6 +126,7 @@ struct JobState {
   Seconds expected_end = 0;
   bool imported = false;
   bool violation = false;
+  bool pinned = false;          // placed on a node an outside scheduler chose (see above)
   // While pending:
   std::string wait_reason;
   std::uint64_t wait_key = 0;   // signature of the wait reason (formatted only when it changes)
@@ -152,7 +162,9 @@ class Scheduler {
   double imported_in_use() const { return static_cast<double>(imported_milli_) / 1000.0; }
 
  private:
-  void arrive(const Job& job, Seconds now, std::vector<Decision>& out);
+  void arrive(const Job& job, const std::string& node, Seconds now, std::vector<Decision>& out);
+  // Places a pinned arrival on `node` now, or rejects it with the reason.
+  void place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out);
   void finish(std::int64_t id, int epoch, Seconds now);
   void nodes_join(const NodeGroup& group);
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
@@ -160,9 +172,10 @@ class Scheduler {
   // on them (with a drain, fractions only), then rejects pending jobs nothing left can run.
   void remove_nodes(const std::vector<int>& leaving, bool drain, const std::string& why, Seconds now,
                     std::vector<Decision>& out);
-  void node_down(const std::string& node, bool drain, const std::string& why, Seconds now,
+  void node_down(const std::vector<std::string>& nodes, bool drain, const std::string& why, Seconds now,
                  std::vector<Decision>& out);
-  void node_up(const std::string& node);
+  void node_up(const std::vector<std::string>& nodes);
+  std::vector<int> node_indices(const std::vector<std::string>& names) const;  // throws InputError for unknown names
   void cancel(std::int64_t id);
   void set_tenant(const Tenant& t);
   void pass(Seconds now, std::vector<Decision>& out);

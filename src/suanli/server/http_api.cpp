@@ -82,6 +82,18 @@ class Query {
   const Request& req_;
 };
 
+// "a,b,,c" -> {"a", "b", "c"}
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 Json body_of(const Request& req) {
   if (req.body.empty()) return Json::object();
   return wire::parse_json(req.body);
@@ -329,13 +341,13 @@ void HttpServer::routes() {
       if (!f.tenant.empty() && f.tenant != who.tenant) fail(403, "a tenant token lists only its own jobs");
       f.tenant = who.tenant;
     }
-    if (req.has_param("status")) {
-      const std::string st = q.text("status");
-      f.status = live::parse_job_status(st);
-      if (!f.status) {
+    for (const std::string& st : split(q.text("status"))) {
+      const auto status = live::parse_job_status(st);
+      if (!status) {
         throw InputError("?status", fmt::format("found '{}', expected pending, placed, running, finished, failed, "
-                                                "cancelled or rejected", st));
+                                                "cancelled or rejected (or several, comma-separated)", st));
       }
+      f.statuses.push_back(*status);
     }
     f.class_name = q.text("class");
     f.before = q.integer("before", 1, std::numeric_limits<std::int64_t>::max()).value_or(0);
@@ -531,6 +543,7 @@ void HttpServer::routes() {
       Json d = wire::parse_json(row.body);
       d["seq"] = row.seq;
       d["cursor"] = row.cursor;
+      d["tenant"] = row.tenant;
       out.push_back(std::move(d));
     }
     const bool more = static_cast<int>(rows.size()) == a.limit;

@@ -158,6 +158,7 @@ Json fleet_view(const live::LiveState& s, Seconds from, Seconds to, Seconds now)
   const PolicySpec& p = s.policy();
   const live::Usage u = s.usage("", from, to, now);
   return {{"at", now},
+          {"log_start", s.first()},
           {"devices", devices},
           {"devices_in_use", s.devices_in_use("")},
           {"imported_devices", imported},

@@ -134,7 +134,7 @@ class PostgresStore final : public Store {
       for (const pqxx::row& r : rows) {
         const auto seq = r[0].as<std::int64_t>();
         out.push_back(AuditRow{seq * sql::kCursorScale + r[1].as<std::int64_t>(), seq, r[2].as<std::int64_t>(),
-                               r[3].as<std::string>()});
+                               r[3].as<std::string>(), r[4].as<std::string>()});
       }
       return out;
     });

@@ -206,7 +206,7 @@ class SqliteStore final : public Store {
     for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i + 1), params[i]);
     std::vector<AuditRow> out;
     while (s.step()) {
-      out.push_back(AuditRow{s.integer(0) * sql::kCursorScale + s.integer(1), s.integer(0), s.integer(2), s.text(3)});
+      out.push_back(AuditRow{s.integer(0) * sql::kCursorScale + s.integer(1), s.integer(0), s.integer(2), s.text(3), s.text(4)});
     }
     return out;
   }

@@ -62,7 +62,7 @@ std::string audit_query(const AuditQuery& q, std::vector<std::string>& params) {
     params.push_back(std::to_string(idx));
     where.push_back(fmt::format("(seq < ${0} OR (seq = ${0} AND idx < ${1}))", params.size() - 1, params.size()));
   }
-  std::string s = "SELECT seq, idx, at, body FROM decisions";
+  std::string s = "SELECT seq, idx, at, tenant, body FROM decisions";
   for (std::size_t i = 0; i < where.size(); ++i) s += (i == 0 ? " WHERE " : " AND ") + where[i];
   s += fmt::format(" ORDER BY seq DESC, idx DESC LIMIT {}", std::max(1, std::min(q.limit, 1000)));
   return s;

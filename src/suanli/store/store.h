@@ -73,6 +73,7 @@ struct AuditRow {
   std::int64_t cursor = 0;   // seq * 10000 + idx
   std::int64_t seq = 0;
   Seconds at = 0;
+  std::string tenant;
   std::string body;
 };
 

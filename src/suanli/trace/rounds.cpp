@@ -121,7 +121,7 @@ RoundEngine::RoundEngine(std::vector<GavelJob> jobs, const ThroughputTable& tabl
   arrival_order_.resize(jobs_.size());
   std::iota(arrival_order_.begin(), arrival_order_.end(), 0);
   std::stable_sort(arrival_order_.begin(), arrival_order_.end(),
-                   [&](int a, int b) { return jobs_[u(a)].arrival_s < jobs_[u(b)].arrival_s; });
+                   [&](int a, int b) { return jobs_[u(a)].arrival_us < jobs_[u(b)].arrival_us; });
 }
 
 std::vector<double> RoundEngine::equal_shares(const std::vector<int>& active) const {
@@ -257,17 +257,17 @@ RoundResult RoundEngine::run(RoundPolicy policy) const {
 
   std::size_t next = 0;  // into arrival_order_
   std::size_t finished = 0;
-  double now = n ? static_cast<double>(jobs_[u(arrival_order_[0])].arrival_s) : 0;
+  double now = n ? jobs_[u(arrival_order_[0])].arrival_s() : 0;
   std::vector<std::pair<int, int>> placed;  // (job, pool) this round
   std::vector<int> free(k);
 
   while (finished < n) {
-    while (next < n && static_cast<double>(jobs_[u(arrival_order_[next])].arrival_s) <= now) {
+    while (next < n && jobs_[u(arrival_order_[next])].arrival_s() <= now) {
       active.push_back(arrival_order_[next++]);
       changed = true;
     }
     if (active.empty()) {
-      now = static_cast<double>(jobs_[u(arrival_order_[next])].arrival_s);
+      now = jobs_[u(arrival_order_[next])].arrival_s();
       continue;
     }
     placed.clear();
@@ -384,11 +384,11 @@ RoundResult RoundEngine::run(RoundPolicy policy) const {
     }
   }
 
-  double first_arrival = n ? static_cast<double>(jobs_[u(arrival_order_[0])].arrival_s) : 0;
+  double first_arrival = n ? jobs_[u(arrival_order_[0])].arrival_s() : 0;
   double last = first_arrival, jct_sum = 0;
   for (std::size_t m = 0; m < n; ++m) {
     GavelJobResult& r = res.jobs[m];
-    r.arrival_s = static_cast<double>(jobs_[m].arrival_s);
+    r.arrival_s = jobs_[m].arrival_s();
     r.jct_s = r.completion_s - r.arrival_s;
     jct_sum += r.jct_s;
     last = std::max(last, r.completion_s);

@@ -110,6 +110,7 @@ Json command_json(const live::Command& c) {
       j["job"] = job_shape_json(c.shape);
       if (!c.class_name.empty()) j["class"] = c.class_name;
       if (!c.external_id.empty()) j["external_id"] = c.external_id;
+      if (!c.node.empty()) j["node"] = c.node;
       break;
     case K::Cancel:
     case K::Link: j["job"] = c.job; break;
@@ -414,10 +415,11 @@ live::Command read_command(const JsonReader& r, const Catalog& catalog, const st
   auto epoch = [&] { return static_cast<int>(r.at("epoch").integer("a placement epoch")); };
   switch (c.kind) {
     case K::Submit:
-      r.expect_object({"kind", "actor", "note", "job", "class", "external_id"});
+      r.expect_object({"kind", "actor", "note", "job", "class", "external_id", "node"});
       c.shape = read_job_shape(r.at("job"), catalog, JobClass{});
       if (auto v = r.opt_text("class")) c.class_name = *v;
       if (auto v = r.opt_text("external_id")) c.external_id = *v;
+      if (auto v = r.opt_text("node")) c.node = *v;
       break;
     case K::Cancel:
     case K::Link:

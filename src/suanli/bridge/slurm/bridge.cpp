@@ -307,21 +307,27 @@ Json SlurmBridge::share_view(Seconds from, Seconds to) {
   return out;
 }
 
-void SlurmBridge::add_routes(server::HttpServer& http) {
+void add_routes(server::HttpServer& http, SlurmBridge* bridge) {
   using server::Need;
   using server::Principal;
+  auto on = [bridge]() -> SlurmBridge& {
+    if (!bridge) server::fail(404, "the Slurm bridge is off: start suanli serve --slurm (README: Slurm)");
+    return *bridge;
+  };
   http.add_route("POST", "/v1/slurm/admit", "POST /v1/slurm/admit", Need::Operator,
-                 [this](const httplib::Request& req, httplib::Response& res, const Principal& who) {
+                 [on](const httplib::Request& req, httplib::Response& res, const Principal& who) {
+                   SlurmBridge& b = on();
                    const Json body = wire::parse_json(req.body.empty() ? "{}" : req.body);
                    const SlurmSubmission s = read_submission(JsonReader(body, "$"));
-                   server::reply(res, 200, admit(s, who));
+                   server::reply(res, 200, b.admit(s, who));
                  });
   http.add_route("GET", "/v1/slurm/cluster", "GET /v1/slurm/cluster", Need::ReadAll,
-                 [this](const httplib::Request&, httplib::Response& res, const Principal&) {
-                   server::reply(res, 200, cluster_view());
+                 [on](const httplib::Request&, httplib::Response& res, const Principal&) {
+                   server::reply(res, 200, on().cluster_view());
                  });
   http.add_route("GET", "/v1/slurm/share", "GET /v1/slurm/share", Need::ReadAll,
-                 [this](const httplib::Request& req, httplib::Response& res, const Principal&) {
+                 [on](const httplib::Request& req, httplib::Response& res, const Principal&) {
+                   SlurmBridge& b = on();
                    auto time_param = [&](const char* key, Seconds fallback) {
                      if (!req.has_param(key)) return fallback;
                      const std::string v = req.get_param_value(key);
@@ -332,11 +338,11 @@ void SlurmBridge::add_routes(server::HttpServer& http) {
                      throw InputError(std::string("?") + key,
                                       fmt::format("found '{}', expected seconds since 1970 or yyyy-mm-dd[Thh:mm[:ss]]", v));
                    };
-                   const Seconds now = service_->clock().now();
+                   const Seconds now = b.now();
                    const Seconds to = time_param("to", now + 1);
-                   const Seconds from = time_param("from", to - service_->scenario().policy.cap_window);
+                   const Seconds from = time_param("from", to - b.service().scenario().policy.cap_window);
                    if (from >= to) throw InputError("?from", "found a window that ends before it starts, expected from < to");
-                   server::reply(res, 200, share_view(from, to));
+                   server::reply(res, 200, b.share_view(from, to));
                  });
 }
 

@@ -54,8 +54,11 @@ class SlurmBridge {
   SlurmBridge(const SlurmBridge&) = delete;
   SlurmBridge& operator=(const SlurmBridge&) = delete;
 
-  // The routes under /v1/slurm; call before http.bind(). Needs no Slurm.
-  void add_routes(server::HttpServer& http);
+  // (The routes under /v1/slurm call these; see add_routes below.)
+  wire::Json cluster_view();
+  wire::Json share_view(Seconds from, Seconds to);
+  const server::Service& service() const { return *service_; }
+  Seconds now() { return service_->clock().now(); }
   // Starts (stop: ends) the following thread.
   void start();
   void stop();
@@ -71,8 +74,6 @@ class SlurmBridge {
  private:
   void loop();
   void note(std::string line);
-  wire::Json cluster_view();
-  wire::Json share_view(Seconds from, Seconds to);
 
   server::Service* service_;
   SlurmBridgeOptions options_;
@@ -95,5 +96,12 @@ class SlurmBridge {
   std::string last_error_;
   std::deque<std::string> log_;            // recent actions and refusals
 };
+
+// Registers POST /v1/slurm/admit, GET /v1/slurm/cluster and GET
+// /v1/slurm/share on `http` (before bind()). They are always registered, so
+// that the OpenAPI document matches the server: without a bridge (`bridge`
+// null: suanli serve without --slurm) they answer 404 saying how to turn it
+// on. `bridge` must outlive `http`. Needs no Slurm until a request comes.
+void add_routes(server::HttpServer& http, SlurmBridge* bridge);
 
 }  // namespace suanli::bridge::slurm
