@@ -107,7 +107,16 @@ SUANLI_FUZZ_TARGET(api_http, "request") {
   if (!body.empty()) req.set_header("Content-Type", "application/json");
   httplib::Response res;
   httplib::Error error = httplib::Error::Success;
-  if (!l.client->send(req, res, error)) {
+  bool answered = l.client->send(req, res, error);
+  if (!answered && (error == httplib::Error::Read || error == httplib::Error::Write)) {
+    // The server closes a keep-alive connection left idle past its timeout
+    // (e.g. while libFuzzer pauses); the request never reached it: send it
+    // again on a new connection, as any HTTP client does.
+    l.client->stop();
+    res = httplib::Response{};
+    answered = l.client->send(req, res, error);
+  }
+  if (!answered) {
     throw std::runtime_error(method + " " + target + ": no answer (" + httplib::to_string(error) + ")");
   }
   const bool api = target.rfind("/v1/", 0) == 0 || target.rfind("/metrics", 0) == 0;

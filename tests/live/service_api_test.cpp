@@ -433,3 +433,36 @@ TEST_F(Api, EveryRouteTheOpenApiDocumentListsAnswers) {
 
 }  // namespace
 }  // namespace suanli::live_test
+
+namespace suanli::live_test {
+namespace {
+
+TEST_F(Api, PlanRunsOverTheLiveFleetAndReadsNoFiles) {
+  const std::string plan = R"(
+name: live-q1
+purchase_date: 2026-01-05
+budget_usd: 20000000
+domestic_share: 0.75
+candidates:
+  - {accelerator: ascend-910c, max_nodes: 48, lead_time: 120d}
+  - {accelerator: ascend-910b3, max_nodes: 64, lead_time: 60d}
+demand:
+  - {class: bank-risk-serve, tokens_per_s: 18000}
+  - {class: llm-72b-finetune, work_tokens: 3.3e12, within: 365d}
+)";
+  Client a = as(auditor_);
+  const Reply r = a.post_raw("/v1/plan", plan, "application/yaml");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_TRUE(r.body.is_object()) << r.text.substr(0, 300);
+  EXPECT_NE(r.text.find("ascend-910"), std::string::npos) << r.text.substr(0, 500);
+  // Files are the server's: never read because a request names one.
+  const Reply files = a.post_raw("/v1/plan", plan + "prices: /etc/passwd\n", "application/yaml");
+  expect_error(files, 400, "invalid");
+  EXPECT_NE(files.body["error"]["message"].get<std::string>().find("reads no files"), std::string::npos) << files.text;
+  const Reply other = a.post_raw("/v1/plan", plan + "scenario: ../../etc/x.yaml\n", "application/yaml");
+  expect_error(other, 400, "invalid");
+  expect_error(as(bank_).post_raw("/v1/plan", plan, "application/yaml"), 403, "forbidden");
+}
+
+}  // namespace
+}  // namespace suanli::live_test

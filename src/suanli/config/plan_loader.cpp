@@ -9,6 +9,7 @@
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/config/yaml_reader.h"
+#include "suanli/data/embedded.h"
 
 namespace suanli::config {
 namespace {
@@ -66,14 +67,8 @@ struct Price {
   std::string source;
 };
 
-std::map<std::string, Price> read_prices(const Catalog& catalog, const std::string& path) {
-  std::string text;
-  try {
-    text = read_file(path);
-  } catch (const InputError&) {
-    throw InputError("", fmt::format("cannot read price file '{}'", path));
-  }
-  YamlReader r(path, text);
+std::map<std::string, Price> parse_prices(const Catalog& catalog, std::string_view text, const std::string& label) {
+  YamlReader r(label, text);
   r.expect_map(r.root(), "price file");
   r.check_keys(r.root(), {"currency", "prices", "notes"});
   if (auto cur = r.optional_text(r.root(), "currency"); cur && *cur != "USD") {
@@ -143,8 +138,56 @@ void availability(const Catalog& catalog, const Scenario& s, Seconds when, plan:
 
 }  // namespace
 
+std::map<std::string, Price> read_prices(const Catalog& catalog, const std::string& path) {
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const InputError&) {
+    throw InputError("", fmt::format("cannot read price file '{}'", path));
+  }
+  return parse_prices(catalog, text, path);
+}
+
+// The plan's scenario: the one given, or the one it names (a built-in or a file).
+Scenario plan_scenario(const Catalog& catalog, const YamlReader& r, const Node& root, const std::string& base_dir,
+                       const PlanSources& sources) {
+  if (sources.scenario) {
+    if (auto named = r.optional_text(root, "scenario"); named && *named != sources.scenario->name) {
+      r.fail(root["scenario"], fmt::format("scenario: found '{}', expected '{}' (the service's) or none",
+                                           *named, sources.scenario->name));
+    }
+    return *sources.scenario;
+  }
+  const std::string scenario_name = r.text(root, "scenario");
+  try {
+    const std::vector<std::string> names = embedded_scenario_names();
+    const bool builtin = std::find(names.begin(), names.end(), scenario_name) != names.end();
+    return load_scenario(catalog, builtin ? scenario_name : resolve(base_dir, scenario_name));
+  } catch (const InputError& e) {
+    if (!e.where().empty()) throw;
+    r.fail(root["scenario"], fmt::format("scenario: {}", e.what()));
+  }
+}
+
+std::map<std::string, Price> plan_prices(const Catalog& catalog, const YamlReader& r, const Node& root,
+                                         const std::string& base_dir, const PlanSources& sources) {
+  const auto path = r.optional_text(root, "prices");
+  if (!sources.files) {
+    if (path) r.fail(root["prices"], "prices: found a file name, expected none: the service reads no files (the "
+                                     "built-in prices apply; give usd_per_node per candidate to override them)");
+    return parse_prices(catalog, embedded::prices_yaml(), "<embedded>/prices.yaml");
+  }
+  if (!path) return {};
+  try {
+    return read_prices(catalog, resolve(base_dir, *path));
+  } catch (const InputError& e) {
+    if (!e.where().empty()) throw;
+    r.fail(root["prices"], fmt::format("prices: {}", e.what()));
+  }
+}
+
 plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, const std::string& file,
-                             const std::string& base_dir) {
+                             const std::string& base_dir, const PlanSources& sources) {
   YamlReader r(file, yaml);
   const Node root = r.root();
   r.expect_map(root, "plan");
@@ -156,16 +199,7 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
   p.description = r.optional_text(root, "description").value_or("");
   p.source = file;
 
-  const std::string scenario_name = r.text(root, "scenario");
-  Scenario s;
-  try {
-    const std::vector<std::string> names = embedded_scenario_names();
-    const bool builtin = std::find(names.begin(), names.end(), scenario_name) != names.end();
-    s = load_scenario(catalog, builtin ? scenario_name : resolve(base_dir, scenario_name));
-  } catch (const InputError& e) {
-    if (!e.where().empty()) throw;
-    r.fail(root["scenario"], fmt::format("scenario: {}", e.what()));
-  }
+  const Scenario s = plan_scenario(catalog, r, root, base_dir, sources);
   p.fleet = s.fleet;
   p.tenants = s.tenants;
   p.policy = s.policy;
@@ -193,15 +227,7 @@ plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, cons
     p.resilience_all = share(r, res, "all_demand", 0);
   }
 
-  std::map<std::string, Price> prices;
-  if (auto path = r.optional_text(root, "prices")) {
-    try {
-      prices = read_prices(catalog, resolve(base_dir, *path));
-    } catch (const InputError& e) {
-      if (!e.where().empty()) throw;
-      r.fail(root["prices"], fmt::format("prices: {}", e.what()));
-    }
-  }
+  const std::map<std::string, Price> prices = plan_prices(catalog, r, root, base_dir, sources);
 
   const Node cands = root["candidates"];
   if (!cands) r.fail(root, "missing required field 'candidates' (the accelerator models that may be bought)");

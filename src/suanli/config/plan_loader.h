@@ -20,14 +20,27 @@
 #include <string_view>
 
 #include "suanli/catalog/catalog.h"
+#include "suanli/model/scenario.h"
 #include "suanli/plan/problem.h"
 
 namespace suanli::config {
 
+// Where a plan's scenario and prices come from when it is not a file of the
+// user's (the live service plans over its own fleet and reads no files).
+struct PlanSources {
+  // The scenario to plan over (its fleet, tenants, policy, classes and
+  // events), instead of the plan's `scenario:`, which may then be omitted or
+  // must name this one.
+  const Scenario* scenario = nullptr;
+  // Whether `prices:` may name a file. Without, it must be omitted, and the
+  // built-in prices (data/prices.yaml) apply.
+  bool files = true;
+};
+
 // A plan from YAML text. `file` names it in errors; `base_dir` resolves the
 // scenario and price paths. Throws InputError.
 plan::PlanProblem parse_plan(const Catalog& catalog, std::string_view yaml, const std::string& file,
-                             const std::string& base_dir);
+                             const std::string& base_dir, const PlanSources& sources = {});
 
 // A plan file by path. Throws InputError.
 plan::PlanProblem load_plan(const Catalog& catalog, const std::string& path);

@@ -13,6 +13,9 @@ std::string_view models_yaml();
 std::string_view perf_yaml();
 std::string_view inference_points_yaml();
 
+// data/prices.yaml: estimated prices of the catalogue's models (the plan's default)
+std::string_view prices_yaml();
+
 // data/policies/<name>.yaml
 std::string_view seed_policy_yaml();
 std::string_view strict_policy_yaml();

@@ -10,10 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "suanli/config/plan_loader.h"
 #include "suanli/config/scenario_loader.h"
+#include "suanli/plan/planner.h"
 #include "suanli/model/error.h"
 #include "suanli/policy/coverage.h"
 #include "suanli/report/coverage_report.h"
+#include "suanli/report/plan_report.h"
 #include "suanli/server/openapi.h"
 #include "suanli/server/prometheus.h"
 #include "suanli/server/views.h"
@@ -135,11 +138,38 @@ std::optional<std::string> optional_reason(const Json& body) {
   return r.opt_text("reason");
 }
 
+// The served scenario as it stands: the fleet that is up, the tenants and
+// policy of the log, the export events applied (as supply events, after the
+// scenario's own), no pending purchases (what was delivered is in the fleet).
+Scenario live_scenario(Service& svc) {
+  Scenario s = svc.scenario();
+  svc.read([&](const live::LiveState& st) {
+    s.fleet = st.fleet_now();
+    s.tenants = st.tenants();
+    s.policy = st.policy();
+    for (const live::ExportRecord& x : st.export_events()) {
+      Event e;
+      e.kind = Event::Kind::Supply;
+      e.at = x.at;
+      e.accelerators = x.accelerators;
+      e.effect = x.effect;
+      e.grace = x.grace;
+      e.label = x.label;
+      s.events.push_back(std::move(e));
+    }
+    return 0;
+  });
+  s.purchases.clear();
+  return s;
+}
+
 }  // namespace
 
 void reply(Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // An error message may quote the bytes of a malformed body, which need not
+  // be UTF-8: they are replaced (U+FFFD), never a reason to fail the answer.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
 }
 
 void fail(int status, std::string message) { throw HttpError{status, std::move(message)}; }
@@ -447,7 +477,8 @@ void HttpServer::routes() {
           });
   }
   route("GET", "/v1/fleet", "GET /v1/fleet", Need::Any, [&svc, window, now_of](const Request& req, Response& res, const Principal&) {
-    const auto [from, to] = window(Query(req));
+    const auto span = window(Query(req));
+    const Seconds from = span.first, to = span.second;
     const Seconds now = now_of();
     reply(res, 200, svc.read([&](const live::LiveState& s) { return fleet_view(s, from, to, now); }));
   });
@@ -470,7 +501,8 @@ void HttpServer::routes() {
 
   // --- tenants and the domestic share --------------------------------------------------------
   route("GET", "/v1/tenants", "GET /v1/tenants", Need::Any, [&svc, window, now_of](const Request& req, Response& res, const Principal& who) {
-    const auto [from, to] = window(Query(req));
+    const auto span = window(Query(req));
+    const Seconds from = span.first, to = span.second;
     const Seconds now = now_of();
     reply(res, 200, svc.read([&](const live::LiveState& s) {
       Json out = Json::array();
@@ -483,7 +515,8 @@ void HttpServer::routes() {
   route("GET", R"(/v1/tenants/([A-Za-z0-9_.\-]+))", "GET /v1/tenants/{name}", Need::Any,
         [&svc, window, now_of](const Request& req, Response& res, const Principal& who) {
           const std::string tenant = req.matches[1];
-          const auto [from, to] = window(Query(req));
+          const auto span = window(Query(req));
+    const Seconds from = span.first, to = span.second;
           const Seconds now = now_of();
           reply(res, 200, svc.read([&](const live::LiveState& s) {
             const Tenant* t = s.tenant(tenant);
@@ -509,7 +542,8 @@ void HttpServer::routes() {
     const Query q(req);
     const std::string tenant = q.text("tenant");
     if (!tenant.empty() && !who.sees(tenant)) fail(404, "no tenant '" + tenant + "'");
-    const auto [from, to] = window(q);
+    const auto span = window(q);
+    const Seconds from = span.first, to = span.second;
     const int points = static_cast<int>(q.integer("points", 1, 500).value_or(30));
     const Seconds now = now_of();
     reply(res, 200, svc.read([&](const live::LiveState& s) {
@@ -550,16 +584,21 @@ void HttpServer::routes() {
     reply(res, 200, {{"decisions", out}, {"next", more ? Json(rows.back().cursor) : Json(nullptr)}});
   });
   route("GET", "/v1/check", "GET /v1/check", Need::Any, [&svc](const Request&, Response& res, const Principal& who) {
-    Scenario s = svc.scenario();
-    svc.read([&](const live::LiveState& st) {
-      s.fleet = st.fleet_now();
-      s.tenants = st.tenants();
-      s.purchases.clear();
-      return 0;
-    });
+    Scenario s = live_scenario(svc);
     std::erase_if(s.classes, [&](const JobClass& jc) { return !who.sees(jc.tenant); });
     const Coverage cov = analyse_coverage(s, svc.catalog());
     res.set_content(report::coverage_json(s, cov), "application/json");
+  });
+
+  route("POST", "/v1/plan", "POST /v1/plan", Need::ReadAll, [&svc](const Request& req, Response& res, const Principal&) {
+    // A plan file's text (YAML or JSON) over the live fleet: no scenario or price files are read.
+    const Scenario live = live_scenario(svc);
+    config::PlanSources sources;
+    sources.scenario = &live;
+    sources.files = false;
+    const plan::PlanProblem problem = config::parse_plan(svc.catalog(), req.body, "body", "", sources);
+    const plan::PlanResult result = plan::plan(problem, svc.catalog());
+    res.set_content(report::plan_json(problem, result), "application/json");
   });
 
   // --- tokens ---------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ Json parse_json(std::string_view text) {
     std::string what = e.what();
     if (const auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
     throw InputError("$", fmt::format("malformed JSON (byte {}): {}", e.byte, what));
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double's range ("1e999"): nlohmann reports no byte.
+    std::string what = e.what();
+    if (const auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+    throw InputError("$", fmt::format("malformed JSON: {}, expected numbers within a double's range", what));
   }
 }
 
