@@ -2,6 +2,7 @@
 # A real Slurm 22.05 cluster on this one machine, governed by suanli (issue 10).
 #
 #   scripts/slurm/lab.sh up   [--dir DIR (default /tmp/suanli-slurm-lab)] [--accounting 0|1] [--no-serve] [--scenario FILE] [--suanli BIN]
+#                             (always afresh: what an earlier lab left in DIR is removed)
 #   scripts/slurm/lab.sh env  [--dir DIR]      # the exports to use it from a shell: eval "$(lab.sh env)"
 #   scripts/slurm/lab.sh serve-stop|serve-start [--dir DIR]   # stop / start only suanli serve
 #   scripts/slurm/lab.sh status [--dir DIR]
@@ -284,6 +285,13 @@ do_up() {
   fi
   if compgen -G "$PIDS/*.pid" >/dev/null; then die "$LAB has a lab running: lab.sh down --dir $LAB first"; fi
   find_suanli
+  # A lab always starts afresh: what an earlier lab in this folder left
+  # (Slurm's saved jobs, the accounting database, suanli's log and tokens)
+  # would be recovered by the daemons and keep the nodes busy.
+  if [[ -e $LAB/ports ]]; then
+    log "starting afresh in $LAB (the earlier lab's state is removed)"
+    rm -rf "$LAB"/{etc,run,log,state,spool,dev,jobs,pids,tokens,mysql} "$LAB"/suanli.db* "$LAB"/{ports,env,suanli-binary}
+  fi
   mkdir -p "$LAB"/{etc,run,log,state/ctld,spool,dev,jobs,pids,tokens,mysql}
   trap 'if [[ -z ${UP_DONE:-} ]]; then log "up failed; stopping what started"; do_down >/dev/null 2>&1 || true; fi' EXIT
   pick_ports
