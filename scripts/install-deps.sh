@@ -21,6 +21,10 @@ packages=(
   python3-yaml yq
   # fuzzing (the fuzz preset, scripts/fuzz.sh): clang 14 and its libFuzzer runtime
   clang libclang-rt-14-dev
+  # the Slurm bridge's lab and tests (scripts/slurm/lab.sh): a real Slurm 22.05 on this machine,
+  # job_submit.lua with lua-socket and lua-cjson, slurmrestd with JWT, slurmdbd on a private MariaDB
+  slurm-wlm slurm-wlm-basic-plugins slurmrestd slurm-wlm-jwt-plugin munge
+  slurmdbd slurm-wlm-mysql-plugin mariadb-server lua-socket lua-cjson curl iproute2
 )
 # Node.js builds the dashboard (scripts/build-web.sh). Debian's nodejs and npm
 # only when no node is installed: next to another Node.js (e.g. NodeSource's,

@@ -20,6 +20,7 @@
 #include "fuzz_target.h"
 #include "suanli/bridge/k8s/binder.h"
 #include "suanli/bridge/k8s/routes.h"
+#include "suanli/bridge/slurm/bridge.h"
 #include "suanli/server/access.h"
 #include "suanli/server/http_api.h"
 #include "suanli/server/service.h"
@@ -44,6 +45,7 @@ struct Live {
     o.threads = 4;
     http = std::make_unique<server::HttpServer>(*service, *access, o);
     bridge::k8s::add_routes(*http, *access, extender.get());
+    bridge::slurm::add_routes(*http, nullptr);  // as suanli serve without --slurm: 404s
     http->bind();
     serving = std::thread([this] { http->serve(); });
     const server::NewToken t = server::make_token(server::Role::Operator, "", "fuzz", clock.now());

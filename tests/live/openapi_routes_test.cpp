@@ -1,5 +1,6 @@
 // The OpenAPI document lists exactly the routes the server registers (the
-// Kubernetes extender's included, which suanli serve always registers): every
+// Kubernetes extender's and the Slurm bridge's included, which suanli serve always
+// registers): every
 // registered route is documented (and service_api_test checks that every
 // documented route answers).
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "suanli/bridge/k8s/routes.h"
+#include "suanli/bridge/slurm/bridge.h"
 #include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/server/access.h"
@@ -34,6 +36,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
     Access access(service.store());
     HttpServer http(service, access, HttpOptions{});
     bridge::k8s::add_routes(http, access, nullptr);  // as suanli serve does, with or without --k8s
+    bridge::slurm::add_routes(http, nullptr);        // likewise, with or without --slurm
     const nlohmann::json doc = nlohmann::json::parse(openapi_json());
     std::set<std::string> documented;
     for (const auto& [path, methods] : doc["paths"].items()) {

@@ -73,7 +73,8 @@ std::vector<Decision> all_decisions() {
     d.accelerator = "h20";
     d.reason = Reason{.code = static_cast<C>(code), .accelerator = "h20", .name = "asc-3", .text = "maintenance",
                       .job = 9, .priority = 5, .other = 1, .devices = 8, .milli = 250, .count = 4, .drain = code % 2 == 0,
-                      .not_requeued = code == static_cast<int>(C::NodesDown), .parts = all_parts()};
+                      .not_requeued = code == static_cast<int>(C::NodesDown), .parts = all_parts(),
+                      .asked = {"h20", "h800"}};
     d.verdicts = all_verdicts();
     if (d.reason.code == C::PinnedDenied) d.verdicts.front() = all_verdicts()[4];
     if (d.reason.code == C::Placed) d.kind = Decision::Kind::Place;

@@ -71,4 +71,6 @@ export const api = {
   nodeAction: (name, verb, reason) => request('POST', `/v1/nodes/${encodeURIComponent(name)}/${verb}`, { body: reason ? { reason } : {} }),
   exportEvents: () => request('GET', '/v1/export-events'),
   postExport: (body) => request('POST', '/v1/export-events', { body }),
+  slurmCluster: () => request('GET', '/v1/slurm/cluster'),
+  slurmShare: (query) => request('GET', '/v1/slurm/share', { query }),
 };

@@ -1,7 +1,8 @@
 // The dashboard's shell: sign-in, the header (language switch, who is signed
 // in, sign out), the tabs and the 2-second poll that refreshes the visible tab.
 // Tabs are views: {el, refresh(), destroy?()}; routes are #/overview,
-// #/queue, #/queue/JOB, #/audit, #/submit, #/ops.
+// #/queue, #/queue/JOB, #/audit, #/submit, #/ops, and #/slurm when the
+// service runs the Slurm bridge (suanli serve --slurm).
 import { api, token, setUnauthorizedHandler } from './api.js';
 import { h, fill, field } from './dom.js';
 import { LANGS, lang, setLang, onLangChange, t, fmt } from './i18n/index.js';
@@ -11,6 +12,7 @@ import { queueView } from './views/queue.js';
 import { auditView } from './views/audit.js';
 import { submitView } from './views/submit.js';
 import { opsView } from './views/ops.js';
+import { slurmView } from './views/slurm.js';
 
 const POLL_MS = 2000;
 
@@ -20,6 +22,7 @@ const TABS = [
   { id: 'audit', label: 'nav.audit', make: auditView, show: () => true },
   { id: 'submit', label: 'nav.submit', make: submitView, show: (who) => who.role !== 'auditor' },
   { id: 'ops', label: 'nav.ops', make: opsView, show: (who) => who.role !== 'tenant' },
+  { id: 'slurm', label: 'nav.slurm', make: slurmView, show: (who, ctx) => ctx.slurm && who.role !== 'tenant' },
 ];
 
 export function startApp(root) {
@@ -27,6 +30,7 @@ export function startApp(root) {
     who: null, // GET /v1/whoami
     scenario: null, // GET /v1/scenario
     fleet: null, // the last GET /v1/fleet
+    slurm: false, // whether the Slurm bridge is on (GET /v1/slurm/cluster answers)
     windowSec: Number(localStorage.getItem('suanli.window')) || 86400,
     refresh: () => tick(true),
   };
@@ -86,6 +90,7 @@ export function startApp(root) {
   async function enter(who) {
     ctx.who = who;
     ctx.scenario = await api.scenario();
+    ctx.slurm = who.role !== 'tenant' && await api.slurmCluster().then(() => true, () => false);
     render();
     tick(true);
     clearInterval(timer);
@@ -133,7 +138,7 @@ export function startApp(root) {
   function showRoute() {
     if (!ctx.who || !mainEl) return;
     const [tabId = 'overview', arg] = window.location.hash.replace(/^#\/?/, '').split('/');
-    const tabs = TABS.filter((x) => x.show(ctx.who));
+    const tabs = TABS.filter((x) => x.show(ctx.who, ctx));
     const tab = tabs.find((x) => x.id === tabId) || tabs[0];
     fill(navEl, tabs.map((x) => h('a', { href: `#/${x.id}`, class: x === tab ? 'on' : '', 'aria-current': x === tab ? 'page' : null }, t(x.label))));
     const key = `${tab.id}/${arg ?? ''}`;

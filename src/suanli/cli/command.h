@@ -41,6 +41,7 @@ void add_sim_commands(CLI::App& app, Context& ctx);  // check, simulate, demo
 void add_plan_command(CLI::App& app, Context& ctx);  // plan
 void add_replay_command(CLI::App& app, Context& ctx);  // replay openb, replay gavel
 void add_serve_command(CLI::App& app, Context& ctx);   // serve, serve token
+void add_slurm_command(CLI::App& app, Context& ctx);   // slurm config, slurm share
 
 void add_k8s_command(CLI::App& app, Context& ctx);     // k8s labels, k8s mapping
 

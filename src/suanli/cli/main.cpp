@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   cli::add_plan_command(app, ctx);
   cli::add_replay_command(app, ctx);
   cli::add_serve_command(app, ctx);
+  cli::add_slurm_command(app, ctx);
   cli::add_k8s_command(app, ctx);
 
   try {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "suanli/bridge/k8s/routes.h"
+#include "suanli/bridge/slurm/bridge.h"
 #include "suanli/cli/command.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/model/error.h"
@@ -30,6 +31,9 @@ struct ServeOptions {
   bool demo = false;
   double speedup = 3600;
   bool accept_replay_changes = false;
+  bool slurm = false;             // govern a Slurm cluster (src/suanli/bridge/slurm/bridge.h)
+  std::string slurm_conf;         // SLURM_CONF for the bridge's Slurm commands
+  double slurm_poll = 0.5;        // seconds between the bridge's rounds
   K8sServeOptions k8s;
 };
 
@@ -135,6 +139,14 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   ho.threads = o.threads;
   if (o.k8s.enabled) ho.max_body = std::max<std::size_t>(ho.max_body, 32u << 20);  // full NodeLists of large clusters
   server::HttpServer http(service, access, ho);
+  std::unique_ptr<bridge::slurm::SlurmBridge> slurm;
+  if (o.slurm) {
+    bridge::slurm::SlurmBridgeOptions bo;
+    bo.cli.conf = o.slurm_conf;
+    bo.poll_s = o.slurm_poll;
+    slurm = std::make_unique<bridge::slurm::SlurmBridge>(service, bo);
+  }
+  bridge::slurm::add_routes(http, slurm.get());  // with or without --slurm (404 without)
   std::unique_ptr<bridge::k8s::Extender> extender = make_extender(ctx, o.k8s, service);
   bridge::k8s::add_routes(http, access, extender.get());
   http.bind();
@@ -163,6 +175,11 @@ void run_serve(Context& ctx, const ServeOptions& o) {
     std::printf("  tokens: suanli serve token create --db %s --role operator   (or --role tenant --tenant NAME, --role auditor)\n",
                 db.c_str());
   }
+  if (slurm) {
+    slurm->start();
+    std::printf("  slurm: following the cluster%s%s every %gs; admission at %s/v1/slurm/admit\n",
+                o.slurm_conf.empty() ? "" : " of ", o.slurm_conf.c_str(), o.slurm_poll, url.c_str());
+  }
   std::fflush(stdout);
   std::thread waiter = signal_waiter([&] {
     if (player) player->stop();
@@ -182,6 +199,7 @@ void run_serve(Context& ctx, const ServeOptions& o) {
   http.serve();
   if (player) player->stop();
   if (player_thread.joinable()) player_thread.join();
+  if (slurm) slurm->stop();
   service.stop();
   std::printf("suanli serve: stopped\n");
   if (waiter.joinable()) {
@@ -224,6 +242,12 @@ void add_serve_command(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(2, 4096));
   serve->add_flag("--demo", so->demo, "Also play the scenario against the API in accelerated time (a fresh log)");
   serve->add_option("--speedup", so->speedup, "Demo: simulated seconds per real second")->capture_default_str();
+  serve->add_flag("--slurm", so->slurm,
+                  "Govern a Slurm cluster: admission for job_submit.lua, follow jobs and nodes (README: Slurm)");
+  serve->add_option("--slurm-conf", so->slurm_conf, "slurm.conf for the bridge's Slurm commands (default: Slurm's own)");
+  serve->add_option("--slurm-poll", so->slurm_poll, "Seconds between the bridge's rounds")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 60.0));
   serve->add_flag("--accept-replay-changes", so->accept_replay_changes,
                   "Start even if replaying the log gives decisions that differ from the stored ones");
   add_k8s_serve_options(*serve, so->k8s);

@@ -629,6 +629,8 @@ constexpr Message kEnglish[] = {
      "displaced: {count} nodes failed{note}"},
     {"reason.not_in_fleet",
      "node {name} is not in the fleet"},
+    {"reason.not_in_service",
+     "it asks for {models} only, and the fleet has none of it in service"},
     {"reason.not_requeued",
      "; placed by an outside scheduler, so not requeued"},
     {"reason.note",

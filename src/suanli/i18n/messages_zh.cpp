@@ -629,6 +629,8 @@ constexpr Message kChinese[] = {
      "被迁出：{count} 个节点发生故障{note}"},
     {"reason.not_in_fleet",
      "节点 {name} 不在集群中"},
+    {"reason.not_in_service",
+     "该作业只请求 {models}，集群中没有在役的此类加速卡"},
     {"reason.not_requeued",
      "；该作业由外部调度器放置，因此不重新排队"},
     {"reason.note",

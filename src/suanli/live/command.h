@@ -38,14 +38,15 @@ struct Command {
     Export,      // accelerators, effect, grace, note (label)
     TenantSet,   // tenant: add one, or change its quota, target, sector, priority
     Timer,       // applies what has fallen due (e.g. the end of a no-support grace period)
+    Link,        // job, note: the runner's own id for the job (a Slurm bridge's "slurm:42"); nothing else changes
   };
   Kind kind = Kind::Timer;
   JobClass shape;                 // Submit
   std::string class_name;         // Submit: the scenario class it was drawn from ("" for a custom job)
   std::string external_id;        // Submit: the client's key, unique per tenant (idempotent retries)
-  std::int64_t job = 0;           // Cancel, Started, Finished, Failed
+  std::int64_t job = 0;           // Cancel, Started, Finished, Failed, Link
   int epoch = 0;                  // Started, Finished, Failed: the placement it refers to
-  std::string note;               // Failed: why; NodeDrain/NodeFail: reason; Export: label
+  std::string note;               // Failed: why; NodeDrain/NodeFail: reason; Export: label; Link: the runner's id
   NodeGroup group;                // NodesJoin
   std::string node;               // NodeDrain, NodeFail, NodeResume; Submit: the node an outside scheduler chose
   std::vector<std::string> accelerators;  // Export: catalog ids

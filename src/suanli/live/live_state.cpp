@@ -18,7 +18,8 @@ namespace {
 constexpr Command::Kind kCommandKinds[] = {
     Command::Kind::Submit,    Command::Kind::Cancel,    Command::Kind::Started,    Command::Kind::Finished,
     Command::Kind::Failed,    Command::Kind::NodesJoin, Command::Kind::NodeDrain,  Command::Kind::NodeFail,
-    Command::Kind::NodeResume, Command::Kind::Export,   Command::Kind::TenantSet,  Command::Kind::Timer};
+    Command::Kind::NodeResume, Command::Kind::Export,   Command::Kind::TenantSet,  Command::Kind::Timer,
+    Command::Kind::Link};
 
 constexpr JobStatus kStatuses[] = {JobStatus::Pending,  JobStatus::Placed,    JobStatus::Running, JobStatus::Finished,
                                    JobStatus::Failed,   JobStatus::Cancelled, JobStatus::Rejected};
@@ -39,6 +40,7 @@ std::string_view name(Command::Kind k) {
     case Command::Kind::Export: return "export";
     case Command::Kind::TenantSet: return "tenant-set";
     case Command::Kind::Timer: return "timer";
+    case Command::Kind::Link: return "link";
   }
   return "timer";
 }
@@ -155,6 +157,7 @@ Applied LiveState::apply(const Command& c, Seconds now) {
       break;
     }
     case Command::Kind::Timer: fire_timers(now, out); break;
+    case Command::Kind::Link: jobs_.at(c.job).runner = c.note; break;
   }
   run(Event{}, now, out);  // one scheduling pass after every command
   note_capacity(now);
@@ -214,6 +217,10 @@ void LiveState::validate(const Command& c) const {
       }
       break;
     case Command::Kind::Timer: break;
+    case Command::Kind::Link:
+      if (!job(c.job)) throw Refused(Refused::Code::NotFound, fmt::format("no job {}", c.job));
+      if (c.note.empty() || c.note.size() > 200) throw InputError("note", "found an empty or over-long runner id, expected 1..200 characters");
+      break;
   }
 }
 

@@ -64,6 +64,7 @@ struct JobRecord {
   std::string tenant;
   std::string class_name;
   std::string external_id;
+  std::string runner;        // the runner's own id for it, from a Link command ("slurm:42")
   JobClass shape;
   JobStatus status = JobStatus::Pending;
   Seconds submitted = 0;

@@ -47,6 +47,11 @@ struct JobClass {
   double work_tokens = 0;           // tokens to train or process (train, finetune, batch-infer)
   Seconds duration = 0;             // how long a service runs (serve)
   std::vector<std::string> stacks;  // software stacks the job is ported to, e.g. {"cuda", "cann"}
+  // Accelerator models (catalog ids) the submitter asked for, e.g. a Slurm
+  // typed GPU request (--gres=gpu:h200:8); empty = any. A constraint on
+  // where it may run, never a way around the policy: the rules (the gap test
+  // included) judge the job as if it had not asked.
+  std::vector<std::string> accelerators;
   int priority = 0;                 // added to the tenant's priority
   bool preemptible = true;
   // Request shape the performance model uses for inference classes: mean

@@ -102,6 +102,7 @@ struct Reason {
     NoRoomForShare,  // pinned: node `name` has no room for a `milli` share
     NodeBusy,        // pinned: node `name` has `count` free devices, `devices` needed
     NoAccelerators,  // rejected: the fleet has no accelerators
+    NotInService,    // rejected: it asks for the models in `asked` only, and none of them is in service
     NothingCanRun,   // rejected: `parts` (CannotRun, TooFew) for every model of the fleet
     NothingAllowed,  // rejected: `parts` (CannotRun, TooFew, then Denied)
     // The live service's ends of a job (live/live_state.h): `text` is the note given.
@@ -123,6 +124,7 @@ struct Reason {
   bool drain = false;        // NodesDown
   bool not_requeued = false; // a displaced pinned job, rejected rather than requeued
   std::vector<ReasonPart> parts{};
+  std::vector<std::string> asked{};  // NotInService: the accelerator models the job asks for
   bool operator==(const Reason&) const = default;
 
   // A displacement (GroupLeft, NodesDown), as opposed to a preemption.

@@ -97,6 +97,9 @@ std::string reason_text(const Reason& r, Lang lang) {
     case C::NoRoomForShare: return tr(lang, "reason.no_room_for_share", name, arg("share", share(r.milli)));
     case C::NodeBusy: return tr(lang, "reason.node_busy", name, arg("count", r.count), arg("devices", r.devices));
     case C::NoAccelerators: return tr(lang, "reason.no_accelerators");
+    case C::NotInService:
+      return tr(lang, "reason.not_in_service",
+                arg("models", fmt::format("{}", fmt::join(r.asked, lang == Lang::Zh ? "或" : " or "))));
     case C::NothingCanRun: return tr(lang, "reason.nothing_can_run", arg("parts", parts_text(r.parts, true, lang)));
     case C::NothingAllowed: return tr(lang, "reason.nothing_allowed", arg("parts", parts_text(r.parts, true, lang)));
     case C::Finished: return ended("reason.finished", "reason.finished_note", r.text, lang);

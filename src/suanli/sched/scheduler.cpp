@@ -414,6 +414,17 @@ const GapAnalysis& Scheduler::gap_of(JobState& j) {
   return j.gap;
 }
 
+namespace {
+
+// Whether the job may run on `a` as far as its own request goes
+// (JobClass::accelerators; empty = anywhere).
+bool asked_for(const JobClass& shape, const Accelerator& a) {
+  return shape.accelerators.empty() ||
+         std::find(shape.accelerators.begin(), shape.accelerators.end(), a.id) != shape.accelerators.end();
+}
+
+}  // namespace
+
 void Scheduler::prepare(JobState& j) {
   if (j.options_version == fleet_version_) return;
   j.options.clear();
@@ -422,7 +433,7 @@ void Scheduler::prepare(JobState& j) {
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const Pool& pool = pools[p];
-    if (pool.alive_nodes == 0) continue;
+    if (pool.alive_nodes == 0 || !asked_for(j.job.shape, *pool.accelerator)) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *pool.accelerator);
     if (!cap.feasible || cap.devices > pool.total_devices) continue;
     Option o;
@@ -465,7 +476,7 @@ std::optional<Reason> Scheduler::infeasible_everywhere(JobState& j) {
   if (!j.options.empty()) return std::nullopt;
   Reason why{.code = j.denied.empty() ? Reason::Code::NothingCanRun : Reason::Code::NothingAllowed};
   for (const Pool& p : cluster_.pools()) {
-    if (p.alive_nodes == 0) continue;
+    if (p.alive_nodes == 0 || !asked_for(j.job.shape, *p.accelerator)) continue;
     const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
     if (!cap.feasible) {
       why.parts.push_back(cap.not_ported ? ReasonPart{.kind = K::CannotRun, .accelerator = p.accelerator->id,
@@ -476,7 +487,10 @@ std::optional<Reason> Scheduler::infeasible_everywhere(JobState& j) {
           {.kind = K::TooFew, .accelerator = p.accelerator->id, .devices = cap.devices, .count = p.total_devices});
     }
   }
-  if (j.denied.empty() && why.parts.empty()) return Reason{.code = Reason::Code::NoAccelerators};
+  if (j.denied.empty() && why.parts.empty()) {
+    if (!j.job.shape.accelerators.empty()) return Reason{.code = Reason::Code::NotInService, .asked = j.job.shape.accelerators};
+    return Reason{.code = Reason::Code::NoAccelerators};
+  }
   for (const Verdict& v : j.denied) why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
   return why;
 }

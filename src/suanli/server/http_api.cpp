@@ -75,12 +75,7 @@ class Query {
   }
   // The language the answer's reasons are written in: ?lang= (en, zh, or a
   // tag such as zh-CN), else the Accept-Language header, else English.
-  i18n::Lang lang() const {
-    if (!req_.has_param("lang")) return i18n::lang_from_accept_language(req_.get_header_value("Accept-Language"));
-    const std::string v = req_.get_param_value("lang");
-    if (auto l = i18n::parse_lang(v)) return *l;
-    throw InputError("?lang", fmt::format("found '{}', expected en or zh (or a language tag such as zh-CN)", v));
-  }
+  i18n::Lang lang() const { return request_lang(req_); }
   std::optional<Seconds> time(const char* key) const {
     if (!req_.has_param(key)) return std::nullopt;
     const std::string v = req_.get_param_value(key);
@@ -194,6 +189,13 @@ void reply(Response& res, int status, const Json& body) {
 }
 
 void fail(int status, std::string message) { throw HttpError{status, std::move(message)}; }
+
+i18n::Lang request_lang(const Request& req) {
+  if (!req.has_param("lang")) return i18n::lang_from_accept_language(req.get_header_value("Accept-Language"));
+  const std::string v = req.get_param_value("lang");
+  if (auto l = i18n::parse_lang(v)) return *l;
+  throw InputError("?lang", fmt::format("found '{}', expected en or zh (or a language tag such as zh-CN)", v));
+}
 
 HttpServer::HttpServer(Service& service, Access& access, HttpOptions options)
     : service_(&service), access_(&access), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "suanli/i18n/lang.h"
 #include "suanli/server/access.h"
 #include "suanli/server/service.h"
 #include "suanli/wire/json_reader.h"
@@ -45,6 +46,10 @@ struct HttpError {
 [[noreturn]] void fail(int status, std::string message);
 // Answers `body` as JSON with `status`.
 void reply(httplib::Response& res, int status, const wire::Json& body);
+// The language a request asks its answer's reasons in: ?lang= (en, zh, or a
+// tag such as zh-CN; anything else is InputError at "?lang"), else the
+// Accept-Language header, else English.
+i18n::Lang request_lang(const httplib::Request& req);
 
 // Who may call a route: anyone, any token, operators, or roles that read everything.
 enum class Need { None, Any, Operator, ReadAll };

@@ -55,6 +55,7 @@ Json job_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang lan
             {"preemptions", r.preemptions},
             {"job", wire::job_shape_json(r.shape)}};
   if (!r.accelerator.empty()) j["origin"] = name(s.catalog().accelerator(r.accelerator).origin);
+  if (!r.runner.empty()) j["runner"] = r.runner;
   if (r.status == live::JobStatus::Placed || r.status == live::JobStatus::Running) {
     j["tokens_per_s"] = r.tokens_per_s;
     j["expected_end_at"] = r.expected_end;

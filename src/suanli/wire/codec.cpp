@@ -28,6 +28,7 @@ Json job_shape_json(const JobClass& s) {
             {"seq_len", s.seq_len},
             {"global_batch", s.global_batch}};
   if (s.devices > 0) j["devices"] = s.devices;
+  if (!s.accelerators.empty()) j["accelerators"] = s.accelerators;
   if (s.share_milli > 0) j["share"] = s.share_milli / 1000.0;
   if (s.share_memory_mib > 0) j["share_memory_gb"] = gb_from_mib(s.share_memory_mib);
   if (s.slo.min_tokens_per_s > 0 || s.slo.max_tpot_ms > 0) {
@@ -114,7 +115,8 @@ Json command_json(const live::Command& c) {
       if (!c.external_id.empty()) j["external_id"] = c.external_id;
       if (!c.node.empty()) j["node"] = c.node;
       break;
-    case K::Cancel: j["job"] = c.job; break;
+    case K::Cancel:
+    case K::Link: j["job"] = c.job; break;
     case K::Started:
     case K::Finished:
     case K::Failed:
@@ -211,7 +213,8 @@ JobClass read_job_shape(const JsonReader& r, const Catalog& catalog, JobClass jc
   std::vector<std::string_view> keys = {"tenant",      "name",        "kind",         "model",   "precision",
                                         "devices",     "share",       "share_memory_gb", "slo",  "work_tokens",
                                         "duration",    "stacks",      "priority",     "preemptible", "batch",
-                                        "input_tokens", "output_tokens", "seq_len",   "global_batch", "note"};
+                                        "input_tokens", "output_tokens", "seq_len",   "global_batch", "note",
+                                        "accelerators"};
   keys.insert(keys.end(), extra.begin(), extra.end());
   if (!r.value().is_object()) r.fail(fmt::format("found {}, expected a job description (an object)", describe(r.value())));
   for (const auto& [key, value] : r.value().items()) {
@@ -253,6 +256,23 @@ JobClass read_job_shape(const JsonReader& r, const Catalog& catalog, JobClass jc
   if (r.has("slo")) read_slo(r.at("slo"), jc);
   read_work(r, jc);
   if (r.has("stacks")) jc.stacks = r.at("stacks").strings("a list of software stacks");
+  if (r.has("accelerators")) {
+    jc.accelerators.clear();
+    for (const JsonReader& a : r.at("accelerators").elements("a list of accelerator ids")) {
+      const std::string id = a.text("an accelerator id");
+      const Accelerator* found = catalog.find_accelerator(id);
+      if (!found) {
+        std::vector<std::string> ids;
+        for (const Accelerator& x : catalog.accelerators) ids.push_back(x.id);
+        const auto near = closest_names(id, ids);
+        a.fail(fmt::format("found \"{}\", expected a catalog accelerator id{}", id,
+                           near.empty() ? "" : fmt::format("; did you mean '{}'?", near.front())));
+      }
+      if (std::find(jc.accelerators.begin(), jc.accelerators.end(), found->id) == jc.accelerators.end()) {
+        jc.accelerators.push_back(found->id);
+      }
+    }
+  }
   if (r.has("priority")) {
     const std::int64_t p = r.at("priority").integer();
     if (p < -1000 || p > 1000) r.at("priority").fail(fmt::format("found {}, expected -1000..1000", p));
@@ -405,6 +425,7 @@ live::Command read_command(const JsonReader& r, const Catalog& catalog, const st
       if (auto v = r.opt_text("node")) c.node = *v;
       break;
     case K::Cancel:
+    case K::Link:
       r.expect_object({"kind", "actor", "note", "job"});
       c.job = job();
       break;

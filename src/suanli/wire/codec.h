@@ -11,7 +11,7 @@
 // Job JSON (the fields of a scenario's job class, docs/api in the README):
 //   {"tenant", "name", "kind", "model", "precision", "devices" | "slo":
 //    {"min_tokens_per_s", "max_tpot_ms"}, "share", "share_memory_gb",
-//    "work_tokens" | "duration", "stacks", "priority", "preemptible", "batch",
+//    "work_tokens" | "duration", "stacks", "accelerators", "priority", "preemptible", "batch",
 //    "input_tokens", "output_tokens", "seq_len", "global_batch", "note"}
 //
 // Thread-safe (no state).

@@ -16,7 +16,7 @@ template <typename E, std::size_t N>
 using Names = std::array<std::pair<E, std::string_view>, N>;
 
 using C = Reason::Code;
-constexpr Names<C, 21> kCodes{{{C::None, "none"},
+constexpr Names<C, 22> kCodes{{{C::None, "none"},
                                {C::Queued, "queued"},
                                {C::Placed, "placed"},
                                {C::Waits, "waits"},
@@ -32,6 +32,7 @@ constexpr Names<C, 21> kCodes{{{C::None, "none"},
                                {C::NoRoomForShare, "no-room-for-share"},
                                {C::NodeBusy, "node-busy"},
                                {C::NoAccelerators, "no-accelerators"},
+                               {C::NotInService, "not-in-service"},
                                {C::NothingCanRun, "nothing-can-run"},
                                {C::NothingAllowed, "nothing-allowed"},
                                {C::Finished, "finished"},
@@ -159,6 +160,7 @@ Reason read_reason(const JsonReader& r) {
   if (r.has("parts")) {
     for (const JsonReader& p : r.at("parts").elements("an array of reason parts")) x.parts.push_back(read_part(p));
   }
+  if (r.has("asked")) x.asked = r.at("asked").strings("accelerator ids");
   return x;
 }
 
@@ -204,6 +206,7 @@ Json why_json(const Decision& d) {
     for (const ReasonPart& p : x.parts) parts.push_back(part_json(p));
     j["parts"] = std::move(parts);
   }
+  if (!x.asked.empty()) j["asked"] = x.asked;
   if (d.kind == Decision::Kind::Preempt) {
     j["kept"] = d.kept;
     j["elapsed"] = d.elapsed;
@@ -230,7 +233,7 @@ Decision read_decision_why(const JsonReader& r) {
   d.violation = r.opt_bool("violation").value_or(false);
   const JsonReader why = r.at("why");
   why.expect_object({"code", "accelerator", "name", "text", "rule", "job", "priority", "other", "devices", "milli", "count",
-                     "drain", "not_requeued", "parts", "kept", "elapsed"});
+                     "drain", "not_requeued", "parts", "asked", "kept", "elapsed"});
   d.reason = read_reason(why);
   d.kept = read_seconds(why, "kept");
   d.elapsed = read_seconds(why, "elapsed");

@@ -64,8 +64,8 @@ test('placeholders agree and nothing is empty', () => {
 
 test('the Chinese catalogue is Chinese', () => {
   // Letters left after removing placeholders, product names and units that
-  // stay as they are in Chinese text (JSON, SLO, PFLOP, BF16, suanli…).
-  const keep = /\{\w+\}|suanli|JSON|POST|\/v1\/[\w./]*|SLO|PFLOP|BF16|HTTP|class|tenant|model|kind|precision|devices|slo|stacks|work_tokens|duration|English/g;
+  // stay as they are in Chinese text (JSON, SLO, PFLOP, BF16, suanli, Slurm, sacct, GPU…).
+  const keep = /\{\w+\}|suanli|Slurm|sacct|GRES|GPU|JSON|POST|\/v1\/[\w./]*|SLO|PFLOP|BF16|HTTP|class|tenant|model|kind|precision|devices|slo|stacks|work_tokens|duration|English/g;
   const untranslated = Object.entries(catalogues['zh-CN'])
     .filter(([, s]) => /[A-Za-z]{2,}/.test(s.replace(keep, '')) || (!/[\u4e00-\u9fff]/.test(s) && /[A-Za-z]/.test(s.replace(keep, ''))))
     .map(([k, s]) => `${k}: ${s}`);
