@@ -61,15 +61,15 @@ class IdMap {
     int slot = -1;  // -1: empty
   };
   std::size_t home(std::int64_t id) const {
-    std::uint64_t x = static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ull;  // Fibonacci hashing
-    return static_cast<std::size_t>(x >> shift_);
+    const std::uint64_t x = static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ull;  // Fibonacci hashing
+    return static_cast<std::size_t>(x >> (64 - bits_));
   }
   std::size_t next(std::size_t i) const { return (i + 1) & (entries_.size() - 1); }
   void grow() {
     std::vector<Entry> old = std::move(entries_);
     const std::size_t capacity = old.empty() ? 64 : old.size() * 2;
     entries_.assign(capacity, Entry{});
-    shift_ = 64 - static_cast<int>(__builtin_ctzll(capacity));
+    bits_ = static_cast<int>(__builtin_ctzll(capacity));
     size_ = 0;
     for (const Entry& e : old) {
       if (e.slot >= 0) insert(e.id, e.slot);
@@ -78,7 +78,7 @@ class IdMap {
 
   std::vector<Entry> entries_;
   std::size_t size_ = 0;
-  int shift_ = 64;
+  int bits_ = 0;
 };
 
 }  // namespace suanli

@@ -104,7 +104,7 @@ const JobState* Scheduler::job(std::int64_t id) const {
 std::string Scheduler::why_pending(std::int64_t id) const {
   const JobState* j = job(id);
   if (!j || j->running) return "";
-  return english(j->why.code == Reason::Code::None ? Reason{.code = Reason::Code::Queued} : j->why, policy_.spec());
+  return english(j->why ? *j->why : Reason{.code = Reason::Code::Queued}, policy_.spec());
 }
 
 std::string Scheduler::describe(const Decision& d) const { return english(d, policy_.spec()); }
@@ -165,7 +165,7 @@ void Scheduler::free_job(JobState& j) {
   index_.erase(j.id);
   j.cls = -1;
   j.shares.clear();
-  j.why = Reason{};
+  j.why.reset();
   free_slots_.push_back(slot);
 }
 
@@ -431,7 +431,7 @@ void Scheduler::stop(JobState& j, Seconds now, const Reason& why, std::vector<De
     reject(j, now, std::move(not_requeued), out);
     return;
   }
-  j.why = why;
+  j.why = std::make_shared<const Reason>(why);
   j.wait_key = 0;
   enqueue(j);
 }
@@ -668,7 +668,7 @@ void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector
   j.imported = o.imported;
   j.violation = capped || !o.verdict.allowed;
   ++j.epoch;
-  j.why = Reason{};
+  j.why.reset();
   j.wait_key = 0;
   tenant_milli_[j.tenant] += j.milli;
   if (j.imported) {
@@ -780,7 +780,7 @@ void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, std::vector<D
     }
   }
   for (const Verdict& v : c.denied) why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
-  j.why = why;
+  j.why = std::make_shared<const Reason>(why);
   Decision d;
   d.kind = Decision::Kind::Defer;
   d.job = j.id;
@@ -798,8 +798,8 @@ void Scheduler::tell(JobState& j, const JobState& head, Seconds now, std::vector
   d.kind = Decision::Kind::Defer;
   d.job = j.id;
   d.at = now;
-  d.reason = head.why;
-  d.verdicts = wait_verdicts(j, head.why);
+  d.reason = *head.why;
+  d.verdicts = wait_verdicts(j, *head.why);
   out.push_back(std::move(d));
 }
 
@@ -915,6 +915,15 @@ void Scheduler::reserve(const JobState& j, const Option& o, Seconds now) {
 // --- passes -------------------------------------------------------------------------
 
 void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
+  // A pass's decisions are many on a long queue: size the list once, from
+  // the last pass, rather than grow it (each growth moves every Decision).
+  out.reserve(out.size() + last_pass_decisions_);
+  const std::size_t before = out.size();
+  walk(now, out);
+  last_pass_decisions_ = out.size() - before;
+}
+
+void Scheduler::walk(Seconds now, std::vector<Decision>& out) {
   // Nothing can start that could not start at the last pass unless devices
   // were freed (or the fleet changed): then only the new arrivals are examined.
   if (!freed_ && options_.algorithm != Algorithm::FifoFirstFit) {
@@ -939,10 +948,12 @@ void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
     if (slot < 0) continue;
     JobState& j = slots_[static_cast<std::size_t>(slot)];
     const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
-    if (j.running || j.why.code != Reason::Code::None || c.blocked_pass != passes_) continue;
+    if (j.running || j.why || c.blocked_pass != passes_) continue;
     const bool passed = !walk_stop_ || c.blocked_group < walk_group_seq_ || Key{j.arrival, j.id} < *walk_stop_;
     if (!passed) continue;
-    if (const JobState* head = job(c.blocked_by); head && !head->running) tell(j, *head, now, out);
+    if (const JobState* head = job(c.blocked_by); head && !head->running && head->why) {
+      tell(j, *head, now, out);
+    }
   }
 }
 

@@ -162,9 +162,10 @@ struct JobState {
   bool imported = false;
   bool violation = false;
   bool pinned = false;          // placed on a node an outside scheduler chose (see above)
-  // While pending: why it waits (Code::None: not yet considered) and a
-  // signature of that reason (a Defer is emitted only when it changes).
-  Reason why;
+  // While pending: why it waits (null: not yet considered), shared by the
+  // jobs told the same reason, and a signature of that reason (a Defer is
+  // emitted only when it changes).
+  std::shared_ptr<const Reason> why;
   std::uint64_t wait_key = 0;
 };
 
@@ -272,6 +273,7 @@ class Scheduler {
 
   // --- passes
   void pass(Seconds now, std::vector<Decision>& out);
+  void walk(Seconds now, std::vector<Decision>& out);  // pass() without the sizing of `out`
   void arrivals_pass(Seconds now, std::vector<Decision>& out);
   // Walks one level's queue (see the header); false when the pass must stop.
   bool walk_level(int level, const std::vector<int>& classes, Seconds now, int& failures, std::vector<Decision>& out);
@@ -333,6 +335,7 @@ class Scheduler {
   bool freed_ = true;                   // devices freed or the fleet changed since the last full pass
   std::uint64_t releases_ = 0;
   std::uint64_t passes_ = 0;            // full passes so far
+  std::size_t last_pass_decisions_ = 0;
   // Where the current full pass's walk is: the fair-share groups walked so
   // far, and (once it stops early) the job it stopped at, which it did not pass.
   int walk_group_seq_ = 0;
