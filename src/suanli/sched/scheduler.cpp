@@ -172,7 +172,12 @@ void Scheduler::free_job(JobState& j) {
 // --- events -----------------------------------------------------------------
 
 void Scheduler::arrive(const Job& job, const std::string& node, Seconds now, std::vector<Decision>& out) {
-  if (index_.find(job.id) >= 0) throw InputError("job " + std::to_string(job.id), "duplicate job id");
+  // Ids mostly come in increasing order: one above every id seen is new
+  // without a look at the table (a cache miss on a large one).
+  if (job.id <= max_id_ && index_.find(job.id) >= 0) {
+    throw InputError("job " + std::to_string(job.id), "duplicate job id");
+  }
+  max_id_ = std::max(max_id_, job.id);
   const int cls = class_of(job.shape, job.id);
   ClassState& c = classes_[static_cast<std::size_t>(cls)];
   JobState& j = new_job(job.id);
@@ -331,7 +336,7 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
     prepare(c);
     if (!c.options.empty()) continue;
     why_not[k] = infeasible(c);
-    for (const Key& key : c.fifo) gone.push_back(key.second);
+    for (const auto& [key, slot] : c.fifo) gone.push_back(key.second);
   }
   std::sort(gone.begin(), gone.end());
   for (std::int64_t id : gone) {
@@ -464,14 +469,15 @@ void Scheduler::set_level(int cls, int level) {
 
 void Scheduler::enqueue(const JobState& j) {
   Fifo& fifo = classes_[static_cast<std::size_t>(j.cls)].fifo;
-  fifo.emplace_hint(fifo.end(), j.arrival, j.id);  // arrivals come in order: O(1) at the end
+  const int slot = static_cast<int>(&j - slots_.data());
+  fifo.emplace_hint(fifo.end(), Key{j.arrival, j.id}, slot);  // arrivals come in order: O(1) at the end
   ++pending_count_;
 }
 
 void Scheduler::dequeue(const JobState& j) {
   Fifo& fifo = classes_[static_cast<std::size_t>(j.cls)].fifo;
   const Key key{j.arrival, j.id};
-  if (!fifo.empty() && *fifo.begin() == key) {
+  if (!fifo.empty() && fifo.begin()->first == key) {
     fifo.erase(fifo.begin());
     --pending_count_;
   } else if (fifo.erase(key)) {
@@ -1009,7 +1015,7 @@ bool Scheduler::walk_group(const std::vector<int>& classes, int level, Seconds n
                            std::vector<Decision>& out) {
   // K-way merge of the classes' queues by (arrival, id). A head advances
   // before its job is examined, so placing it (erasing it) is safe.
-  auto later = [](const Head& a, const Head& b) { return *a.at > *b.at; };
+  auto later = [](const Head& a, const Head& b) { return a.at->first > b.at->first; };
   heads_.clear();
   walk_out_.clear();
   for (int k : classes) heads_.push_back({classes_[static_cast<std::size_t>(k)].fifo.begin(), k});
@@ -1024,13 +1030,13 @@ bool Scheduler::walk_group(const std::vector<int>& classes, int level, Seconds n
     std::pop_heap(heads_.begin(), heads_.end(), later);
     const Head head = heads_.back();
     heads_.pop_back();
-    const Key key = *head.at;
+    const Key key = head.at->first;
     if (failures >= options_.max_examined || must_stop(level)) {
       walk_stop_ = key;
       return false;
     }
     const std::uint64_t releases = releases_;
-    const Outcome outcome = examine(at(key.second), now, out);
+    const Outcome outcome = examine(slots_[static_cast<std::size_t>(head.at->second)], now, out);
     if (outcome == Outcome::Blocked) {
       walk_out_.push_back(head.cls);  // the rest of its class cannot start either
       ClassState& c = classes_[static_cast<std::size_t>(head.cls)];

@@ -92,12 +92,12 @@
 // Thread-compatible: one thread drives one Scheduler.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <memory_resource>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -215,7 +215,7 @@ class Scheduler {
 
  private:
   using Key = std::pair<Seconds, std::int64_t>;  // queue order inside a class: (arrival, id)
-  using Fifo = std::pmr::set<Key>;
+  using Fifo = std::pmr::map<Key, int>;  // -> the job's slot (a walk reads jobs without a lookup)
   struct ClassState {
     JobClass shape;
     int tenant = 0;
@@ -324,6 +324,7 @@ class Scheduler {
   std::vector<JobState> slots_;
   std::vector<int> free_slots_;
   IdMap index_;
+  std::int64_t max_id_ = INT64_MIN;  // the largest job id seen
   // Job classes, found by a hash of their key fields.
   std::unique_ptr<std::pmr::unsynchronized_pool_resource> fifo_memory_;  // before classes_: outlives the FIFOs
   std::vector<ClassState> classes_;
