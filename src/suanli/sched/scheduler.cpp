@@ -4,23 +4,22 @@
 #include <bit>
 #include <climits>
 #include <cmath>
+#include <functional>
 
 #include "suanli/model/error.h"
 
 namespace suanli {
 namespace {
 
-// FNV-1a over the words of a class key.
+// A class key's hash: its strings by the standard library's hash, its
+// numbers mixed in word by word (FNV-1a style).
 constexpr std::uint64_t kFnvBasis = 1469598103934665603ull;
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 
 void mix(std::uint64_t& h, std::uint64_t v) { h = (h ^ v) * kFnvPrime; }
 void mix(std::uint64_t& h, double v) { mix(h, std::bit_cast<std::uint64_t>(v)); }
 void mix(std::uint64_t& h, int v) { mix(h, static_cast<std::uint64_t>(static_cast<std::uint32_t>(v))); }
-void mix(std::uint64_t& h, std::string_view s) {
-  for (char c : s) mix(h, static_cast<std::uint64_t>(static_cast<unsigned char>(c)));
-  mix(h, static_cast<std::uint64_t>(s.size()));
-}
+void mix(std::uint64_t& h, std::string_view s) { mix(h, static_cast<std::uint64_t>(std::hash<std::string_view>{}(s))); }
 
 // Two jobs are of one class when they differ at most in their amount of work
 // (work_tokens, duration) and note: the same options, verdicts and queue.
@@ -907,13 +906,17 @@ void Scheduler::reserve(const JobState& j, const Option& o, Seconds now) {
     const JobState& r = at(id);
     ends_.emplace_back(r.expected_end, r.devices);
   }
-  std::sort(ends_.begin(), ends_.end());
+  // Ends in time order, taken from a heap until enough is free: O(running +
+  // taken x log running) rather than a sort of every running job.
+  auto later = [](const std::pair<Seconds, int>& a, const std::pair<Seconds, int>& b) { return a > b; };
+  std::make_heap(ends_.begin(), ends_.end(), later);
   int free = cluster_.pools()[o.pool].free_devices;
   reservation_ = Reservation{j.id, o.pool, now, 0};
-  for (const auto& [end, devices] : ends_) {
-    if (free >= o.cap->devices) break;
-    free += devices;
-    reservation_.shadow = end;
+  while (free < o.cap->devices && !ends_.empty()) {
+    std::pop_heap(ends_.begin(), ends_.end(), later);
+    free += ends_.back().second;
+    reservation_.shadow = ends_.back().first;
+    ends_.pop_back();
   }
   reservation_.extra = std::max(0, free - o.cap->devices);
 }
