@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <future>
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -34,10 +35,43 @@ std::vector<Algorithm> parse_schedulers(const std::vector<std::string>& names) {
   return out;
 }
 
+// A streamed log small enough for the JSON report goes back into the result
+// (without the scheduler prefix), as if it had been kept.
+void keep_small_log(std::FILE* file, SimResult& r) {
+  if (r.log_lines > static_cast<std::int64_t>(report::kJsonMaxRows)) return;
+  std::rewind(file);
+  const std::size_t prefix = r.scheduler.size() + 1;
+  std::string line;
+  for (int ch; (ch = std::fgetc(file)) != EOF;) {
+    if (ch != '\n') {
+      line.push_back(static_cast<char>(ch));
+      continue;
+    }
+    r.log.push_back(line.substr(std::min(prefix, line.size())));
+    line.clear();
+  }
+}
+
+// Copies the runs' streamed logs, in order, to `path` ("-": stdout).
+void copy_logs(const std::vector<std::FILE*>& logs, const std::string& path) {
+  std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "wb");
+  if (!out) throw InputError(path, "cannot open for writing");
+  std::vector<char> buffer(1 << 16);
+  for (std::FILE* f : logs) {
+    std::rewind(f);
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0;) std::fwrite(buffer.data(), 1, n, out);
+  }
+  const bool ok = std::ferror(out) == 0;
+  if (out != stdout) std::fclose(out);
+  if (!ok) throw InputError(path, "write failed");
+}
+
 // Runs the scenario once per scheduler, in parallel, with one progress bar on
 // a terminal.
+// With `logs` (one open file per algorithm), each run streams its event log
+// there, each line prefixed with the scheduler's name, rather than keeping it.
 std::vector<SimResult> run_all(const Scenario& s, const Catalog& c, const std::vector<Algorithm>& algorithms,
-                               std::uint64_t seed, bool keep_log) {
+                               std::uint64_t seed, const std::vector<std::FILE*>& logs) {
   const bool tty = isatty(fileno(stderr)) != 0;
   std::mutex mu;
   std::vector<double> progress(algorithms.size(), 0.0);
@@ -57,7 +91,14 @@ std::vector<SimResult> run_all(const Scenario& s, const Catalog& c, const std::v
       SimOptions o;
       o.algorithm = algorithms[i];
       o.seed = seed;
-      o.keep_log = keep_log;
+      o.keep_log = false;
+      if (!logs.empty()) {
+        o.log_sink = [file = logs[i], prefix = std::string(name(algorithms[i])) + " "](const std::string& line) {
+          std::fputs(prefix.c_str(), file);
+          std::fputs(line.c_str(), file);
+          std::fputc('\n', file);
+        };
+      }
       if (tty) {
         o.progress = [&, i](double f) {
           std::lock_guard<std::mutex> lock(mu);
@@ -166,18 +207,22 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
     if (!so->policy.empty()) s.policy = config::load_policy(so->policy);
     if (so->scale > 1 || so->fleet_scale > 0) s = scale(s, so->scale, so->fleet_scale > 0 ? so->fleet_scale : so->scale);
     const auto algorithms = parse_schedulers(so->schedulers);
-    const auto runs = run_all(s, c, algorithms, so->seed, !so->log.empty());
+    // The event log streams to one temporary file per run (a national-scale
+    // run logs millions of lines), copied out in run order at the end.
+    std::vector<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> files;
+    std::vector<std::FILE*> logs;
+    for (std::size_t i = 0; i < algorithms.size() && !so->log.empty(); ++i) {
+      files.emplace_back(std::tmpfile(), &std::fclose);
+      if (!files.back()) throw InputError(so->log, "cannot create a temporary file for the event log");
+      logs.push_back(files.back().get());
+    }
+    auto runs = run_all(s, c, algorithms, so->seed, logs);
+    for (std::size_t i = 0; i < logs.size(); ++i) keep_small_log(logs[i], runs[i]);
     if (so->json != "-") write_output(report::simulation_summary(runs), "");
     if (!so->json.empty()) write_output(report::simulation_json(runs), so->json);
     if (!so->csv.empty()) report::write_simulation_csv(runs, so->csv);
     if (!so->html.empty()) write_output(report::simulation_html(s, runs, &c), so->html);
-    if (!so->log.empty()) {
-      std::string text;
-      for (const SimResult& r : runs) {
-        for (const std::string& line : r.log) text += r.scheduler + " " + line + "\n";
-      }
-      write_output(text, so->log);
-    }
+    if (!so->log.empty()) copy_logs(logs, so->log);
     for (const auto& [path, what] : {std::pair{so->html, "HTML report"}, std::pair{so->csv, "CSV files"},
                                      std::pair{so->log, "event log"}}) {
       if (!path.empty() && path != "-") std::fprintf(stderr, "wrote %s: %s\n", what, path.c_str());
@@ -195,7 +240,7 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
   demo->callback([&ctx, demo_html] {
     const Catalog& c = ctx.catalog();
     const Scenario s = config::load_scenario(c, "h200-window");
-    const auto runs = run_all(s, c, {Algorithm::Sovereign, Algorithm::FifoFirstFit, Algorithm::FastestFirst}, 0, false);
+    const auto runs = run_all(s, c, {Algorithm::Sovereign, Algorithm::FifoFirstFit, Algorithm::FastestFirst}, 0, {});
     write_output(report::simulation_summary(runs), "");
     write_output(report::simulation_html(s, runs, &c), *demo_html);
     std::fprintf(stderr, "wrote HTML report: %s\n", demo_html->c_str());

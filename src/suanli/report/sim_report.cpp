@@ -261,9 +261,10 @@ json run_json(const SimResult& r, const std::string& label) {
     j["jobs"] = json::array();
     for (const JobRecord& job : r.jobs) j["jobs"].push_back(job_json(job));
   }
-  j["log_lines"] = r.log.size();
-  j["log_included"] = r.log.size() <= kJsonMaxRows;
-  if (r.log.size() <= kJsonMaxRows) j["log"] = r.log;
+  const auto lines = std::max<std::int64_t>(r.log_lines, static_cast<std::int64_t>(r.log.size()));
+  j["log_lines"] = lines;
+  j["log_included"] = lines <= static_cast<std::int64_t>(kJsonMaxRows) && r.log.size() == static_cast<std::size_t>(lines);
+  if (j["log_included"].get<bool>()) j["log"] = r.log;
   return j;
 }
 

@@ -156,8 +156,19 @@ class Run {
   void handle(const std::vector<Decision>& decisions, Seconds now, int shock);
   void account_stop(JobRecord& r, const RunningInfo& info, Seconds now);
   void supply(const Event& e, Seconds now);
-  void log(Seconds t, const std::string& line) {
-    if (o_.keep_log) result_.log.push_back(format_time(t) + " " + line);
+  bool logging() const { return o_.keep_log || o_.log_sink; }
+  // Logs line() at t; line is called only when the run logs (formatting a
+  // decision's reason costs more than the decision).
+  template <class Line>
+  void log(Seconds t, Line line) {
+    if (!logging()) return;
+    result_.log_lines += 1;
+    std::string text = format_time(t) + " " + line();
+    if (o_.log_sink) {
+      o_.log_sink(text);
+    } else {
+      result_.log.push_back(std::move(text));
+    }
   }
   void finish_stats();
 
@@ -309,8 +320,10 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           if (outstanding_[it->second.first].empty() && sh.recovered_after < 0) sh.recovered_after = now - sh.lost_at;
           displaced_by_.erase(it);
         }
-        log(now, fmt::format("place job={} acc={} devices={} runtime={} epoch={}{}", d.job, d.accelerator, devices,
-                             format_duration(d.expected_runtime), d.epoch, d.violation ? " VIOLATION" : ""));
+        log(now, [&] {
+          return fmt::format("place job={} acc={} devices={} runtime={} epoch={}{}", d.job, d.accelerator, devices,
+                             format_duration(d.expected_runtime), d.epoch, d.violation ? " VIOLATION" : "");
+        });
         break;
       }
       case Decision::Kind::Preempt: {
@@ -327,7 +340,9 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           displaced_by_[d.job] = {shock, left_h * it->second.devices};
         }
         running_.erase(it);
-        log(now, fmt::format("preempt job={} acc={} reason=\"{}\"", d.job, d.accelerator, english(d, s_.policy)));
+        log(now, [&] {
+          return fmt::format("preempt job={} acc={} reason=\"{}\"", d.job, d.accelerator, english(d, s_.policy));
+        });
         break;
       }
       case Decision::Kind::Reject: {
@@ -343,11 +358,11 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           }
           displaced_by_.erase(it);
         }
-        log(now, fmt::format("reject job={} reason=\"{}\"", d.job, r.reject_reason));
+        log(now, [&] { return fmt::format("reject job={} reason=\"{}\"", d.job, r.reject_reason); });
         break;
       }
       case Decision::Kind::Defer:
-        log(now, fmt::format("defer job={} reason=\"{}\"", d.job, english(d, s_.policy)));
+        log(now, [&] { return fmt::format("defer job={} reason=\"{}\"", d.job, english(d, s_.policy)); });
         break;
     }
   }
@@ -478,7 +493,7 @@ SimResult Run::go() {
         r.finish = now;
         running_.erase(it);
         sched_.on(e, now);
-        log(now, fmt::format("finish job={}", e.job_id));
+        log(now, [&] { return fmt::format("finish job={}", e.job_id); });
         break;
       }
       case Event::Kind::NodesJoin: {
@@ -487,13 +502,17 @@ SimResult Run::go() {
           const auto last = last_cut_.find(p.group.accelerator);
           if (cancelled_[item.purchase] || cut_.count(p.group.accelerator) ||
               (last != last_cut_.end() && last->second >= p.ordered)) {
-            log(now, fmt::format("purchase {} cancelled: supply of {} cut", p.group.id, p.group.accelerator));
+            log(now, [&] {
+              return fmt::format("purchase {} cancelled: supply of {} cut", p.group.id, p.group.accelerator);
+            });
             continue;
           }
         }
         handle(sched_.on(e, now), now, -1);
-        log(now, fmt::format("nodes-join group={} acc={} nodes={} devices={}", e.group.id, e.group.accelerator,
-                             e.group.count, e.group.count * e.group.devices_per_node));
+        log(now, [&] {
+          return fmt::format("nodes-join group={} acc={} nodes={} devices={}", e.group.id, e.group.accelerator,
+                             e.group.count, e.group.count * e.group.devices_per_node);
+        });
         break;
       }
       case Event::Kind::NodesLeave: {
@@ -512,17 +531,23 @@ SimResult Run::go() {
         const int before = sched_.cluster().total_devices();
         const std::vector<Decision> ds = sched_.on(e, now);
         result_.shocks[shock].devices_lost += before - sched_.cluster().total_devices();
-        log(now, fmt::format("nodes-leave group={} nodes={} ({})", e.group.id, e.group.count, result_.shocks[shock].label));
+        log(now, [&] {
+          return fmt::format("nodes-leave group={} nodes={} ({})", e.group.id, e.group.count,
+                             result_.shocks[shock].label);
+        });
         handle(ds, now, shock);
         break;
       }
       case Event::Kind::Supply:
-        log(now, fmt::format("supply {} {} ({})", name(e.effect), fmt::join(e.accelerators, ","), e.label));
+        log(now,
+            [&] { return fmt::format("supply {} {} ({})", name(e.effect), fmt::join(e.accelerators, ","), e.label); });
         supply(e, now);
         sched_.on(e, now);
         break;
       case Event::Kind::JobArrival:
-        log(now, fmt::format("arrive job={} tenant={} class={}", e.job.id, e.job.shape.tenant, e.job.shape.name));
+        log(now, [&] {
+          return fmt::format("arrive job={} tenant={} class={}", e.job.id, e.job.shape.tenant, e.job.shape.name);
+        });
         handle(sched_.on(e, now), now, -1);
         break;
       case Event::Kind::JobCancel:
