@@ -261,6 +261,7 @@ void Scheduler::nodes_join(const NodeGroup& group) {
   cluster_.add_nodes(group, a, static_cast<int>(groups_.size() - 1));
   running_by_pool_.resize(cluster_.pools().size());
   running_priorities_.resize(cluster_.pools().size());
+  while (ends_by_pool_.size() < cluster_.pools().size()) ends_by_pool_.emplace_back(fifo_memory_.get());
   ++fleet_version_;
   freed_ = true;
 }
@@ -518,6 +519,8 @@ void Scheduler::unbind(JobState& j) {
   freed_ = true;
   ++releases_;
   add_priority(j.pool, j.priority, -1);
+  Ends& ends = ends_by_pool_[static_cast<std::size_t>(j.pool)];
+  ends.erase(ends.find({j.expected_end, j.devices}));  // equal entries are interchangeable
   auto& list = running_by_pool_[j.pool];
   const std::int64_t last = list.back();
   list[j.pool_slot] = last;
@@ -670,6 +673,7 @@ void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector
   j.started = now;
   j.rate = shape(j).kind == JobKind::Serve ? 1.0 : o.cap->tokens_per_s;
   j.expected_end = now + runtime;
+  ends_by_pool_[static_cast<std::size_t>(o.pool)].emplace(j.expected_end, j.devices);
   j.imported = o.imported;
   j.violation = capped || !o.verdict.allowed;
   ++j.epoch;
@@ -901,22 +905,14 @@ Scheduler::Outcome Scheduler::examine(JobState& j, Seconds now, std::vector<Deci
 
 // Reserves the job's preferred pool: when will enough devices be free?
 void Scheduler::reserve(const JobState& j, const Option& o, Seconds now) {
-  ends_.clear();
-  for (std::int64_t id : running_by_pool_[o.pool]) {
-    const JobState& r = at(id);
-    ends_.emplace_back(r.expected_end, r.devices);
-  }
-  // Ends in time order, taken from a heap until enough is free: O(running +
-  // taken x log running) rather than a sort of every running job.
-  auto later = [](const std::pair<Seconds, int>& a, const std::pair<Seconds, int>& b) { return a > b; };
-  std::make_heap(ends_.begin(), ends_.end(), later);
+  // The pool's running jobs by expected end, kept in order as they start and
+  // stop: O(jobs taken) here, however many run.
   int free = cluster_.pools()[o.pool].free_devices;
   reservation_ = Reservation{j.id, o.pool, now, 0};
-  while (free < o.cap->devices && !ends_.empty()) {
-    std::pop_heap(ends_.begin(), ends_.end(), later);
-    free += ends_.back().second;
-    reservation_.shadow = ends_.back().first;
-    ends_.pop_back();
+  const Ends& ends = ends_by_pool_[static_cast<std::size_t>(o.pool)];
+  for (auto it = ends.begin(); free < o.cap->devices && it != ends.end(); ++it) {
+    free += it->second;
+    reservation_.shadow = it->first;
   }
   reservation_.extra = std::max(0, free - o.cap->devices);
 }

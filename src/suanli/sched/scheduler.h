@@ -86,8 +86,10 @@
 //
 // Cost of an arrival O(1) expected (hash lookups; a class's first job
 // evaluates its options: O(pools) capability and policy evaluations); of a
-// finish O(shares); of a pass as above. Nodes leaving O(running jobs +
-// classes + jobs rejected).
+// finish O(shares + log running); of a pass as above (the EASY reservation
+// reads its pool's running jobs in order of expected end, kept as they start
+// and stop, so it costs the jobs it reads, not the jobs running). Nodes
+// leaving O(running jobs + classes + jobs rejected).
 //
 // Thread-compatible: one thread drives one Scheduler.
 #pragma once
@@ -98,6 +100,7 @@
 #include <memory>
 #include <memory_resource>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -351,13 +354,14 @@ class Scheduler {
   } reservation_;
   std::vector<std::vector<std::int64_t>> running_by_pool_;
   std::vector<std::vector<std::pair<int, int>>> running_priorities_;  // per pool: (priority, jobs), ascending
+  // Per pool: (expected end, whole devices) of its running jobs, in order (the EASY reservation's shadow time).
+  using Ends = std::pmr::multiset<std::pair<Seconds, int>>;
+  std::vector<Ends> ends_by_pool_;
   // Scratch, reused so that passes do not allocate: examine()'s blocked
-  // options (ranked index, Block) and ranking; a reservation's job ends; a
-  // walk's tenants, classes, heads and classes out of the walk; preemption's
-  // (node, reclaimable devices).
+  // options (ranked index, Block) and ranking; a walk's tenants, classes,
+  // heads and classes out of the walk; preemption's (node, reclaimable devices).
   std::vector<std::pair<int, int>> blocked_;
   std::vector<Ranked> ranked_;
-  std::vector<std::pair<Seconds, int>> ends_;
   std::vector<int> walk_tenants_, walk_classes_, walk_out_;
   std::vector<Head> heads_;
   std::vector<std::pair<int, int>> reclaim_;
