@@ -150,6 +150,13 @@ class Run {
   // and since they would have been queued before any event of their class,
   // they come first among equals.
   bool next(Queued& item, Event& e);
+  // The catalog's accelerator of a placement, looked up by exact id once
+  // (the catalog's lookup folds case and aliases: slow for every placement).
+  const Accelerator& accelerator(const std::string& id) {
+    auto it = accelerators_.find(id);
+    if (it == accelerators_.end()) it = accelerators_.emplace(id, &c_.accelerator(id)).first;
+    return *it->second;
+  }
   std::size_t record(std::int64_t job) const { return static_cast<std::size_t>(record_of_.find(job)); }
   void advance(Seconds now);
   void sample(Seconds t);
@@ -185,6 +192,7 @@ class Run {
   std::size_t next_arrival_ = 0;
   SimResult result_;
   IdMap record_of_;                      // job id -> index into result_.jobs
+  std::unordered_map<std::string, const Accelerator*> accelerators_;
   std::unordered_map<std::int64_t, RunningInfo> running_;
   std::set<std::string> cut_;                     // accelerator models whose supply is cut now
   std::unordered_map<std::string, Seconds> last_cut_;
@@ -288,7 +296,7 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
     JobRecord& r = result_.jobs[record(d.job)];
     switch (d.kind) {
       case Decision::Kind::Place: {
-        const Accelerator& a = c_.accelerator(d.accelerator);
+        const Accelerator& a = accelerator(d.accelerator);
         double devices = 0;  // device units: a fraction counts as milli/1000
         int touched = 0;     // devices the job runs on (a shared one counts once)
         for (const NodeShare& ns : d.nodes) {
