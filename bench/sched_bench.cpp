@@ -32,7 +32,8 @@ const Catalog& catalog() {
 }
 
 // 10,000 nodes x 8 devices: 2,000 nodes of each of five models, 20 domains.
-std::vector<NodeGroup> big_fleet() {
+// `nodes` nodes of 8 devices: five models (three domestic) in four pods each.
+std::vector<NodeGroup> big_fleet(int nodes = 10000) {
   std::vector<NodeGroup> groups;
   const char* models[] = {"ascend-910c", "ascend-910b3", "mlu370-x8", "h20", "h200"};
   for (int m = 0; m < 5; ++m) {
@@ -40,7 +41,7 @@ std::vector<NodeGroup> big_fleet() {
       NodeGroup g;
       g.id = std::string(models[m]) + "-pod" + std::to_string(d);
       g.accelerator = models[m];
-      g.count = 500;
+      g.count = nodes / 20;
       g.devices_per_node = 8;
       g.domain = "pod" + std::to_string(d);
       groups.push_back(g);
@@ -235,16 +236,17 @@ BENCHMARK(BM_SchedulerPlacements)->Arg(100)->Arg(1000);
 void BM_SchedulerFractionPlacements(benchmark::State& state) { scheduler_placements(state, fractional_classes()); }
 BENCHMARK(BM_SchedulerFractionPlacements)->Arg(100)->Arg(1000);
 
-// The national-scale steady state: a full 10,000-node fleet with `pending`
+// The national-scale steady state: a full fleet of `nodes` nodes with `pending`
 // jobs queued; each iteration `batch` running jobs finish, `batch` new jobs
 // arrive and one pass places what fits. Everything is timed (finishes,
 // arrivals, the pass), so placements/s is the rate the whole loop sustains.
 void BM_SchedulerThroughput(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
   const std::size_t want_pending = static_cast<std::size_t>(state.range(1));
+  const int nodes = static_cast<int>(state.range(2));
   const std::vector<JobClass> classes = mixed_classes();
   Scheduler s(catalog(), PolicySpec{}, tenants(), SchedulerOptions{});
-  for (const NodeGroup& g : big_fleet()) {
+  for (const NodeGroup& g : big_fleet(nodes)) {
     Event e;
     e.kind = Event::Kind::NodesJoin;
     e.group = g;
@@ -282,7 +284,7 @@ void BM_SchedulerThroughput(benchmark::State& state) {
   };
   // Fill the fleet and the queue.
   while (s.pending() < want_pending) {
-    arrive(10000);
+    arrive(static_cast<int>(std::min<std::size_t>(10000, want_pending)));
     ++now;
     tick();
   }
@@ -308,7 +310,15 @@ void BM_SchedulerThroughput(benchmark::State& state) {
   state.counters["pending"] = static_cast<double>(s.pending());
   state.counters["running"] = static_cast<double>(s.running());
 }
-BENCHMARK(BM_SchedulerThroughput)->Args({1000, 100000})->Args({1000, 10000})->Unit(benchmark::kMillisecond);
+// Args: batch, jobs pending, nodes. The first is the headline (10,000 nodes,
+// 100k pending); the others vary the queue's length and the fleet's size.
+BENCHMARK(BM_SchedulerThroughput)
+    ->Args({1000, 100000, 10000})
+    ->Args({1000, 1000, 10000})
+    ->Args({1000, 10000, 10000})
+    ->Args({1000, 100000, 1000})
+    ->Args({1000, 100000, 40000})
+    ->Unit(benchmark::kMillisecond);
 
 void BM_Simulate100kJobs(benchmark::State& state) {
   Scenario sc;
