@@ -272,9 +272,12 @@ void BM_SchedulerThroughput(benchmark::State& state) {
       s.on(a, now);
     }
   };
+  std::vector<Decision> decisions;  // reused, as a simulator or service would
   auto tick = [&] {
     std::int64_t placed = 0;
-    for (const Decision& d : s.on(Event{}, now)) {
+    decisions.clear();
+    s.on(Event{}, now, decisions);
+    for (const Decision& d : decisions) {
       if (d.kind == Decision::Kind::Place) {
         running.emplace_back(d.job, d.epoch);
         ++placed;

@@ -80,6 +80,11 @@ Scheduler::Scheduler(const Catalog& catalog, PolicySpec policy, std::vector<Tena
 
 std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
   std::vector<Decision> out;
+  on(e, now, out);
+  return out;
+}
+
+void Scheduler::on(const Event& e, Seconds now, std::vector<Decision>& out) {
   switch (e.kind) {
     case Event::Kind::JobArrival: arrive(e.job, e.node, now, out); break;
     case Event::Kind::JobFinish: finish(e.job_id, e.epoch); break;
@@ -92,7 +97,6 @@ std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
     case Event::Kind::NodeUp: node_up(e.nodes); break;
     case Event::Kind::TenantSet: set_tenant(e.tenant); break;
   }
-  return out;
 }
 
 const JobState* Scheduler::job(std::int64_t id) const {

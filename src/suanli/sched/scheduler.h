@@ -180,6 +180,10 @@ class Scheduler {
   // the decisions it caused. Throws InputError for an event that names an
   // unknown tenant, accelerator or model, or a duplicate job id.
   std::vector<Decision> on(const Event& e, Seconds now);
+  // The same, appending the decisions to `out`: a caller that clears and
+  // reuses one list does not allocate a new one per event (a pass on a long
+  // queue emits thousands).
+  void on(const Event& e, Seconds now, std::vector<Decision>& out);
 
   // Why a pending job waits, in words, or "" if it is not pending.
   std::string why_pending(std::int64_t job) const;

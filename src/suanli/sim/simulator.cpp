@@ -150,6 +150,12 @@ class Run {
   // and since they would have been queued before any event of their class,
   // they come first among equals.
   bool next(Queued& item, Event& e);
+  // The scheduler's decisions on e, in a list reused from event to event.
+  const std::vector<Decision>& step(const Event& e, Seconds now) {
+    decisions_.clear();
+    sched_.on(e, now, decisions_);
+    return decisions_;
+  }
   // The catalog's accelerator of a placement, looked up by exact id once
   // (the catalog's lookup folds case and aliases: slow for every placement).
   const Accelerator& accelerator(const std::string& id) {
@@ -193,6 +199,7 @@ class Run {
   SimResult result_;
   IdMap record_of_;                      // job id -> index into result_.jobs
   std::unordered_map<std::string, const Accelerator*> accelerators_;
+  std::vector<Decision> decisions_;
   std::unordered_map<std::int64_t, RunningInfo> running_;
   std::set<std::string> cut_;                     // accelerator models whose supply is cut now
   std::unordered_map<std::string, Seconds> last_cut_;
@@ -516,7 +523,7 @@ SimResult Run::go() {
             continue;
           }
         }
-        handle(sched_.on(e, now), now, -1);
+        handle(step(e, now), now, -1);
         log(now, [&] {
           return fmt::format("nodes-join group={} acc={} nodes={} devices={}", e.group.id, e.group.accelerator,
                              e.group.count, e.group.count * e.group.devices_per_node);
@@ -537,7 +544,7 @@ SimResult Run::go() {
         }
         if (result_.shocks[shock].lost_at < 0) result_.shocks[shock].lost_at = now;
         const int before = sched_.cluster().total_devices();
-        const std::vector<Decision> ds = sched_.on(e, now);
+        const std::vector<Decision>& ds = step(e, now);
         result_.shocks[shock].devices_lost += before - sched_.cluster().total_devices();
         log(now, [&] {
           return fmt::format("nodes-leave group={} nodes={} ({})", e.group.id, e.group.count,
@@ -556,16 +563,16 @@ SimResult Run::go() {
         log(now, [&] {
           return fmt::format("arrive job={} tenant={} class={}", e.job.id, e.job.shape.tenant, e.job.shape.name);
         });
-        handle(sched_.on(e, now), now, -1);
+        handle(step(e, now), now, -1);
         break;
       case Event::Kind::JobCancel:
       case Event::Kind::NodeDown:
       case Event::Kind::NodeUp:
       case Event::Kind::TenantSet:  // sent by the live half; scenarios do not produce them
-        handle(sched_.on(e, now), now, -1);
+        handle(step(e, now), now, -1);
         break;
       case Event::Kind::Tick:
-        handle(sched_.on(e, now), now, -1);
+        handle(step(e, now), now, -1);
         continue;  // a tick does not schedule another tick
     }
     if (last_tick_ != now) {
