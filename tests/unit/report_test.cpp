@@ -1,4 +1,9 @@
 #include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -19,6 +24,24 @@ TEST(Table, CsvQuotesOnlyWhereNeeded) {
   t.add_row({"x,y", "say \"hi\""});
   t.add_row({"plain", ""});
   EXPECT_EQ(t.csv(), "a,b\n\"x,y\",\"say \"\"hi\"\"\"\nplain,\n");
+}
+
+TEST(CsvFile, WritesWhatTableCsvWrites) {
+  const std::string path = ::testing::TempDir() + "suanli_csv_file_test.csv";
+  Table t({{"a"}, {"b"}});
+  {
+    CsvFile f(path, {"a", "b"});
+    for (int i = 0; i < 5000; ++i) {  // past the write buffer
+      const std::vector<std::string> row = {"x,y" + std::to_string(i), "say \"hi\"\nthere"};
+      t.add_row(row);
+      f.row(row);
+    }
+    f.close();
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, t.csv());
+  std::remove(path.c_str());
 }
 
 TEST(Table, WideCharactersCountTwice) {

@@ -200,14 +200,14 @@ TEST(Scheduler, PreemptionKeepsCheckpointedProgress) {
   h.step(join("asc", "ascend-910c", 1));
   auto d1 = h.step(arrival(1, finetune("low", {"cann"})));
   ASSERT_NE(find(d1, Decision::Kind::Place, 1), nullptr);
-  const double rate = h.s.jobs().at(1).rate;
+  const double rate = h.s.job(1)->rate;
   // 2.5 hours later a higher-priority job arrives: the low one is preempted
   // and keeps 2 hours of progress (its last checkpoint).
   auto d2 = h.step(arrival(2, finetune("high", {"cann"})), 9000);
   ASSERT_NE(find(d2, Decision::Kind::Preempt, 1), nullptr);
   ASSERT_NE(find(d2, Decision::Kind::Place, 2), nullptr);
-  EXPECT_NEAR(h.s.jobs().at(1).remaining, 1e9 - 7200 * rate, 1.0);
-  EXPECT_FALSE(h.s.jobs().at(1).running);
+  EXPECT_NEAR(h.s.job(1)->remaining, 1e9 - 7200 * rate, 1.0);
+  EXPECT_FALSE(h.s.job(1)->running);
 }
 
 TEST(Scheduler, LosingNodesDisplacesExactlyTheJobsOnThem) {
@@ -216,10 +216,10 @@ TEST(Scheduler, LosingNodesDisplacesExactlyTheJobsOnThem) {
   h.step(join("b", "ascend-910c", 1, "d2"));
   for (int i = 1; i <= 3; ++i) h.step(arrival(i, finetune("web", {"cann"})));
   std::map<std::int64_t, std::string> node_of;
-  for (const auto& [id, j] : h.s.jobs()) {
+  h.s.for_each_job([&](const JobState& j) {
     ASSERT_TRUE(j.running);
-    node_of[id] = h.s.cluster().nodes()[j.shares[0].node].name;
-  }
+    node_of[j.id] = h.s.cluster().nodes()[j.shares[0].node].name;
+  });
   Event leave;
   leave.kind = Event::Kind::NodesLeave;
   leave.group.id = "b";
@@ -349,8 +349,8 @@ TEST(Scheduler, LosingANodeDisplacesTheFractionsOnIt) {
   h.step(join("a", "h200", 1, "d1"));
   h.step(join("b", "h200", 1, "d2"));
   for (int i = 1; i <= 3; ++i) h.step(arrival(i, shared_serve("web", 300)));
-  const int node = h.s.jobs().at(1).shares[0].node;
-  for (int i = 2; i <= 3; ++i) ASSERT_EQ(h.s.jobs().at(i).shares[0].node, node) << "best fit packs one device";
+  const int node = h.s.job(1)->shares[0].node;
+  for (int i = 2; i <= 3; ++i) ASSERT_EQ(h.s.job(i)->shares[0].node, node) << "best fit packs one device";
   Event leave;
   leave.kind = Event::Kind::NodesLeave;
   leave.group.id = h.s.cluster().nodes()[node].name.substr(0, 1);
@@ -411,7 +411,7 @@ TEST(SchedulerLive, CancelFreesTheDevicesOfARunningJobAndLetsTheQueueMove) {
   EXPECT_EQ(h.s.pending(), 1u);
   const auto ds = h.step(cancel(1), 10);
   EXPECT_NE(find(ds, Decision::Kind::Place, 2), nullptr) << "the waiting job takes the freed node";
-  EXPECT_EQ(h.s.jobs().count(1), 0u);
+  EXPECT_EQ(h.s.job(1), nullptr);
   EXPECT_EQ(h.s.running(), 1u);
 }
 
@@ -606,7 +606,7 @@ TEST(Scheduler, PinnedJobIsNeitherPreemptedNorRequeued) {
   const Decision* r = find(gone, Decision::Kind::Reject, 1);
   ASSERT_NE(r, nullptr);
   EXPECT_NE(h.s.describe(*r).find("not requeued"), std::string::npos) << h.s.describe(*r);
-  EXPECT_EQ(h.s.jobs().count(1), 0u);
+  EXPECT_EQ(h.s.job(1), nullptr);
 }
 }  // namespace
 }  // namespace suanli

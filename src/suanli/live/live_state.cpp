@@ -556,10 +556,11 @@ std::vector<NodeGroup> LiveState::fleet_now() const {
 
 std::vector<std::vector<std::int64_t>> LiveState::jobs_by_node() const {
   std::vector<std::vector<std::int64_t>> out(sched_.cluster().nodes().size());
-  for (const auto& [id, j] : sched_.jobs()) {
-    if (!j.running) continue;
-    for (const NodeShare& s : j.shares) out[static_cast<std::size_t>(s.node)].push_back(id);
-  }
+  sched_.for_each_job([&](const JobState& j) {
+    if (!j.running) return;
+    for (const NodeShare& s : j.shares) out[static_cast<std::size_t>(s.node)].push_back(j.id);
+  });
+  for (auto& ids : out) std::sort(ids.begin(), ids.end());
   return out;
 }
 
@@ -591,29 +592,29 @@ double LiveState::imported_capacity_share(Seconds from, Seconds to, Seconds now)
   return usage("", from, to, now).device_hours_imported / capacity;
 }
 
+bool LiveState::of_tenant(const JobState& j, std::string_view tenant) const {
+  return tenant.empty() || sched_.tenants()[static_cast<std::size_t>(j.tenant)].name == tenant;
+}
+
 double LiveState::imported_in_use(std::string_view tenant) const {
-  double units = 0;
-  for (const auto& [id, j] : sched_.jobs()) {
-    if (j.running && j.imported && (tenant.empty() || j.job.shape.tenant == tenant)) {
-      units += static_cast<double>(j.milli) / 1000.0;
-    }
-  }
-  return units;
+  std::int64_t milli = 0;
+  sched_.for_each_job([&](const JobState& j) {
+    if (j.running && j.imported && of_tenant(j, tenant)) milli += j.milli;
+  });
+  return static_cast<double>(milli) / 1000.0;
 }
 
 double LiveState::devices_in_use(std::string_view tenant) const {
-  double units = 0;
-  for (const auto& [id, j] : sched_.jobs()) {
-    if (j.running && (tenant.empty() || j.job.shape.tenant == tenant)) units += static_cast<double>(j.milli) / 1000.0;
-  }
-  return units;
+  std::int64_t milli = 0;
+  sched_.for_each_job([&](const JobState& j) {
+    if (j.running && of_tenant(j, tenant)) milli += j.milli;
+  });
+  return static_cast<double>(milli) / 1000.0;
 }
 
 int LiveState::pending_of(std::string_view tenant) const {
   int n = 0;
-  for (const auto& [id, j] : sched_.jobs()) {
-    if (!j.running && (tenant.empty() || j.job.shape.tenant == tenant)) ++n;
-  }
+  sched_.for_each_job([&](const JobState& j) { n += !j.running && of_tenant(j, tenant) ? 1 : 0; });
   return n;
 }
 

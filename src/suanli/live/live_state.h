@@ -228,6 +228,7 @@ class LiveState {
   void close_interval(std::int64_t job, Seconds now);
   void note_capacity(Seconds now);
   int tenant_index(std::string_view name) const;
+  bool of_tenant(const JobState& j, std::string_view tenant) const;  // "" = any
 
   const Catalog* catalog_;
   Scheduler sched_;

@@ -268,9 +268,10 @@ json run_json(const SimResult& r, const std::string& label) {
     j["jobs"] = json::array();
     for (const JobRecord& job : r.jobs) j["jobs"].push_back(job_json(job));
   }
-  j["log_lines"] = r.log.size();
-  j["log_included"] = r.log.size() <= kJsonMaxRows;
-  if (r.log.size() <= kJsonMaxRows) j["log"] = r.log;
+  const auto lines = std::max<std::int64_t>(r.log_lines, static_cast<std::int64_t>(r.log.size()));
+  j["log_lines"] = lines;
+  j["log_included"] = lines <= static_cast<std::int64_t>(kJsonMaxRows) && r.log.size() == static_cast<std::size_t>(lines);
+  if (j["log_included"].get<bool>()) j["log"] = r.log;
   return j;
 }
 
@@ -442,58 +443,59 @@ Table samples_csv(const SimResult& r) {
   return t;
 }
 
-Table jobs_csv(const SimResult& r) {
-  Table t = csv_table({"id",
-                       "tenant",
-                       "class",
-                       "kind",
-                       "arrival",
-                       "first_start",
-                       "finish",
-                       "wait_h",
-                       "jct_h",
-                       "accelerator",
-                       "devices",
-                       "placements",
-                       "preemptions",
-                       "rejected",
-                       "reject_reason",
-                       "violation",
-                       "imported",
-                       "device_h_domestic",
-                       "device_h_imported",
-                       "compute_domestic",
-                       "compute_imported",
-                       "running_h",
-                       "requested_device_h"});
+// Streams the run's jobs, one row each, to `path` (a million jobs are not held as text).
+void write_jobs_csv(const SimResult& r, const std::string& path) {
+  CsvFile t(path, {"id",
+                   "tenant",
+                   "class",
+                   "kind",
+                   "arrival",
+                   "first_start",
+                   "finish",
+                   "wait_h",
+                   "jct_h",
+                   "accelerator",
+                   "devices",
+                   "placements",
+                   "preemptions",
+                   "rejected",
+                   "reject_reason",
+                   "violation",
+                   "imported",
+                   "device_h_domestic",
+                   "device_h_imported",
+                   "compute_domestic",
+                   "compute_imported",
+                   "running_h",
+                   "requested_device_h"});
   for (const JobRecord& j : r.jobs) {
     const double wait = static_cast<double>(j.first_start - j.arrival) / kHour;
     const double jct = static_cast<double>(j.finish - j.arrival) / kHour;
-    t.add_row({fmt::format("{}", j.id),
-               j.tenant,
-               j.cls,
-               std::string(name(j.kind)),
-               when(j.arrival),
-               when(j.first_start),
-               when(j.finish),
-               num_or_empty(wait, j.first_start >= 0),
-               num_or_empty(jct, j.finish >= 0),
-               j.accelerator,
-               fmt::format("{}", j.devices),
-               fmt::format("{}", j.placements),
-               fmt::format("{}", j.preemptions),
-               yes_no(j.rejected),
-               j.reject_reason,
-               yes_no(j.violation),
-               yes_no(j.imported),
-               num(j.device_s_domestic / kHour),
-               num(j.device_s_imported / kHour),
-               num(j.compute_domestic / kHour / 1000.0),
-               num(j.compute_imported / kHour / 1000.0),
-               num(j.running_s / kHour),
-               num(j.requested_device_s / kHour)});
+    t.row({fmt::format("{}", j.id),
+           j.tenant,
+           j.cls,
+           std::string(name(j.kind)),
+           when(j.arrival),
+           when(j.first_start),
+           when(j.finish),
+           num_or_empty(wait, j.first_start >= 0),
+           num_or_empty(jct, j.finish >= 0),
+           j.accelerator,
+           fmt::format("{}", j.devices),
+           fmt::format("{}", j.placements),
+           fmt::format("{}", j.preemptions),
+           yes_no(j.rejected),
+           j.reject_reason,
+           yes_no(j.violation),
+           yes_no(j.imported),
+           num(j.device_s_domestic / kHour),
+           num(j.device_s_imported / kHour),
+           num(j.compute_domestic / kHour / 1000.0),
+           num(j.compute_imported / kHour / 1000.0),
+           num(j.running_s / kHour),
+           num(j.requested_device_s / kHour)});
   }
-  return t;
+  t.close();
 }
 
 void write_file(const std::filesystem::path& path, const std::string& text) { write_text_file(path.string(), text); }
@@ -686,7 +688,7 @@ void write_simulation_csv(const std::vector<SimResult>& runs, const std::string&
   write_file(root / "shocks.csv", shocks_csv(runs, labels).csv());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     write_file(root / ("samples_" + labels[i] + ".csv"), samples_csv(runs[i]).csv());
-    write_file(root / ("jobs_" + labels[i] + ".csv"), jobs_csv(runs[i]).csv());
+    write_jobs_csv(runs[i], (root / ("jobs_" + labels[i] + ".csv")).string());
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -59,26 +60,55 @@ std::string Table::render() const {
   return out;
 }
 
-std::string Table::csv() const {
-  auto quote = [](const std::string& cell) {
-    if (cell.find_first_of(",\"\n") == std::string::npos) return cell;
-    std::string q = "\"";
-    for (char ch : cell) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-  };
-  std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      if (c) out += ",";
-      out += quote(cells[c]);
+void append_csv_line(const std::vector<std::string>& cells, std::string& out) {
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    if (c) out += ',';
+    const std::string& cell = cells[c];
+    if (cell.find_first_of(",\"\n") == std::string::npos) {
+      out += cell;
+      continue;
     }
-    out += "\n";
-  };
+    out += '"';
+    for (char ch : cell) out += ch == '"' ? std::string_view("\"\"") : std::string_view(&ch, 1);
+    out += '"';
+  }
+  out += '\n';
+}
+
+std::string Table::csv() const {
+  std::string out;
   std::vector<std::string> headers;
   for (const auto& col : columns_) headers.push_back(col.header);
-  line(headers);
-  for (const auto& row : rows_) line(row);
+  append_csv_line(headers, out);
+  for (const auto& row : rows_) append_csv_line(row, out);
   return out;
+}
+
+CsvFile::CsvFile(const std::string& path, const std::vector<std::string>& headers)
+    : path_(path), file_(std::fopen(path.c_str(), "wb")) {
+  if (!file_) throw InputError(path, "cannot write the file");
+  row(headers);
+}
+
+CsvFile::~CsvFile() {
+  if (file_) std::fclose(file_);
+}
+
+void CsvFile::row(const std::vector<std::string>& cells) {
+  append_csv_line(cells, buffer_);
+  if (buffer_.size() < (1u << 16)) return;
+  std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+  buffer_.clear();
+}
+
+void CsvFile::close() {
+  if (!file_) return;
+  std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+  buffer_.clear();
+  const bool ok = std::ferror(file_) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!ok || !closed) throw InputError(path_, "cannot write the file");
 }
 
 void create_output_directory(const std::string& dir) {

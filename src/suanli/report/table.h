@@ -4,6 +4,7 @@
 // measured in displayed characters (UTF-8 aware), so CJK names line up.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,25 @@ class Table {
  private:
   std::vector<Column> columns_;
   std::vector<std::vector<std::string>> rows_;
+};
+
+// Appends one CSV line (RFC 4180: quoted where needed) to `out`.
+void append_csv_line(const std::vector<std::string>& cells, std::string& out);
+
+// A CSV file written row by row, for tables too large to hold (a national-
+// scale run's jobs): the same text as Table::csv() of the same rows. Throws
+// InputError(path, ...) if the file cannot be written.
+class CsvFile {
+ public:
+  CsvFile(const std::string& path, const std::vector<std::string>& headers);
+  ~CsvFile();
+  void row(const std::vector<std::string>& cells);
+  void close();  // flushes; throws on a write error (the destructor does not)
+
+ private:
+  std::string path_;
+  std::string buffer_;
+  std::FILE* file_ = nullptr;
 };
 
 // Display width of UTF-8 text: wide (CJK) characters count two.

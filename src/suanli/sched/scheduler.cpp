@@ -1,15 +1,58 @@
 #include "suanli/sched/scheduler.h"
 
 #include <algorithm>
+#include <bit>
+#include <climits>
 #include <cmath>
-#include <queue>
-
-#include <fmt/format.h>
+#include <functional>
 
 #include "suanli/model/error.h"
 #include "suanli/policy/reason_text.h"
 
 namespace suanli {
+namespace {
+
+// A class key's hash: its strings by the standard library's hash, its
+// numbers mixed in word by word (FNV-1a style).
+constexpr std::uint64_t kFnvBasis = 1469598103934665603ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+
+void mix(std::uint64_t& h, std::uint64_t v) { h = (h ^ v) * kFnvPrime; }
+void mix(std::uint64_t& h, double v) { mix(h, std::bit_cast<std::uint64_t>(v)); }
+void mix(std::uint64_t& h, int v) { mix(h, static_cast<std::uint64_t>(static_cast<std::uint32_t>(v))); }
+void mix(std::uint64_t& h, std::string_view s) { mix(h, static_cast<std::uint64_t>(std::hash<std::string_view>{}(s))); }
+
+// Two jobs are of one class when they differ at most in their amount of work
+// (work_tokens, duration) and note: the same options, verdicts and queue.
+bool same_class(const JobClass& a, const JobClass& b) {
+  return a.name == b.name && a.tenant == b.tenant && a.kind == b.kind && a.model == b.model &&
+         a.precision == b.precision && a.devices == b.devices && a.share_milli == b.share_milli &&
+         a.share_memory_mib == b.share_memory_mib && a.slo.min_tokens_per_s == b.slo.min_tokens_per_s &&
+         a.slo.max_tpot_ms == b.slo.max_tpot_ms && a.slo.max_ttft_ms == b.slo.max_ttft_ms && a.stacks == b.stacks &&
+         a.priority == b.priority && a.preemptible == b.preemptible && a.batch == b.batch &&
+         a.input_tokens == b.input_tokens && a.output_tokens == b.output_tokens && a.seq_len == b.seq_len &&
+         a.global_batch == b.global_batch && a.accelerators == b.accelerators;
+}
+
+std::uint64_t class_hash(const JobClass& s) {
+  std::uint64_t h = kFnvBasis;
+  mix(h, s.name);
+  mix(h, s.tenant);
+  mix(h, s.model);
+  for (const std::string& st : s.stacks) mix(h, st);
+  for (const std::string& a : s.accelerators) mix(h, a);
+  for (int v : {static_cast<int>(s.kind), static_cast<int>(s.precision), s.devices, s.share_milli, s.share_memory_mib,
+                s.priority, s.preemptible ? 1 : 0, s.batch, s.input_tokens, s.output_tokens, s.seq_len,
+                s.global_batch}) {
+    mix(h, v);
+  }
+  mix(h, s.slo.min_tokens_per_s);
+  mix(h, s.slo.max_tpot_ms);
+  mix(h, s.slo.max_ttft_ms);
+  return h;
+}
+
+}  // namespace
 
 std::string_view name(Algorithm a) {
   switch (a) {
@@ -33,14 +76,20 @@ Scheduler::Scheduler(const Catalog& catalog, PolicySpec policy, std::vector<Tena
       tenants_(std::move(tenants)),
       options_(options),
       capabilities_(catalog),
+      fifo_memory_(std::make_unique<std::pmr::unsynchronized_pool_resource>()),
       tenant_milli_(tenants_.size(), 0),
       tenant_imported_milli_(tenants_.size(), 0) {}
 
 std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
   std::vector<Decision> out;
+  on(e, now, out);
+  return out;
+}
+
+void Scheduler::on(const Event& e, Seconds now, std::vector<Decision>& out) {
   switch (e.kind) {
     case Event::Kind::JobArrival: arrive(e.job, e.node, now, out); break;
-    case Event::Kind::JobFinish: finish(e.job_id, e.epoch, now); break;
+    case Event::Kind::JobFinish: finish(e.job_id, e.epoch); break;
     case Event::Kind::NodesJoin: nodes_join(e.group); break;
     case Event::Kind::NodesLeave: nodes_leave(e.group.id, e.group.count, now, out); break;
     case Event::Kind::Supply: break;  // effects arrive as node events (the simulator or bridge translates them)
@@ -50,52 +99,117 @@ std::vector<Decision> Scheduler::on(const Event& e, Seconds now) {
     case Event::Kind::NodeUp: node_up(e.nodes); break;
     case Event::Kind::TenantSet: set_tenant(e.tenant); break;
   }
-  return out;
+}
+
+const JobState* Scheduler::job(std::int64_t id) const {
+  const int slot = index_.find(id);
+  return slot < 0 ? nullptr : &slots_[static_cast<std::size_t>(slot)];
 }
 
 std::string Scheduler::why_pending(std::int64_t id) const {
-  auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second.running) return "";
-  const Reason& why = it->second.wait_reason;
-  return english(why.code == Reason::Code::None ? Reason{.code = Reason::Code::Queued} : why, policy_.spec());
+  const JobState* j = job(id);
+  if (!j || j->running) return "";
+  return english(j->why ? *j->why : Reason{.code = Reason::Code::Queued}, policy_.spec());
 }
 
 std::string Scheduler::describe(const Decision& d) const { return english(d, policy_.spec()); }
 
+std::vector<Option> Scheduler::options(const JobState& j) const {
+  const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+  std::vector<Ranked> ranked;
+  rank(j, c, ranked);
+  std::vector<Option> out;
+  for (const Ranked& r : ranked) {
+    out.push_back(c.options[static_cast<std::size_t>(r.option)]);
+    out.back().runtime = r.runtime;
+  }
+  return out;
+}
+
+// --- jobs and classes -----------------------------------------------------------
+
+int Scheduler::class_of(const JobClass& shape, std::int64_t id) {
+  const std::uint64_t h = class_hash(shape);
+  if (auto it = class_index_.find(h); it != class_index_.end()) {
+    for (int c : it->second) {
+      if (same_class(classes_[static_cast<std::size_t>(c)].shape, shape)) return c;
+    }
+  }
+  const auto t = std::find_if(tenants_.begin(), tenants_.end(), [&](const Tenant& x) { return x.name == shape.tenant; });
+  if (t == tenants_.end()) throw InputError("job " + std::to_string(id), "unknown tenant '" + shape.tenant + "'");
+  catalog_->model(shape.model, "job " + std::to_string(id));  // throws for an unknown model
+  ClassState c{.shape = shape, .tenant = static_cast<int>(t - tenants_.begin()), .fifo = Fifo(fifo_memory_.get())};
+  c.level = level_of(c);
+  const int index = static_cast<int>(classes_.size());
+  levels_[c.level].push_back(index);
+  classes_.push_back(std::move(c));
+  class_index_[h].push_back(index);
+  return index;
+}
+
+JobState& Scheduler::new_job(std::int64_t id) {
+  int slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<int>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  JobState& j = slots_[static_cast<std::size_t>(slot)];
+  std::vector<NodeShare> shares = std::move(j.shares);  // keeps its capacity
+  j = JobState{};
+  j.shares = std::move(shares);
+  j.id = id;
+  index_.insert(id, slot);
+  return j;
+}
+
+void Scheduler::free_job(JobState& j) {
+  const int slot = index_.find(j.id);
+  index_.erase(j.id);
+  j.cls = -1;
+  j.shares.clear();
+  j.why.reset();
+  free_slots_.push_back(slot);
+}
+
 // --- events -----------------------------------------------------------------
 
 void Scheduler::arrive(const Job& job, const std::string& node, Seconds now, std::vector<Decision>& out) {
-  if (jobs_.count(job.id)) throw InputError("job " + std::to_string(job.id), "duplicate job id");
-  int tenant = -1;
-  for (std::size_t i = 0; i < tenants_.size(); ++i) {
-    if (tenants_[i].name == job.shape.tenant) tenant = static_cast<int>(i);
+  // Ids mostly come in increasing order: one above every id seen is new
+  // without a look at the table (a cache miss on a large one).
+  if (job.id <= max_id_ && index_.find(job.id) >= 0) {
+    throw InputError("job " + std::to_string(job.id), "duplicate job id");
   }
-  if (tenant < 0) throw InputError("job " + std::to_string(job.id), "unknown tenant '" + job.shape.tenant + "'");
-  catalog_->model(job.shape.model, "job " + std::to_string(job.id));  // throws for an unknown model
-
-  JobState j;
-  j.job = job;
-  j.tenant = tenant;
-  j.priority = tenants_[tenant].priority + job.shape.priority;
+  max_id_ = std::max(max_id_, job.id);
+  const int cls = class_of(job.shape, job.id);
+  ClassState& c = classes_[static_cast<std::size_t>(cls)];
+  JobState& j = new_job(job.id);
+  j.cls = cls;
+  j.tenant = c.tenant;
+  j.priority = tenants_[static_cast<std::size_t>(c.tenant)].priority + job.shape.priority;
+  j.arrival = job.arrival;
+  j.duration = job.shape.duration;
   j.remaining = job.shape.kind == JobKind::Serve ? static_cast<double>(job.shape.duration) : job.shape.work_tokens;
-  JobState& ref = jobs_.emplace(job.id, std::move(j)).first->second;
   if (!node.empty()) {
-    ref.pinned = true;
-    place_pinned(ref, node, now, out);
+    j.pinned = true;
+    place_pinned(j, node, now, out);
     return;
   }
-  if (auto why = infeasible_everywhere(ref)) {
-    reject(ref, now, *why, out);
+  prepare(c);
+  if (c.options.empty()) {
+    reject(j, now, infeasible(c), out);
     return;
   }
-  enqueue(ref);
+  enqueue(j);
   arrivals_.push_back(job.id);
 }
 
 void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out) {
   using C = Reason::Code;
   auto refuse = [&](Reason why, std::vector<Verdict> verdicts = {}) {
-    reject(j, now, std::move(why), out);  // erases j
+    reject(j, now, std::move(why), out);  // frees j
     out.back().verdicts = std::move(verdicts);
   };
   const int index = cluster_.node_named(node);
@@ -106,13 +220,14 @@ void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, 
   auto too_small = [&](int devices) {
     return Reason{.code = C::NodeTooSmall, .accelerator = a.id, .name = node, .devices = devices, .count = n.devices};
   };
-  prepare(j);
-  auto o = std::find_if(j.options.begin(), j.options.end(), [&](const Option& x) { return x.pool == n.pool; });
-  if (o == j.options.end()) {
-    for (const Verdict& v : j.denied) {
+  ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+  prepare(c);
+  auto o = std::find_if(c.options.begin(), c.options.end(), [&](const Option& x) { return x.pool == n.pool; });
+  if (o == c.options.end()) {
+    for (const Verdict& v : c.denied) {
       if (v.accelerator == a.id) return refuse({.code = C::PinnedDenied, .accelerator = a.id}, {v});
     }
-    const Capability& cap = capabilities_.get(j.job.shape, a);
+    const Capability& cap = capabilities_.get(c.shape, a);
     if (cap.feasible) return refuse(too_small(cap.devices));
     return refuse(cap.not_ported ? Reason{.code = C::CannotRunOn, .accelerator = a.id, .text = a.stack, .rule = rule::kPortedStack}
                                  : Reason{.code = C::CannotRunOn, .accelerator = a.id, .text = cap.why});
@@ -135,63 +250,16 @@ void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, 
     shares.push_back(NodeShare{index, o->cap->devices});
   }
   enqueue(j);  // place() dequeues
-  place(j, *o, std::move(shares), now, out);
+  place(j, *o, runtime_on(j, *o->cap), std::move(shares), now, out);
 }
 
-void Scheduler::enqueue(const JobState& j) {
-  const int level = options_.algorithm == Algorithm::FifoFirstFit ? 0 : j.priority;
-  const std::size_t bucket = options_.algorithm == Algorithm::Sovereign ? static_cast<std::size_t>(j.tenant) : 0;
-  auto& fifos = queue_[level];
-  // Sized once per level: a pass holds iterators into these sets, which a
-  // reallocation of the vector would invalidate.
-  if (fifos.empty()) fifos.resize(std::max<std::size_t>(1, tenants_.size()));
-  fifos[bucket].emplace(j.job.arrival, j.job.id);
-  ++pending_count_;
-}
-
-void Scheduler::dequeue(const JobState& j) {
-  const int level = options_.algorithm == Algorithm::FifoFirstFit ? 0 : j.priority;
-  const std::size_t bucket = options_.algorithm == Algorithm::Sovereign ? static_cast<std::size_t>(j.tenant) : 0;
-  if (queue_[level][bucket].erase({j.job.arrival, j.job.id})) --pending_count_;
-}
-
-bool Scheduler::before(const JobState& a, const JobState& b) const {
-  if (options_.algorithm != Algorithm::FifoFirstFit) {
-    if (a.priority != b.priority) return a.priority > b.priority;
-    if (options_.algorithm == Algorithm::Sovereign && tenant_milli_[a.tenant] != tenant_milli_[b.tenant]) {
-      return tenant_milli_[a.tenant] < tenant_milli_[b.tenant];
-    }
-  }
-  if (a.job.arrival != b.job.arrival) return a.job.arrival < b.job.arrival;
-  return a.job.id < b.job.id;
-}
-
-void Scheduler::unbind(JobState& j) {
-  cluster_.release(j.shares);
-  tenant_milli_[j.tenant] -= j.milli;
-  if (j.imported) {
-    imported_milli_ -= j.milli;
-    tenant_imported_milli_[j.tenant] -= j.milli;
-  }
-  freed_ = true;
-  running_priorities_[j.pool].erase(running_priorities_[j.pool].find(j.priority));
-  auto& list = running_by_pool_[j.pool];
-  const std::int64_t last = list.back();
-  list[j.pool_slot] = last;
-  jobs_.at(last).pool_slot = j.pool_slot;
-  list.pop_back();
-  j.running = false;
-  j.shares.clear();
-  j.pool = j.pool_slot = -1;
-  j.devices = j.milli = 0;
-  --running_count_;
-}
-
-void Scheduler::finish(std::int64_t id, int epoch, Seconds /*now*/) {
-  auto it = jobs_.find(id);
-  if (it == jobs_.end() || !it->second.running || it->second.epoch != epoch) return;  // stale: preempted since
-  unbind(it->second);
-  jobs_.erase(it);
+void Scheduler::finish(std::int64_t id, int epoch) {
+  const int slot = index_.find(id);
+  if (slot < 0) return;
+  JobState& j = slots_[static_cast<std::size_t>(slot)];
+  if (!j.running || j.epoch != epoch) return;  // stale: preempted since
+  unbind(j);
+  free_job(j);
 }
 
 void Scheduler::nodes_join(const NodeGroup& group) {
@@ -200,6 +268,7 @@ void Scheduler::nodes_join(const NodeGroup& group) {
   cluster_.add_nodes(group, a, static_cast<int>(groups_.size() - 1));
   running_by_pool_.resize(cluster_.pools().size());
   running_priorities_.resize(cluster_.pools().size());
+  while (ends_by_pool_.size() < cluster_.pools().size()) ends_by_pool_.emplace_back(fifo_memory_.get());
   ++fleet_version_;
   freed_ = true;
 }
@@ -251,7 +320,7 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
   std::vector<std::int64_t> displaced;
   for (const auto& list : running_by_pool_) {
     for (std::int64_t id : list) {
-      for (const NodeShare& s : jobs_.at(id).shares) {
+      for (const NodeShare& s : at(id).shares) {
         if ((!drain || s.fractional()) && std::binary_search(leaving.begin(), leaving.end(), s.node)) {
           displaced.push_back(id);
           break;
@@ -260,25 +329,27 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
     }
   }
   std::sort(displaced.begin(), displaced.end());
-  for (std::int64_t id : displaced) stop(jobs_.at(id), now, why, out);
+  for (std::int64_t id : displaced) stop(at(id), now, why, out);
   for (int node : leaving) cluster_.remove_node(node);
   ++fleet_version_;
   freed_ = true;
-  // Pending jobs that nothing left can run are rejected now, with the reason.
+  // Pending jobs that nothing left can run are rejected now, with the reason
+  // (one per class), in id order.
   std::vector<std::int64_t> gone;
-  for (const auto& [level, fifos] : queue_) {
-    for (const Fifo& fifo : fifos) {
-      for (const auto& [arrival, id] : fifo) {
-        if (infeasible_everywhere(jobs_.at(id))) gone.push_back(id);
-      }
-    }
+  std::vector<std::optional<Reason>> why_not(classes_.size());
+  for (std::size_t k = 0; k < classes_.size(); ++k) {
+    ClassState& c = classes_[k];
+    if (c.fifo.empty()) continue;
+    prepare(c);
+    if (!c.options.empty()) continue;
+    why_not[k] = infeasible(c);
+    for (const auto& [key, slot] : c.fifo) gone.push_back(key.second);
   }
   std::sort(gone.begin(), gone.end());
   for (std::int64_t id : gone) {
-    JobState& j = jobs_.at(id);
-    Reason reason = *infeasible_everywhere(j);
+    JobState& j = at(id);
     dequeue(j);
-    reject(j, now, std::move(reason), out);
+    reject(j, now, *why_not[static_cast<std::size_t>(j.cls)], out);
   }
 }
 
@@ -290,7 +361,7 @@ void Scheduler::node_up(const std::vector<std::string>& names) {
     int held = 0;
     for (const auto& list : running_by_pool_) {
       for (std::int64_t id : list) {
-        for (const NodeShare& s : jobs_.at(id).shares) {
+        for (const NodeShare& s : at(id).shares) {
           if (s.node == index && !s.fractional()) held += s.devices;
         }
       }
@@ -304,16 +375,16 @@ void Scheduler::node_up(const std::vector<std::string>& names) {
 }
 
 void Scheduler::cancel(std::int64_t id) {
-  auto it = jobs_.find(id);
-  if (it == jobs_.end()) return;
-  JobState& j = it->second;
+  const int slot = index_.find(id);
+  if (slot < 0) return;
+  JobState& j = slots_[static_cast<std::size_t>(slot)];
   if (j.running) {
     unbind(j);
   } else {
     dequeue(j);
   }
   if (reservation_.job == id) reservation_ = Reservation{};
-  jobs_.erase(it);
+  free_job(j);
 }
 
 void Scheduler::set_tenant(const Tenant& t) {
@@ -322,8 +393,6 @@ void Scheduler::set_tenant(const Tenant& t) {
     tenants_.push_back(t);
     tenant_milli_.push_back(0);
     tenant_imported_milli_.push_back(0);
-    // Every level's per-tenant FIFOs gain one (between passes, so no cursor is live).
-    for (auto& [level, fifos] : queue_) fifos.resize(std::max(fifos.size(), tenants_.size()));
     return;
   }
   const int index = static_cast<int>(it - tenants_.begin());
@@ -333,18 +402,16 @@ void Scheduler::set_tenant(const Tenant& t) {
   if (judged_again) ++fleet_version_;  // verdicts depend on the sector
   freed_ = true;                        // a larger quota may let jobs start
   if (delta == 0) return;
-  for (auto& [id, j] : jobs_) {
-    if (j.tenant != index) continue;
+  for (std::size_t k = 0; k < classes_.size(); ++k) {
+    if (classes_[k].tenant == index) set_level(static_cast<int>(k), level_of(classes_[k]));
+  }
+  for (JobState& j : slots_) {
+    if (j.cls < 0 || j.tenant != index) continue;
     if (j.running) {
-      auto& prios = running_priorities_[j.pool];
-      prios.erase(prios.find(j.priority));
-      j.priority += delta;
-      prios.insert(j.priority);
-    } else {
-      dequeue(j);
-      j.priority += delta;
-      enqueue(j);
+      add_priority(j.pool, j.priority, -1);
+      add_priority(j.pool, j.priority + delta, +1);
     }
+    j.priority += delta;
   }
 }
 
@@ -354,13 +421,13 @@ void Scheduler::stop(JobState& j, Seconds now, const Reason& why, std::vector<De
   SUANLI_ASSERT(j.running);
   const Seconds elapsed = now - j.started;
   Seconds kept = elapsed;
-  if (j.job.shape.kind != JobKind::Serve && options_.checkpoint_interval > 0) {
+  if (shape(j).kind != JobKind::Serve && options_.checkpoint_interval > 0) {
     kept = elapsed - elapsed % options_.checkpoint_interval;
   }
   j.remaining = std::max(0.0, j.remaining - static_cast<double>(kept) * j.rate);
   Decision d;
   d.kind = Decision::Kind::Preempt;
-  d.job = j.job.id;
+  d.job = j.id;
   d.at = now;
   d.accelerator = cluster_.pools()[j.pool].accelerator->id;
   d.nodes = j.shares;
@@ -376,42 +443,118 @@ void Scheduler::stop(JobState& j, Seconds now, const Reason& why, std::vector<De
     reject(j, now, std::move(not_requeued), out);
     return;
   }
-  j.wait_reason = why;
+  j.why = std::make_shared<const Reason>(why);
   j.wait_key = 0;
-  j.options_version = 0;  // runtimes changed with the remaining work
   enqueue(j);
 }
 
 void Scheduler::reject(JobState& j, Seconds now, Reason why, std::vector<Decision>& out) {
   Decision d;
   d.kind = Decision::Kind::Reject;
-  d.job = j.job.id;
+  d.job = j.id;
   d.at = now;
   d.reason = std::move(why);
-  d.verdicts = j.denied;
+  d.verdicts = classes_[static_cast<std::size_t>(j.cls)].denied;
   out.push_back(std::move(d));
-  jobs_.erase(j.job.id);
+  free_job(j);
+}
+
+// --- the queue ------------------------------------------------------------------
+
+int Scheduler::level_of(const ClassState& c) const {
+  if (options_.algorithm == Algorithm::FifoFirstFit) return 0;
+  return tenants_[static_cast<std::size_t>(c.tenant)].priority + c.shape.priority;
+}
+
+void Scheduler::set_level(int cls, int level) {
+  ClassState& c = classes_[static_cast<std::size_t>(cls)];
+  if (c.level == level) return;
+  std::erase(levels_[c.level], cls);
+  c.level = level;
+  levels_[level].push_back(cls);
+}
+
+void Scheduler::enqueue(const JobState& j) {
+  Fifo& fifo = classes_[static_cast<std::size_t>(j.cls)].fifo;
+  const int slot = static_cast<int>(&j - slots_.data());
+  fifo.emplace_hint(fifo.end(), Key{j.arrival, j.id}, slot);  // arrivals come in order: O(1) at the end
+  ++pending_count_;
+}
+
+void Scheduler::dequeue(const JobState& j) {
+  Fifo& fifo = classes_[static_cast<std::size_t>(j.cls)].fifo;
+  const Key key{j.arrival, j.id};
+  if (!fifo.empty() && fifo.begin()->first == key) {
+    fifo.erase(fifo.begin());
+    --pending_count_;
+  } else if (fifo.erase(key)) {
+    --pending_count_;
+  }
+}
+
+bool Scheduler::before(const JobState& a, const JobState& b) const {
+  if (options_.algorithm != Algorithm::FifoFirstFit) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (options_.algorithm == Algorithm::Sovereign && tenant_milli_[a.tenant] != tenant_milli_[b.tenant]) {
+      return tenant_milli_[a.tenant] < tenant_milli_[b.tenant];
+    }
+  }
+  if (a.arrival != b.arrival) return a.arrival < b.arrival;
+  return a.id < b.id;
+}
+
+void Scheduler::add_priority(int pool, int priority, int delta) {
+  auto& list = running_priorities_[static_cast<std::size_t>(pool)];
+  auto it = std::lower_bound(list.begin(), list.end(), std::pair{priority, INT_MIN});
+  if (it == list.end() || it->first != priority) it = list.insert(it, {priority, 0});
+  it->second += delta;
+  if (it->second == 0) list.erase(it);
+}
+
+int Scheduler::lowest_priority(int pool) const {
+  const auto& list = running_priorities_[static_cast<std::size_t>(pool)];
+  return list.empty() ? INT_MAX : list.front().first;
+}
+
+void Scheduler::unbind(JobState& j) {
+  cluster_.release(j.shares);
+  tenant_milli_[j.tenant] -= j.milli;
+  if (j.imported) {
+    imported_milli_ -= j.milli;
+    tenant_imported_milli_[j.tenant] -= j.milli;
+  }
+  freed_ = true;
+  ++releases_;
+  add_priority(j.pool, j.priority, -1);
+  Ends& ends = ends_by_pool_[static_cast<std::size_t>(j.pool)];
+  ends.erase(ends.find({j.expected_end, j.devices}));  // equal entries are interchangeable
+  auto& list = running_by_pool_[j.pool];
+  const std::int64_t last = list.back();
+  list[j.pool_slot] = last;
+  at(last).pool_slot = j.pool_slot;
+  list.pop_back();
+  j.running = false;
+  j.shares.clear();
+  j.pool = j.pool_slot = -1;
+  j.devices = j.milli = 0;
+  --running_count_;
 }
 
 // --- options --------------------------------------------------------------------
 
-const GapAnalysis& Scheduler::gap_of(JobState& j) {
-  if (j.gap_version != fleet_version_) {
-    std::vector<Policy::FleetModel> models;
-    for (const Pool& p : cluster_.pools()) {
-      if (p.alive_nodes == 0) continue;
-      auto it = std::find_if(models.begin(), models.end(),
-                             [&](const Policy::FleetModel& m) { return m.accelerator == p.accelerator; });
-      if (it == models.end()) {
-        models.push_back({p.accelerator, p.total_devices});
-      } else {
-        it->total_devices += p.total_devices;
-      }
+GapAnalysis Scheduler::gap_of(const ClassState& c) {
+  std::vector<Policy::FleetModel> models;
+  for (const Pool& p : cluster_.pools()) {
+    if (p.alive_nodes == 0) continue;
+    auto it = std::find_if(models.begin(), models.end(),
+                           [&](const Policy::FleetModel& m) { return m.accelerator == p.accelerator; });
+    if (it == models.end()) {
+      models.push_back({p.accelerator, p.total_devices});
+    } else {
+      it->total_devices += p.total_devices;
     }
-    j.gap = policy_.analyse_gap(j.job.shape, models, capabilities_);
-    j.gap_version = fleet_version_;
   }
-  return j.gap;
+  return policy_.analyse_gap(c.shape, models, capabilities_);
 }
 
 namespace {
@@ -425,59 +568,74 @@ bool asked_for(const JobClass& shape, const Accelerator& a) {
 
 }  // namespace
 
-void Scheduler::prepare(JobState& j) {
-  if (j.options_version == fleet_version_) return;
-  j.options.clear();
-  j.denied.clear();
+void Scheduler::prepare(ClassState& c) {
+  if (c.options_version == fleet_version_) return;
+  c.options.clear();
+  c.denied.clear();
   const auto& pools = cluster_.pools();
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
+  std::optional<GapAnalysis> gap;  // only imported models need it
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const Pool& pool = pools[p];
-    if (pool.alive_nodes == 0 || !asked_for(j.job.shape, *pool.accelerator)) continue;
-    const Capability& cap = capabilities_.get(j.job.shape, *pool.accelerator);
+    if (pool.alive_nodes == 0 || !asked_for(c.shape, *pool.accelerator)) continue;
+    const Capability& cap = capabilities_.get(c.shape, *pool.accelerator);
     if (!cap.feasible || cap.devices > pool.total_devices) continue;
     Option o;
     o.pool = static_cast<int>(p);
     o.cap = &cap;
-    o.runtime = runtime(j.job.shape, cap, j.remaining);
     o.imported = pool.accelerator->origin == Origin::Imported;
-    o.verdict = policy_.judge_rules(tenants_[j.tenant], *pool.accelerator, o.imported ? gap_of(j) : GapAnalysis{});
+    if (o.imported && !gap) gap = gap_of(c);
+    o.verdict = policy_.judge_rules(tenants_[c.tenant], *pool.accelerator, o.imported ? *gap : GapAnalysis{});
     if (sovereign && !o.verdict.allowed) {
-      j.denied.push_back(o.verdict);
+      c.denied.push_back(o.verdict);
       continue;
     }
-    j.options.push_back(std::move(o));
+    c.options.push_back(std::move(o));
   }
-  auto energy = [&](const Option& o) {
+  c.options_version = fleet_version_;
+}
+
+Seconds Scheduler::runtime_on(const JobState& j, const Capability& cap) const {
+  const JobClass& s = shape(j);
+  if (s.kind == JobKind::Serve) return std::max<Seconds>(1, j.duration);
+  return runtime(s, cap, j.remaining);
+}
+
+void Scheduler::rank(const JobState& j, const ClassState& c, std::vector<Ranked>& out) const {
+  out.clear();
+  for (std::size_t k = 0; k < c.options.size(); ++k) {
+    out.push_back({static_cast<int>(k), runtime_on(j, *c.options[k].cap)});
+  }
+  if (options_.algorithm == Algorithm::FifoFirstFit) return;  // fleet order
+  const auto& pools = cluster_.pools();
+  auto energy = [&](const Ranked& r) {
+    const Option& o = c.options[static_cast<std::size_t>(r.option)];
     const Figure& tdp = pools[o.pool].accelerator->tdp_w;
-    return tdp.known() ? tdp.value * o.cap->device_units() * static_cast<double>(o.runtime) : 1e300;
+    return tdp.known() ? tdp.value * o.cap->device_units() * static_cast<double>(r.runtime) : 1e300;
   };
-  auto faster = [&](const Option& a, const Option& b) {
+  // suanli's self-restraint: domestic first where it meets the SLO; then the
+  // fastest, then the least energy (fastest-first: those two only).
+  const bool sovereign = options_.algorithm == Algorithm::Sovereign;
+  auto better = [&](const Ranked& a, const Ranked& b) {
+    const bool ia = c.options[static_cast<std::size_t>(a.option)].imported;
+    const bool ib = c.options[static_cast<std::size_t>(b.option)].imported;
+    if (sovereign && ia != ib) return !ia;
     if (a.runtime != b.runtime) return a.runtime < b.runtime;
     return energy(a) < energy(b);
   };
-  switch (options_.algorithm) {
-    case Algorithm::Sovereign:
-      // Self-restraint: domestic first where it meets the SLO, then fastest, then least energy.
-      std::stable_sort(j.options.begin(), j.options.end(), [&](const Option& a, const Option& b) {
-        if (a.imported != b.imported) return !a.imported;
-        return faster(a, b);
-      });
-      break;
-    case Algorithm::FastestFirst: std::stable_sort(j.options.begin(), j.options.end(), faster); break;
-    case Algorithm::FifoFirstFit: break;  // fleet order
+  // Insertion sort: stable, and the lists are a few models long.
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    for (std::size_t k = i; k > 0 && better(out[k], out[k - 1]); --k) std::swap(out[k], out[k - 1]);
   }
-  j.options_version = fleet_version_;
 }
 
-std::optional<Reason> Scheduler::infeasible_everywhere(JobState& j) {
+Reason Scheduler::infeasible(ClassState& c) {
   using K = ReasonPart::Kind;
-  prepare(j);
-  if (!j.options.empty()) return std::nullopt;
-  Reason why{.code = j.denied.empty() ? Reason::Code::NothingCanRun : Reason::Code::NothingAllowed};
+  SUANLI_ASSERT(c.options.empty());
+  Reason why{.code = c.denied.empty() ? Reason::Code::NothingCanRun : Reason::Code::NothingAllowed};
   for (const Pool& p : cluster_.pools()) {
-    if (p.alive_nodes == 0 || !asked_for(j.job.shape, *p.accelerator)) continue;
-    const Capability& cap = capabilities_.get(j.job.shape, *p.accelerator);
+    if (p.alive_nodes == 0 || !asked_for(c.shape, *p.accelerator)) continue;
+    const Capability& cap = capabilities_.get(c.shape, *p.accelerator);
     if (!cap.feasible) {
       why.parts.push_back(cap.not_ported ? ReasonPart{.kind = K::CannotRun, .accelerator = p.accelerator->id,
                                                       .rule = rule::kPortedStack, .text = p.accelerator->stack}
@@ -487,11 +645,11 @@ std::optional<Reason> Scheduler::infeasible_everywhere(JobState& j) {
           {.kind = K::TooFew, .accelerator = p.accelerator->id, .devices = cap.devices, .count = p.total_devices});
     }
   }
-  if (j.denied.empty() && why.parts.empty()) {
-    if (!j.job.shape.accelerators.empty()) return Reason{.code = Reason::Code::NotInService, .asked = j.job.shape.accelerators};
+  if (c.denied.empty() && why.parts.empty()) {
+    if (!c.shape.accelerators.empty()) return Reason{.code = Reason::Code::NotInService, .asked = c.shape.accelerators};
     return Reason{.code = Reason::Code::NoAccelerators};
   }
-  for (const Verdict& v : j.denied) why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
+  for (const Verdict& v : c.denied) why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
   return why;
 }
 
@@ -519,30 +677,30 @@ bool Scheduler::quota_denies(const JobState& j, std::int64_t milli) const {
 
 // --- placement ----------------------------------------------------------------
 
-void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now,
+void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector<NodeShare> shares, Seconds now,
                       std::vector<Decision>& out) {
   cluster_.bind(shares);
   const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
-  Verdict verdict = o.verdict;
   const std::int64_t milli = o.cap->milli_units();
-  if (verdict.allowed && o.imported && cap_denies(j, milli)) verdict = cap_verdict(j, a, milli);
+  const bool capped = o.verdict.allowed && o.imported && cap_denies(j, milli);  // a baseline's violation
   j.running = true;
   j.pool = o.pool;
   j.pool_slot = static_cast<int>(running_by_pool_[o.pool].size());
-  running_by_pool_[o.pool].push_back(j.job.id);
-  running_priorities_[o.pool].insert(j.priority);
+  running_by_pool_[o.pool].push_back(j.id);
+  add_priority(o.pool, j.priority, +1);
   dequeue(j);
-  if (reservation_.job == j.job.id) reservation_ = Reservation{};
+  if (reservation_.job == j.id) reservation_ = Reservation{};
   j.devices = o.cap->milli > 0 ? 0 : o.cap->devices;
   j.milli = static_cast<int>(milli);
   j.shares = shares;
   j.started = now;
-  j.rate = j.job.shape.kind == JobKind::Serve ? 1.0 : o.cap->tokens_per_s;
-  j.expected_end = now + o.runtime;
+  j.rate = shape(j).kind == JobKind::Serve ? 1.0 : o.cap->tokens_per_s;
+  j.expected_end = now + runtime;
+  ends_by_pool_[static_cast<std::size_t>(o.pool)].emplace(j.expected_end, j.devices);
   j.imported = o.imported;
-  j.violation = !verdict.allowed;
+  j.violation = capped || !o.verdict.allowed;
   ++j.epoch;
-  j.wait_reason = Reason{};
+  j.why.reset();
   j.wait_key = 0;
   tenant_milli_[j.tenant] += j.milli;
   if (j.imported) {
@@ -553,43 +711,53 @@ void Scheduler::place(JobState& j, const Option& o, std::vector<NodeShare> share
 
   Decision d;
   d.kind = Decision::Kind::Place;
-  d.job = j.job.id;
+  d.job = j.id;
   d.at = now;
   d.accelerator = a.id;
   d.nodes = std::move(shares);
   d.tokens_per_s = o.cap->tokens_per_s;
-  d.expected_runtime = o.runtime;
+  d.expected_runtime = runtime;
   d.epoch = j.epoch;
   d.violation = j.violation;
   d.reason = Reason{.code = Reason::Code::Placed, .milli = o.cap->milli};
-  d.verdicts.push_back(std::move(verdict));
-  d.verdicts.insert(d.verdicts.end(), j.denied.begin(), j.denied.end());
+  const std::vector<Verdict>& denied = classes_[static_cast<std::size_t>(j.cls)].denied;
+  d.verdicts.reserve(1 + denied.size());
+  d.verdicts.push_back(capped ? cap_verdict(j, a, milli) : o.verdict);
+  d.verdicts.insert(d.verdicts.end(), denied.begin(), denied.end());
   out.push_back(std::move(d));
 }
 
 bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out) {
   const auto& nodes = cluster_.nodes();
-  for (const Option& o : j.options) {
+  const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+  auto victim = [&](const JobState& r) { return r.priority < j.priority && shape(r).preemptible && !r.pinned; };
+  for (const Ranked& ranked : ranked_) {
+    const Option& o = c.options[static_cast<std::size_t>(ranked.option)];
     if (o.cap->milli > 0) continue;  // fractions wait for a share rather than preempt
     const int need = o.cap->devices;
     const Pool& pool = cluster_.pools()[o.pool];
     if (need > pool.devices_per_node) continue;  // single-node jobs only: clearing whole nodes is too disruptive
     if (quota_denies(j, o.cap->milli_units()) || (o.imported && cap_denies(j, o.cap->milli_units()))) continue;
+    if (lowest_priority(o.pool) >= j.priority) continue;
     // Per node of the pool: devices held by lower-priority preemptible jobs.
-    std::unordered_map<int, int> reclaimable;
+    reclaim_.clear();
     for (std::int64_t id : running_by_pool_[o.pool]) {
-      const JobState& r = jobs_.at(id);
-      if (r.priority >= j.priority || !r.job.shape.preemptible || r.pinned) continue;
+      const JobState& r = at(id);
+      if (!victim(r)) continue;
       for (const NodeShare& s : r.shares) {
-        if (!s.fractional()) reclaimable[s.node] += s.devices;
+        if (!s.fractional()) reclaim_.emplace_back(s.node, s.devices);
       }
     }
+    std::sort(reclaim_.begin(), reclaim_.end());
     int best = -1, best_cost = 1 << 30;
-    for (const auto& [node, devices] : reclaimable) {
+    for (std::size_t k = 0; k < reclaim_.size();) {
+      const int node = reclaim_[k].first;
+      int devices = 0;
+      for (; k < reclaim_.size() && reclaim_[k].first == node; ++k) devices += reclaim_[k].second;
       if (nodes[node].free + devices < need) continue;
       // Cheapest: fewest devices preempted; ties to the lowest node index (deterministic).
       const int cost = need - nodes[node].free;
-      if (cost < best_cost || (cost == best_cost && node < best)) {
+      if (cost < best_cost) {
         best = node;
         best_cost = cost;
       }
@@ -598,8 +766,8 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
     // Preempt on that node, lowest priority and latest start first, until it fits.
     std::vector<std::int64_t> victims;
     for (std::int64_t id : running_by_pool_[o.pool]) {
-      const JobState& r = jobs_.at(id);
-      if (r.priority >= j.priority || !r.job.shape.preemptible || r.pinned) continue;
+      const JobState& r = at(id);
+      if (!victim(r)) continue;
       for (const NodeShare& s : r.shares) {
         if (s.node == best && !s.fractional()) {  // a fraction's device is not whole-free when it leaves
           victims.push_back(id);
@@ -608,204 +776,321 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
       }
     }
     std::sort(victims.begin(), victims.end(), [&](std::int64_t a, std::int64_t b) {
-      const JobState& x = jobs_.at(a);
-      const JobState& y = jobs_.at(b);
+      const JobState& x = at(a);
+      const JobState& y = at(b);
       if (x.priority != y.priority) return x.priority < y.priority;
       if (x.started != y.started) return x.started > y.started;
       return a < b;
     });
     for (std::int64_t v : victims) {
       if (nodes[best].free >= need) break;
-      JobState& victim = jobs_.at(v);
-      stop(victim, now,
-           {.code = Reason::Code::Preempted, .job = j.job.id, .priority = j.priority, .other = victim.priority}, out);
+      JobState& r = at(v);
+      stop(r, now, {.code = Reason::Code::Preempted, .job = j.id, .priority = j.priority, .other = r.priority}, out);
     }
-    place(j, o, {{best, need}}, now, out);
+    place(j, o, ranked.runtime, {{best, need}}, now, out);
     return true;
   }
   return false;
 }
 
-void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, const std::vector<std::pair<int, int>>& blocked,
-                      std::vector<Decision>& out) {
+void Scheduler::defer(JobState& j, Seconds now, std::uint64_t key, std::vector<Decision>& out) {
   if (key == j.wait_key) return;  // say it once, when the reason changes
   j.wait_key = key;
-  enum { kBusy = 0, kQuota = 1, kCap = 2 };
   using K = ReasonPart::Kind;
+  const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
   Reason why{.code = Reason::Code::Waits};
-  std::vector<Verdict> verdicts;
-  for (const auto& [index, code] : blocked) {
-    const Option& o = j.options[index];
-    const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
+  for (const auto& [k, code] : blocked_) {
+    const Option& o = c.options[static_cast<std::size_t>(ranked_[static_cast<std::size_t>(k)].option)];
+    const std::string& a = cluster_.pools()[o.pool].accelerator->id;
     if (code == kBusy) {
-      why.parts.push_back({.kind = K::Busy, .accelerator = a.id, .devices = o.cap->devices, .milli = o.cap->milli,
+      why.parts.push_back({.kind = K::Busy, .accelerator = a, .devices = o.cap->devices, .milli = o.cap->milli,
                            .mem_mib = o.cap->mem_mib});
     } else if (code == kQuota) {
-      why.parts.push_back({.kind = K::Quota, .accelerator = a.id, .count = tenants_[j.tenant].quota_devices});
+      why.parts.push_back({.kind = K::Quota, .accelerator = a, .count = tenants_[j.tenant].quota_devices});
     } else {
-      why.parts.push_back({.kind = K::Capped, .accelerator = a.id});
-      verdicts.push_back(cap_verdict(j, a, o.cap->milli_units()));
+      why.parts.push_back({.kind = K::Capped, .accelerator = a});
     }
   }
-  for (const Verdict& v : j.denied) {
-    why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
-    verdicts.push_back(v);
-  }
-  j.wait_reason = why;
+  for (const Verdict& v : c.denied) why.parts.push_back({.kind = K::Denied, .accelerator = v.accelerator, .rule = v.rule});
+  j.why = std::make_shared<const Reason>(why);
   Decision d;
   d.kind = Decision::Kind::Defer;
-  d.job = j.job.id;
+  d.job = j.id;
   d.at = now;
+  d.verdicts = wait_verdicts(j, why);
   d.reason = std::move(why);
-  d.verdicts = std::move(verdicts);
   out.push_back(std::move(d));
 }
 
-bool Scheduler::examine(JobState& j, Seconds now, std::vector<Decision>& out) {
+void Scheduler::tell(JobState& j, const JobState& head, Seconds now, std::vector<Decision>& out) {
+  if (head.wait_key == j.wait_key) return;
+  j.wait_key = head.wait_key;
+  j.why = head.why;
+  Decision d;
+  d.kind = Decision::Kind::Defer;
+  d.job = j.id;
+  d.at = now;
+  d.reason = *head.why;
+  d.verdicts = wait_verdicts(j, *head.why);
+  out.push_back(std::move(d));
+}
+
+std::vector<Verdict> Scheduler::wait_verdicts(const JobState& j, const Reason& why) const {
+  const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+  std::vector<Verdict> out;
+  for (const ReasonPart& p : why.parts) {
+    if (p.kind != ReasonPart::Kind::Capped) continue;
+    for (const Option& o : c.options) {
+      const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
+      if (a.id != p.accelerator) continue;
+      out.push_back(cap_verdict(j, a, o.cap->milli_units()));
+      break;
+    }
+  }
+  out.insert(out.end(), c.denied.begin(), c.denied.end());
+  return out;
+}
+
+Scheduler::Outcome Scheduler::examine(JobState& j, Seconds now, std::vector<Decision>& out) {
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
   const bool backfill = sovereign && options_.backfill;
-  enum { kBusy = 0, kQuota = 1, kCap = 2 };
-  prepare(j);
-  std::vector<std::pair<int, int>>& blocked = blocked_;
-  blocked.clear();
-  for (std::size_t k = 0; k < j.options.size(); ++k) {
-    const Option& o = j.options[k];
+  ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+  prepare(c);
+  rank(j, c, ranked_);
+  blocked_.clear();
+  bool by_reservation = false;  // room was there, but kept for the reservation
+  for (std::size_t k = 0; k < ranked_.size(); ++k) {
+    const Option& o = c.options[static_cast<std::size_t>(ranked_[k].option)];
+    const Seconds runtime = ranked_[k].runtime;
     const int need = o.cap->devices;
+    auto block = [&](int why) { blocked_.emplace_back(static_cast<int>(k), why); };
     if (quota_denies(j, o.cap->milli_units())) {
-      blocked.emplace_back(static_cast<int>(k), kQuota);
+      block(kQuota);
       continue;
     }
     if (sovereign && o.imported && cap_denies(j, o.cap->milli_units())) {
-      blocked.emplace_back(static_cast<int>(k), kCap);
+      block(kCap);
       continue;
     }
-    const bool reserved = backfill && o.pool == reservation_.pool && reservation_.job != j.job.id;
-    const bool ends_before = now + o.runtime <= reservation_.shadow;
+    const bool reserved = backfill && o.pool == reservation_.pool && reservation_.job != j.id;
+    const bool ends_before = now + runtime <= reservation_.shadow;
+    const bool kept_back = reserved && !ends_before;
     if (o.cap->milli > 0) {
       // A fraction: best fit onto a shared device; opening a whole-free one
       // counts against a reservation like a one-device job.
       const auto fit = cluster_.find_fraction(o.pool, o.cap->milli, o.cap->mem_mib);
-      if (!fit || (fit->opens && reserved && !ends_before && reservation_.extra < 1)) {
-        blocked.emplace_back(static_cast<int>(k), kBusy);
+      if (!fit || (fit->opens && kept_back && reservation_.extra < 1)) {
+        by_reservation = by_reservation || fit.has_value();
+        block(kBusy);
         continue;
       }
-      if (fit->opens && reserved && !ends_before) reservation_.extra -= 1;
-      place(j, o, {fit->share}, now, out);
-      return true;
+      if (fit->opens && kept_back) reservation_.extra -= 1;
+      place(j, o, runtime, {fit->share}, now, out);
+      return Outcome::Started;
     }
     if (cluster_.pools()[o.pool].free_devices < need) {
-      blocked.emplace_back(static_cast<int>(k), kBusy);
+      block(kBusy);
       continue;
     }
-    if (reserved && !ends_before && need > reservation_.extra) {
-      blocked.emplace_back(static_cast<int>(k), kBusy);
+    if (kept_back && need > reservation_.extra) {
+      by_reservation = true;
+      block(kBusy);
       continue;
     }
     std::vector<NodeShare> shares = cluster_.find(o.pool, need);
     if (shares.empty()) {
-      blocked.emplace_back(static_cast<int>(k), kBusy);
+      block(kBusy);
       continue;
     }
-    if (reserved && !ends_before) reservation_.extra -= need;
-    place(j, o, std::move(shares), now, out);
-    return true;
+    if (kept_back) reservation_.extra -= need;
+    place(j, o, runtime, std::move(shares), now, out);
+    return Outcome::Started;
   }
   if (sovereign && options_.preemption) {
-    bool worth = false;
-    for (const Option& o : j.options) {
-      const auto& running = running_priorities_[o.pool];
-      worth = worth || (o.cap->milli == 0 && !running.empty() && *running.begin() < j.priority);
-    }
-    if (worth && try_preempt(j, now, out)) return true;
+    const bool worth = std::any_of(ranked_.begin(), ranked_.end(), [&](const Ranked& r) {
+      const Option& o = c.options[static_cast<std::size_t>(r.option)];
+      return o.cap->milli == 0 && lowest_priority(o.pool) < j.priority;
+    });
+    if (worth && try_preempt(j, now, out)) return Outcome::Started;
   }
-  // It waits: say why (formatted only when the reason changes).
-  std::uint64_t key = 1469598103934665603ull;  // FNV-1a over (pool, code)
-  for (const auto& [k, code] : blocked) {
-    key = (key ^ static_cast<std::uint64_t>(j.options[k].pool * 4 + code)) * 1099511628211ull;
+  // It waits: say why (a Defer only when the reason changes).
+  std::uint64_t key = kFnvBasis;
+  for (const auto& [k, code] : blocked_) {
+    mix(key, static_cast<std::uint64_t>(c.options[static_cast<std::size_t>(ranked_[static_cast<std::size_t>(k)].option)].pool * 4 + code));
   }
-  defer(j, now, key, blocked, out);
-  if (backfill && reservation_.pool < 0 && !j.options.empty() && j.options.front().cap->milli == 0) {
-    // Reserve on the preferred pool: when will enough devices be free?
-    const Option& o = j.options.front();
-    std::vector<std::pair<Seconds, int>> ends;
-    for (std::int64_t id : running_by_pool_[o.pool]) {
-      const JobState& r = jobs_.at(id);
-      ends.emplace_back(r.expected_end, r.devices);
-    }
-    std::sort(ends.begin(), ends.end());
-    int free = cluster_.pools()[o.pool].free_devices;
-    reservation_ = Reservation{j.job.id, o.pool, now, 0};
-    for (const auto& [end, devices] : ends) {
-      if (free >= o.cap->devices) break;
-      free += devices;
-      reservation_.shadow = end;
-    }
-    reservation_.extra = std::max(0, free - o.cap->devices);
+  defer(j, now, key, out);
+  if (backfill && reservation_.pool < 0 && !ranked_.empty()) {
+    const Option& first = c.options[static_cast<std::size_t>(ranked_.front().option)];
+    if (first.cap->milli == 0) reserve(j, first, now);
   }
-  return false;
+  return by_reservation ? Outcome::Waits : Outcome::Blocked;
 }
 
+// Reserves the job's preferred pool: when will enough devices be free?
+void Scheduler::reserve(const JobState& j, const Option& o, Seconds now) {
+  // The pool's running jobs by expected end, kept in order as they start and
+  // stop: O(jobs taken) here, however many run.
+  int free = cluster_.pools()[o.pool].free_devices;
+  reservation_ = Reservation{j.id, o.pool, now, 0};
+  const Ends& ends = ends_by_pool_[static_cast<std::size_t>(o.pool)];
+  for (auto it = ends.begin(); free < o.cap->devices && it != ends.end(); ++it) {
+    free += it->second;
+    reservation_.shadow = it->first;
+  }
+  reservation_.extra = std::max(0, free - o.cap->devices);
+}
+
+// --- passes -------------------------------------------------------------------------
+
 void Scheduler::pass(Seconds now, std::vector<Decision>& out) {
-  const bool fifo = options_.algorithm == Algorithm::FifoFirstFit;
-  const bool preempt = options_.algorithm == Algorithm::Sovereign && options_.preemption;
+  // A pass's decisions are many on a long queue: size the list once, from
+  // the last pass, rather than grow it (each growth moves every Decision).
+  out.reserve(out.size() + last_pass_decisions_);
+  const std::size_t before = out.size();
+  walk(now, out);
+  last_pass_decisions_ = out.size() - before;
+}
+
+void Scheduler::walk(Seconds now, std::vector<Decision>& out) {
   // Nothing can start that could not start at the last pass unless devices
   // were freed (or the fleet changed): then only the new arrivals are examined.
-  if (!freed_ && !fifo) {
-    std::vector<JobState*> fresh;
-    for (std::int64_t id : arrivals_) {
-      auto it = jobs_.find(id);
-      if (it != jobs_.end() && !it->second.running) fresh.push_back(&it->second);
-    }
-    arrivals_.clear();
-    std::sort(fresh.begin(), fresh.end(), [&](const JobState* a, const JobState* b) { return before(*a, *b); });
-    for (JobState* j : fresh) examine(*j, now, out);
+  if (!freed_ && options_.algorithm != Algorithm::FifoFirstFit) {
+    arrivals_pass(now, out);
     return;
   }
   freed_ = false;
+  fresh_ids_.swap(arrivals_);
   arrivals_.clear();
   reservation_ = Reservation{};
-  int examined = 0;
-  // Walk the queue: levels by priority, tenants by devices in use (ties merged by arrival).
-  for (auto level = queue_.begin(); level != queue_.end(); ++level) {
-    if (pending_count_ == 0) break;
-    std::vector<Fifo>& fifos = level->second;
-    std::vector<std::size_t> tenants;
-    for (std::size_t t = 0; t < fifos.size(); ++t) {
-      if (!fifos[t].empty()) tenants.push_back(t);
-    }
-    auto use = [&](std::size_t t) {
-      return options_.algorithm == Algorithm::Sovereign ? tenant_milli_[t] : std::int64_t{0};
-    };
-    std::stable_sort(tenants.begin(), tenants.end(), [&](std::size_t a, std::size_t b) { return use(a) < use(b); });
-    for (std::size_t g = 0; g < tenants.size();) {
-      std::size_t h = g;
-      while (h < tenants.size() && use(tenants[h]) == use(tenants[g])) ++h;
-      // K-way merge of the group's FIFOs by (arrival, id). Cursors advance
-      // before a job is examined, so placing it (erasing it) is safe.
-      using Cursor = std::pair<Fifo::iterator, Fifo::iterator>;
-      auto later = [](const Cursor& a, const Cursor& b) { return *a.first > *b.first; };
-      std::priority_queue<Cursor, std::vector<Cursor>, decltype(later)> heads(later);
-      for (std::size_t k = g; k < h; ++k) heads.emplace(fifos[tenants[k]].begin(), fifos[tenants[k]].end());
-      while (!heads.empty()) {
-        Cursor c = heads.top();
-        heads.pop();
-        const std::int64_t id = c.first->second;
-        if (++c.first != c.second) heads.push(c);
-        if (examined++ >= options_.max_examined) return;
-        // No device free, no room on a shared device and nothing this priority could preempt: stop.
-        if (cluster_.free_devices() == 0 && cluster_.shared_with_room() == 0) {
-          bool can_preempt = false;
-          if (preempt) {
-            for (const auto& prios : running_priorities_) can_preempt = can_preempt || (!prios.empty() && *prios.begin() < level->first);
-          }
-          if (!can_preempt) return;
-        }
-        JobState& j = jobs_.at(id);
-        if (!examine(j, now, out) && fifo) return;  // strict FIFO: the head blocks the queue
-      }
-      g = h;
+  ++passes_;
+  walk_group_seq_ = 0;
+  walk_stop_.reset();
+  int failures = 0;
+  for (const auto& [level, classes] : levels_) {
+    if (pending_count_ == 0 || !walk_level(level, classes, now, failures, out)) break;
+  }
+  // New arrivals that the walk passed without examining them (their class
+  // blocked at an earlier job) learn why they wait from that job.
+  for (std::int64_t id : fresh_ids_) {
+    const int slot = index_.find(id);
+    if (slot < 0) continue;
+    JobState& j = slots_[static_cast<std::size_t>(slot)];
+    const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+    if (j.running || j.why || c.blocked_pass != passes_) continue;
+    const bool passed = !walk_stop_ || c.blocked_group < walk_group_seq_ || Key{j.arrival, j.id} < *walk_stop_;
+    if (!passed) continue;
+    if (const JobState* head = job(c.blocked_by); head && !head->running && head->why) {
+      tell(j, *head, now, out);
     }
   }
+}
+
+void Scheduler::arrivals_pass(Seconds now, std::vector<Decision>& out) {
+  fresh_.clear();
+  for (std::int64_t id : arrivals_) {
+    const int slot = index_.find(id);
+    if (slot >= 0 && !slots_[static_cast<std::size_t>(slot)].running) fresh_.push_back(&slots_[static_cast<std::size_t>(slot)]);
+  }
+  arrivals_.clear();
+  std::sort(fresh_.begin(), fresh_.end(), [&](const JobState* a, const JobState* b) { return before(*a, *b); });
+  for (JobState* j : fresh_) examine(*j, now, out);
+}
+
+bool Scheduler::walk_level(int level, const std::vector<int>& classes, Seconds now, int& failures,
+                           std::vector<Decision>& out) {
+  const bool sovereign = options_.algorithm == Algorithm::Sovereign;
+  // Tenants with pending jobs at this level, by devices in use (suanli: fair
+  // share, ties by index); the other algorithms merge all tenants as one.
+  auto group_of = [&](int tenant) { return sovereign ? tenant : 0; };
+  walk_tenants_.clear();
+  for (int k : classes) {
+    const ClassState& c = classes_[static_cast<std::size_t>(k)];
+    if (!c.fifo.empty()) walk_tenants_.push_back(group_of(c.tenant));
+  }
+  std::sort(walk_tenants_.begin(), walk_tenants_.end());
+  walk_tenants_.erase(std::unique(walk_tenants_.begin(), walk_tenants_.end()), walk_tenants_.end());
+  auto use = [&](int t) { return sovereign ? tenant_milli_[static_cast<std::size_t>(t)] : std::int64_t{0}; };
+  std::stable_sort(walk_tenants_.begin(), walk_tenants_.end(), [&](int a, int b) { return use(a) < use(b); });
+  const std::vector<int>& tenants = walk_tenants_;
+  for (std::size_t g = 0; g < tenants.size();) {
+    // A group: the next tenants with equal use, as it stands now.
+    std::size_t h = g;
+    while (h < tenants.size() && use(tenants[h]) == use(tenants[g])) ++h;
+    walk_classes_.clear();
+    for (int k : classes) {
+      const ClassState& c = classes_[static_cast<std::size_t>(k)];
+      const int t = group_of(c.tenant);
+      if (!c.fifo.empty() && std::find(tenants.begin() + static_cast<std::ptrdiff_t>(g),
+                                       tenants.begin() + static_cast<std::ptrdiff_t>(h), t) !=
+                                 tenants.begin() + static_cast<std::ptrdiff_t>(h)) {
+        walk_classes_.push_back(k);
+      }
+    }
+    if (!walk_group(walk_classes_, level, now, failures, out)) return false;
+    ++walk_group_seq_;
+    g = h;
+  }
+  return true;
+}
+
+bool Scheduler::walk_group(const std::vector<int>& classes, int level, Seconds now, int& failures,
+                           std::vector<Decision>& out) {
+  // K-way merge of the classes' queues by (arrival, id). A head advances
+  // before its job is examined, so placing it (erasing it) is safe.
+  auto later = [](const Head& a, const Head& b) { return a.at->first > b.at->first; };
+  heads_.clear();
+  walk_out_.clear();
+  for (int k : classes) heads_.push_back({classes_[static_cast<std::size_t>(k)].fifo.begin(), k});
+  std::make_heap(heads_.begin(), heads_.end(), later);
+  auto push = [&](Fifo::const_iterator it, int k) {
+    if (it == classes_[static_cast<std::size_t>(k)].fifo.end()) return;
+    heads_.push_back({it, k});
+    std::push_heap(heads_.begin(), heads_.end(), later);
+  };
+  const bool fifo = options_.algorithm == Algorithm::FifoFirstFit;
+  while (!heads_.empty()) {
+    std::pop_heap(heads_.begin(), heads_.end(), later);
+    const Head head = heads_.back();
+    heads_.pop_back();
+    const Key key = head.at->first;
+    if (failures >= options_.max_examined || must_stop(level)) {
+      walk_stop_ = key;
+      return false;
+    }
+    const std::uint64_t releases = releases_;
+    const Outcome outcome = examine(slots_[static_cast<std::size_t>(head.at->second)], now, out);
+    if (outcome == Outcome::Blocked) {
+      walk_out_.push_back(head.cls);  // the rest of its class cannot start either
+      ClassState& c = classes_[static_cast<std::size_t>(head.cls)];
+      c.blocked_pass = passes_;
+      c.blocked_by = key.second;
+      c.blocked_group = walk_group_seq_;
+    } else {
+      push(std::next(head.at), head.cls);
+    }
+    if (outcome != Outcome::Started) {
+      ++failures;
+      if (fifo) {  // strict FIFO: the head blocks the queue
+        walk_stop_ = key;
+        return false;
+      }
+    }
+    if (releases_ != releases) {
+      // Devices were freed: the classes that left come back after this job.
+      for (int k : walk_out_) push(classes_[static_cast<std::size_t>(k)].fifo.upper_bound(key), k);
+      walk_out_.clear();
+    }
+  }
+  return true;
+}
+
+bool Scheduler::must_stop(int level) const {
+  if (cluster_.free_devices() > 0 || cluster_.shared_with_room() > 0) return false;
+  if (options_.algorithm != Algorithm::Sovereign || !options_.preemption) return true;
+  for (std::size_t p = 0; p < running_priorities_.size(); ++p) {
+    if (lowest_priority(static_cast<int>(p)) < level) return false;
+  }
+  return true;
 }
 
 }  // namespace suanli

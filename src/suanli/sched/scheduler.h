@@ -56,16 +56,49 @@
 // only whole-device victims are preempted for whole-device jobs. A node that
 // leaves displaces the fractions on its shared devices like any other job.
 //
-// Cost of a pass: O(P log P) to order P pending jobs, then per examined job
-// O(models x (domains x devices-per-node)) to find room; the pass stops
-// early when no device is free and preemption is off.
+// Job classes. Jobs of one tenant with the same shape for the performance
+// model (model, kind, precision, devices or SLO, share, stacks, request
+// sizes, priority; not the amount of work) form a class. What the fleet can
+// do for a job is computed once per class and fleet change: the options
+// (pools whose model can run it, with the capability and the load-independent
+// verdict), the verdicts of the models the policy denies, the gap analysis.
+// A job keeps only its own state (work left, arrival, placement), so arrival
+// costs a hash lookup, not an evaluation of the policy and the perf model.
+//
+// Queue and passes. Each class keeps its pending jobs in (arrival, id) order.
+// A pass walks the queue in the order the algorithm defines (priority levels;
+// under suanli, tenants by devices in use, equal ones merged by arrival) by
+// merging the heads of the classes. When a job cannot start for want of room,
+// quota or imported cap (not because of the backfill reservation), no later
+// job of its class can start in this pass either: the class leaves the walk,
+// and its other jobs are not touched. So a pass costs O((placements +
+// classes + lookahead) log classes) plus the index's search per examined job,
+// whatever the queue's length. If the pass frees devices (a preemption can
+// free more than the preemptor takes), the classes that left the current
+// fair-share group come back from the position reached.
+// Lookahead (as Slurm's bf_max_job_test, default 500): a pass stops after
+// `max_examined` jobs that could not start; jobs that start do not count, so
+// a pass fills all the capacity it can. After events that free nothing
+// (arrivals only), a pass examines just the new arrivals.
+// Decisions are those a job-by-job walk would take, except that a job of a
+// class that left the walk is not told again why it waits (its class's head
+// was): a Defer is emitted when an examined job's reason changes.
+//
+// Cost of an arrival O(1) expected (hash lookups; a class's first job
+// evaluates its options: O(pools) capability and policy evaluations); of a
+// finish O(shares + log running); of a pass as above (the EASY reservation
+// reads its pool's running jobs in order of expected end, kept as they start
+// and stop, so it costs the jobs it reads, not the jobs running). Nodes
+// leaving O(running jobs + classes + jobs rejected).
 //
 // Thread-compatible: one thread drives one Scheduler.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <string>
@@ -80,6 +113,7 @@
 #include "suanli/model/policy_spec.h"
 #include "suanli/policy/policy.h"
 #include "suanli/sched/cluster_state.h"
+#include "suanli/sched/id_map.h"
 
 namespace suanli {
 
@@ -93,8 +127,8 @@ struct SchedulerOptions {
   bool preemption = true;             // suanli only
   bool backfill = true;               // suanli only (EASY)
   Seconds checkpoint_interval = kHour;  // work since the last checkpoint is lost on preemption
-  // Pending jobs examined per full pass (like Slurm's bf_max_job_test, whose
-  // default is 500): bounds a pass on a long queue.
+  // Lookahead: a pass stops after this many jobs that could not start (like
+  // Slurm's bf_max_job_test, whose default is 500); jobs that start do not count.
   int max_examined = 500;
 };
 
@@ -102,17 +136,21 @@ struct SchedulerOptions {
 struct Option {
   int pool = -1;
   const Capability* cap = nullptr;  // owned by the scheduler's capability cache
-  Seconds runtime = 0;              // for the job's remaining work there
+  Seconds runtime = 0;              // for the job's remaining work there (0 in a class's list)
   bool imported = false;
   Verdict verdict;                  // cii-domestic-only / gap-only (the load-dependent cap is checked at placement)
 };
 
-// A job the scheduler knows about, as the outside may inspect it.
+// A job the scheduler knows about, as the outside may inspect it. Its shape
+// is its class's (Scheduler::shape); the amount of work is its own.
 struct JobState {
-  Job job;
+  std::int64_t id = 0;
+  int cls = -1;                 // job class (-1: the slot is free)
   int tenant = 0;               // index into tenants()
   int priority = 0;
+  Seconds arrival = 0;
   double remaining = 0;         // tokens (train, finetune, batch-infer) or seconds (serve)
+  Seconds duration = 0;         // serve: how long it runs
   int epoch = 0;                // placements so far
   bool running = false;
   // While running:
@@ -127,16 +165,11 @@ struct JobState {
   bool imported = false;
   bool violation = false;
   bool pinned = false;          // placed on a node an outside scheduler chose (see above)
-  // While pending:
-  Reason wait_reason;           // Code::None: not yet considered
-  std::uint64_t wait_key = 0;   // signature of the wait reason (a Defer only when it changes)
-  // Options on the current fleet, in preference order, and the pools the
-  // static rules deny; recomputed when the fleet or the remaining work changes.
-  std::vector<Option> options;
-  std::vector<Verdict> denied;
-  std::uint64_t options_version = 0;
-  GapAnalysis gap;
-  std::uint64_t gap_version = 0;
+  // While pending: why it waits (null: not yet considered), shared by the
+  // jobs told the same reason, and a signature of that reason (a Defer is
+  // emitted only when it changes).
+  std::shared_ptr<const Reason> why;
+  std::uint64_t wait_key = 0;
 };
 
 class Scheduler {
@@ -147,6 +180,10 @@ class Scheduler {
   // the decisions it caused. Throws InputError for an event that names an
   // unknown tenant, accelerator or model, or a duplicate job id.
   std::vector<Decision> on(const Event& e, Seconds now);
+  // The same, appending the decisions to `out`: a caller that clears and
+  // reuses one list does not allocate a new one per event (a pass on a long
+  // queue emits thousands).
+  void on(const Event& e, Seconds now, std::vector<Decision>& out);
 
   // Why a pending job waits, in words, or "" if it is not pending.
   std::string why_pending(std::int64_t job) const;
@@ -157,17 +194,70 @@ class Scheduler {
   const std::vector<Tenant>& tenants() const { return tenants_; }
   const Policy& policy() const { return policy_; }
   const SchedulerOptions& options() const { return options_; }
-  const std::map<std::int64_t, JobState>& jobs() const { return jobs_; }  // pending and running
+  // A pending or running job, or nullptr.
+  const JobState* job(std::int64_t id) const;
+  // Calls f(const JobState&) for every pending and running job (in an order
+  // that depends only on the events seen).
+  template <class F>
+  void for_each_job(F&& f) const {
+    for (const JobState& j : slots_) {
+      if (j.cls >= 0) f(j);
+    }
+  }
+  // The job's shape (its class's; work_tokens and duration are the class's
+  // first job's: a job's own are JobState::remaining and duration).
+  const JobClass& shape(const JobState& j) const { return classes_[static_cast<std::size_t>(j.cls)].shape; }
+  // The job's options as of the last time its class was evaluated, in its
+  // order of preference with its own runtimes, and the verdicts of the models
+  // the policy denies it.
+  std::vector<Option> options(const JobState& j) const;
+  const std::vector<Verdict>& denied(const JobState& j) const {
+    return classes_[static_cast<std::size_t>(j.cls)].denied;
+  }
   std::size_t pending() const { return pending_count_; }
   std::size_t running() const { return running_count_; }
+  std::size_t classes() const { return classes_.size(); }
   // Imported devices in use, a fraction counted as milli/1000.
   double imported_in_use() const { return static_cast<double>(imported_milli_) / 1000.0; }
 
  private:
+  using Key = std::pair<Seconds, std::int64_t>;  // queue order inside a class: (arrival, id)
+  using Fifo = std::pmr::map<Key, int>;  // -> the job's slot (a walk reads jobs without a lookup)
+  struct ClassState {
+    JobClass shape;
+    int tenant = 0;
+    int level = 0;                 // queue level: priority (0 for fifo-firstfit)
+    Fifo fifo;                     // pending jobs
+    std::vector<Option> options{}; // on the current fleet, in pool order (runtime 0)
+    std::vector<Verdict> denied{}; // models the policy denies (suanli), in pool order
+    std::uint64_t options_version = 0;
+    std::uint64_t blocked_pass = 0;  // the last full pass in which it left the walk ...
+    std::int64_t blocked_by = 0;     // ... at this job ...
+    int blocked_group = 0;           // ... in this fair-share group of the walk
+  };
+  // A class's position in a walk: its next job.
+  struct Head {
+    Fifo::const_iterator at;
+    int cls = 0;
+  };
+  // An option of a job in its order of preference: index into its class's options.
+  struct Ranked {
+    int option = 0;
+    Seconds runtime = 0;
+  };
+  enum class Outcome { Started, Blocked, Waits };  // Blocked: so is the rest of its class, this pass
+  enum Block { kBusy = 0, kQuota = 1, kCap = 2 };
+
+  // --- events
   void arrive(const Job& job, const std::string& node, Seconds now, std::vector<Decision>& out);
+  // Finds or makes the class of `shape`; throws InputError (naming job `id`) for an unknown tenant or model.
+  int class_of(const JobClass& shape, std::int64_t id);
+  JobState& new_job(std::int64_t id);
+  void free_job(JobState& j);
+  JobState& at(std::int64_t id) { return slots_[static_cast<std::size_t>(index_.find(id))]; }
   // Places a pinned arrival on `node` now, or rejects it with the reason.
   void place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out);
-  void finish(std::int64_t id, int epoch, Seconds now);
+  void finish(std::int64_t id, int epoch);
   void nodes_join(const NodeGroup& group);
   void nodes_leave(const std::string& group, int count, Seconds now, std::vector<Decision>& out);
   // Removes `leaving` (sorted node indices) from placement; displaces the jobs
@@ -180,29 +270,55 @@ class Scheduler {
   std::vector<int> node_indices(const std::vector<std::string>& names) const;  // throws InputError for unknown names
   void cancel(std::int64_t id);
   void set_tenant(const Tenant& t);
-  void pass(Seconds now, std::vector<Decision>& out);
-  // Examines one pending job in a pass: places it or records why it waits.
-  bool examine(JobState& j, Seconds now, std::vector<Decision>& out);
+
+  // --- the queue
+  int level_of(const ClassState& c) const;
+  void set_level(int cls, int level);
   void enqueue(const JobState& j);
   void dequeue(const JobState& j);
   bool before(const JobState& a, const JobState& b) const;  // queue order
 
-  // Fills j.options / j.denied for the current fleet if stale.
-  void prepare(JobState& j);
-  const GapAnalysis& gap_of(JobState& j);
+  // --- passes
+  void pass(Seconds now, std::vector<Decision>& out);
+  void walk(Seconds now, std::vector<Decision>& out);  // pass() without the sizing of `out`
+  void arrivals_pass(Seconds now, std::vector<Decision>& out);
+  // Walks one level's queue (see the header); false when the pass must stop.
+  bool walk_level(int level, const std::vector<int>& classes, Seconds now, int& failures, std::vector<Decision>& out);
+  // Walks one fair-share group: merges its classes' queues by (arrival, id).
+  bool walk_group(const std::vector<int>& classes, int level, Seconds now, int& failures, std::vector<Decision>& out);
+  bool must_stop(int level) const;  // nothing free and nothing this level could preempt
+  // Examines one pending job: places it or records why it waits.
+  Outcome examine(JobState& j, Seconds now, std::vector<Decision>& out);
+  void reserve(const JobState& j, const Option& o, Seconds now);
+
+  // --- options
+  // Fills the class's options and denied verdicts for the current fleet if stale.
+  void prepare(ClassState& c);
+  GapAnalysis gap_of(const ClassState& c);
+  // j's options in its order of preference, into `out`.
+  void rank(const JobState& j, const ClassState& c, std::vector<Ranked>& out) const;
+  Seconds runtime_on(const JobState& j, const Capability& cap) const;
+  Reason infeasible(ClassState& c);  // why nothing can run the class (REQUIRES: no options)
   // The load-dependent imported-cap verdict for `milli` more imported milli-units.
   Verdict cap_verdict(const JobState& j, const Accelerator& a, std::int64_t milli) const;
   bool cap_denies(const JobState& j, std::int64_t milli) const;
   ImportedUse imported_use(const JobState& j) const;
   bool quota_denies(const JobState& j, std::int64_t milli) const;
-  void place(JobState& j, const Option& o, std::vector<NodeShare> shares, Seconds now, std::vector<Decision>& out);
+
+  // --- placement
+  void place(JobState& j, const Option& o, Seconds runtime, std::vector<NodeShare> shares, Seconds now,
+             std::vector<Decision>& out);
   bool try_preempt(JobState& j, Seconds now, std::vector<Decision>& out);
   void stop(JobState& j, Seconds now, const Reason& why, std::vector<Decision>& out);
   void unbind(JobState& j);
   void reject(JobState& j, Seconds now, Reason why, std::vector<Decision>& out);
-  void defer(JobState& j, Seconds now, std::uint64_t key, const std::vector<std::pair<int, int>>& blocked,
-             std::vector<Decision>& out);
-  std::optional<Reason> infeasible_everywhere(JobState& j);
+  void defer(JobState& j, Seconds now, std::uint64_t key, std::vector<Decision>& out);
+  // Tells a new arrival that the walk skipped why it waits: its class's blocked head's reason.
+  void tell(JobState& j, const JobState& head, Seconds now, std::vector<Decision>& out);
+  // The verdicts behind a wait: the imported cap's on the models it blocks, then the models denied.
+  std::vector<Verdict> wait_verdicts(const JobState& j, const Reason& why) const;
+  void add_priority(int pool, int priority, int delta);
+  int lowest_priority(int pool) const;  // of the jobs running on `pool`; INT_MAX if none
 
   const Catalog* catalog_;
   Policy policy_;
@@ -211,15 +327,27 @@ class Scheduler {
   ClusterState cluster_;
   CapabilityCache capabilities_;
   std::vector<NodeGroup> groups_;
-  std::map<std::int64_t, JobState> jobs_;
-  // The pending queue: priority level (highest first) -> per-tenant FIFO of
-  // (arrival, id). A pass walks it in order without sorting: levels, then
-  // tenants by devices in use (fair share; equal ones merged by arrival).
-  using Fifo = std::set<std::pair<Seconds, std::int64_t>>;
-  std::map<int, std::vector<Fifo>, std::greater<>> queue_;
+  // Jobs: a slot table (free slots reused) indexed by id.
+  std::vector<JobState> slots_;
+  std::vector<int> free_slots_;
+  IdMap index_;
+  std::int64_t max_id_ = INT64_MIN;  // the largest job id seen
+  // Job classes, found by a hash of their key fields.
+  std::unique_ptr<std::pmr::unsynchronized_pool_resource> fifo_memory_;  // before classes_: outlives the FIFOs
+  std::vector<ClassState> classes_;
+  std::unordered_map<std::uint64_t, std::vector<int>> class_index_;
+  // The pending queue: priority level (highest first) -> the classes at that level.
+  std::map<int, std::vector<int>, std::greater<>> levels_;
   std::size_t pending_count_ = 0;
   std::vector<std::int64_t> arrivals_;  // arrived since the last pass
   bool freed_ = true;                   // devices freed or the fleet changed since the last full pass
+  std::uint64_t releases_ = 0;
+  std::uint64_t passes_ = 0;            // full passes so far
+  std::size_t last_pass_decisions_ = 0;
+  // Where the current full pass's walk is: the fair-share groups walked so
+  // far, and (once it stops early) the job it stopped at, which it did not pass.
+  int walk_group_seq_ = 0;
+  std::optional<Key> walk_stop_;          // unbinds so far (a pass watches for frees during itself)
   // EASY reservation of the first job that could not start: later jobs may
   // use its pool only if they end before `shadow` or fit in `extra` devices.
   struct Reservation {
@@ -229,8 +357,20 @@ class Scheduler {
     int extra = 0;
   } reservation_;
   std::vector<std::vector<std::int64_t>> running_by_pool_;
-  std::vector<std::multiset<int>> running_priorities_;  // per pool, for preemption
-  std::vector<std::pair<int, int>> blocked_;             // scratch for examine(): (option, why)
+  std::vector<std::vector<std::pair<int, int>>> running_priorities_;  // per pool: (priority, jobs), ascending
+  // Per pool: (expected end, whole devices) of its running jobs, in order (the EASY reservation's shadow time).
+  using Ends = std::pmr::multiset<std::pair<Seconds, int>>;
+  std::vector<Ends> ends_by_pool_;
+  // Scratch, reused so that passes do not allocate: examine()'s blocked
+  // options (ranked index, Block) and ranking; a walk's tenants, classes,
+  // heads and classes out of the walk; preemption's (node, reclaimable devices).
+  std::vector<std::pair<int, int>> blocked_;
+  std::vector<Ranked> ranked_;
+  std::vector<int> walk_tenants_, walk_classes_, walk_out_;
+  std::vector<Head> heads_;
+  std::vector<std::pair<int, int>> reclaim_;
+  std::vector<JobState*> fresh_;
+  std::vector<std::int64_t> fresh_ids_;
   std::size_t running_count_ = 0;
   std::uint64_t fleet_version_ = 1;
   // Devices in use in milli-units (1000 per whole device; a fraction its share).

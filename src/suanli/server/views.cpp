@@ -70,10 +70,9 @@ Json explain_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang
                     {"since", r.placed_at}, {"expected_end_at", r.expected_end}};
   }
   Json candidates = Json::array();
-  const auto& jobs = s.scheduler().jobs();
-  if (auto it = jobs.find(r.id); it != jobs.end()) {
+  if (const JobState* sj = s.scheduler().job(r.id)) {
     const auto& pools = s.scheduler().cluster().pools();
-    for (const Option& o : it->second.options) {
+    for (const Option& o : s.scheduler().options(*sj)) {
       const Accelerator& a = *pools[static_cast<std::size_t>(o.pool)].accelerator;
       candidates.push_back({{"accelerator", a.id},
                             {"origin", name(a.origin)},
@@ -84,7 +83,7 @@ Json explain_view(const live::LiveState& s, const live::JobRecord& r, i18n::Lang
                             {"reason", render(o.verdict, s.policy(), lang)},
                             {"pool_free_devices", pools[static_cast<std::size_t>(o.pool)].free_devices}});
     }
-    for (const Verdict& v : it->second.denied) {
+    for (const Verdict& v : s.scheduler().denied(*sj)) {
       Json c = wire::verdict_json(v, s.policy(), lang);
       c["origin"] = name(s.catalog().accelerator(v.accelerator).origin);
       candidates.push_back(std::move(c));
@@ -184,7 +183,9 @@ Json tenant_view(const live::LiveState& s, const Tenant& t, Seconds from, Second
   const double cap_base = t.quota_devices > 0 ? t.quota_devices : fleet;
   const auto share = u.share_devices();
   int running = 0;
-  for (const auto& [id, j] : s.scheduler().jobs()) running += j.running && j.job.shape.tenant == t.name ? 1 : 0;
+  s.scheduler().for_each_job([&](const JobState& j) {
+    running += j.running && s.tenants()[static_cast<std::size_t>(j.tenant)].name == t.name ? 1 : 0;
+  });
   return {{"name", t.name},
           {"sector", t.sector},
           {"critical", critical(s, t)},

@@ -116,6 +116,7 @@ struct SimResult {
   double imported_device_hours_share = 0;  // imported share of used device-hours
   int violations = 0;
   std::vector<std::string> log;         // the event log (one line per event or decision), if kept
+  std::int64_t log_lines = 0;           // lines logged (kept or streamed to SimOptions::log_sink)
 };
 
 Stats make_stats(std::vector<double> values);

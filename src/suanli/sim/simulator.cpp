@@ -12,6 +12,7 @@
 
 #include "suanli/model/error.h"
 #include "suanli/policy/reason_text.h"
+#include "suanli/sched/id_map.h"
 
 namespace suanli {
 namespace {
@@ -36,6 +37,76 @@ struct Later {
     return std::tie(a.at, a.cls, a.seq) > std::tie(b.at, b.cls, b.seq);
   }
 };
+
+// A job's arrival, compactly (40 bytes rather than a Job's copy of its class):
+// a generated job is its class's shape with its own work and duration.
+struct Arrival {
+  Seconds at = 0;
+  std::int64_t id = 0;
+  double work_tokens = 0;
+  Seconds duration = 0;
+  int cls = -1;
+  int explicit_index = -1;  // >= 0: Scenario::jobs[explicit_index]
+};
+
+Job job_of(const Scenario& s, const Arrival& a) {
+  if (a.explicit_index >= 0) return s.jobs[static_cast<std::size_t>(a.explicit_index)];
+  Job j;
+  j.id = a.id;
+  j.cls = a.cls;
+  j.shape = s.classes[static_cast<std::size_t>(a.cls)];
+  j.shape.work_tokens = a.work_tokens;
+  j.shape.duration = a.duration;
+  j.arrival = a.at;
+  return j;
+}
+
+// The scenario's jobs: its explicit jobs, then the generators' draws in
+// (time, process, draw) order with ids after the explicit ones.
+std::vector<Arrival> draw_arrivals(const Scenario& s, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  struct Draw {
+    Seconds at;
+    int process;
+    int n;
+    double work_tokens;
+    Seconds duration;
+  };
+  std::vector<Draw> draws;
+  for (std::size_t p = 0; p < s.arrivals.size(); ++p) {
+    const ArrivalProcess& ap = s.arrivals[p];
+    const Seconds from = ap.start > 0 ? std::max(ap.start, s.start) : s.start;
+    const Seconds to = ap.end > 0 ? std::min(ap.end, s.end) : s.end;
+    if (ap.per_day <= 0 || to <= from) continue;
+    std::exponential_distribution<double> gap(ap.per_day / static_cast<double>(kDay));
+    std::uniform_real_distribution<double> jitter(1.0 - ap.size_jitter, 1.0 + ap.size_jitter);
+    const JobClass& shape = s.classes[static_cast<std::size_t>(ap.cls)];
+    double t = static_cast<double>(from);
+    int n = 0;
+    while (true) {
+      t += gap(rng);
+      if (t > static_cast<double>(to)) break;
+      const double f = ap.size_jitter > 0 ? jitter(rng) : 1.0;
+      draws.push_back({static_cast<Seconds>(t), static_cast<int>(p), n++, shape.work_tokens * f,
+                       static_cast<Seconds>(static_cast<double>(shape.duration) * f)});
+    }
+  }
+  std::stable_sort(draws.begin(), draws.end(), [](const Draw& a, const Draw& b) {
+    return std::tie(a.at, a.process, a.n) < std::tie(b.at, b.process, b.n);
+  });
+  std::vector<Arrival> out;
+  out.reserve(s.jobs.size() + draws.size());
+  std::int64_t next_id = 1;
+  for (std::size_t k = 0; k < s.jobs.size(); ++k) {
+    const Job& j = s.jobs[k];
+    out.push_back({j.arrival, j.id, j.shape.work_tokens, j.shape.duration, j.cls, static_cast<int>(k)});
+    next_id = std::max(next_id, j.id + 1);
+  }
+  for (const Draw& d : draws) {
+    out.push_back({d.at, next_id++, d.work_tokens, d.duration, s.arrivals[static_cast<std::size_t>(d.process)].cls, -1});
+  }
+  return out;
+}
 
 struct RunningInfo {
   Seconds since = 0;
@@ -64,22 +135,61 @@ class Run {
 
   void push(Seconds at, int cls, Event e, int purchase = -1, int shock = -1) {
     e.at = at;
-    store_.push_back(std::move(e));
-    q_.push(Queued{at, cls, seq_++, store_.size() - 1, purchase, shock});
+    std::size_t slot = store_.size();
+    if (free_store_.empty()) {
+      store_.push_back(std::move(e));
+    } else {
+      slot = free_store_.back();
+      free_store_.pop_back();
+      store_[slot] = std::move(e);
+    }
+    q_.push(Queued{at, cls, seq_++, slot, purchase, shock});
   }
+  // The next event: the queue's or the next arrival's, whichever comes first
+  // in (time, class, sequence) order. Arrivals are not queued (a million
+  // events of a job's size each): they are read in order from arrivals_,
+  // and since they would have been queued before any event of their class,
+  // they come first among equals.
+  bool next(Queued& item, Event& e);
+  // The scheduler's decisions on e, in a list reused from event to event.
+  const std::vector<Decision>& step(const Event& e, Seconds now) {
+    decisions_.clear();
+    sched_.on(e, now, decisions_);
+    return decisions_;
+  }
+  // The catalog's accelerator of a placement, looked up by exact id once
+  // (the catalog's lookup folds case and aliases: slow for every placement).
+  const Accelerator& accelerator(const std::string& id) {
+    auto it = accelerators_.find(id);
+    if (it == accelerators_.end()) it = accelerators_.emplace(id, &c_.accelerator(id)).first;
+    return *it->second;
+  }
+  std::size_t record(std::int64_t job) const { return static_cast<std::size_t>(record_of_.find(job)); }
   void advance(Seconds now);
   void sample(Seconds t);
   void handle(const std::vector<Decision>& decisions, Seconds now, int shock);
   void account_stop(JobRecord& r, const RunningInfo& info, Seconds now);
   void supply(const Event& e, Seconds now);
-  void log(Seconds t, const std::string& line) {
-    if (o_.keep_log) result_.log.push_back(format_time(t) + " " + line);
+  bool logging() const { return o_.keep_log || o_.log_sink; }
+  // Logs line() at t; line is called only when the run logs (formatting a
+  // decision's reason costs more than the decision).
+  template <class Line>
+  void log(Seconds t, Line line) {
+    if (!logging()) return;
+    result_.log_lines += 1;
+    std::string text = format_time(t) + " " + line();
+    if (o_.log_sink) {
+      o_.log_sink(text);
+    } else {
+      result_.log.push_back(std::move(text));
+    }
   }
-  // A decision's line, rendered only when the log is kept (words cost ~1 us a decision).
+  // A decision's line (its reason rendered only when the run logs: words cost ~1 us a decision).
   void log_decision(Seconds t, const char* what, const Decision& d) {
-    if (!o_.keep_log) return;
-    const std::string acc = d.kind == Decision::Kind::Preempt ? fmt::format(" acc={}", d.accelerator) : "";
-    log(t, fmt::format("{} job={}{} reason=\"{}\"", what, d.job, acc, english(d, s_.policy)));
+    log(t, [&] {
+      const std::string acc = d.kind == Decision::Kind::Preempt ? fmt::format(" acc={}", d.accelerator) : "";
+      return fmt::format("{} job={}{} reason=\"{}\"", what, d.job, acc, english(d, s_.policy));
+    });
   }
   void finish_stats();
 
@@ -89,9 +199,15 @@ class Run {
   Scheduler sched_;
   std::priority_queue<Queued, std::vector<Queued>, Later> q_;
   std::vector<Event> store_;
+  std::vector<std::size_t> free_store_;  // slots of store_ whose event was taken
   std::uint64_t seq_ = 0;
+  std::vector<Arrival> arrivals_;        // in result_.jobs order
+  std::vector<int> arrival_order_;       // indices into arrivals_ by (time, queue order)
+  std::size_t next_arrival_ = 0;
   SimResult result_;
-  std::unordered_map<std::int64_t, std::size_t> record_of_;
+  IdMap record_of_;                      // job id -> index into result_.jobs
+  std::unordered_map<std::string, const Accelerator*> accelerators_;
+  std::vector<Decision> decisions_;
   std::unordered_map<std::int64_t, RunningInfo> running_;
   std::set<std::string> cut_;                     // accelerator models whose supply is cut now
   std::unordered_map<std::string, Seconds> last_cut_;
@@ -192,10 +308,10 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
         std::max(result_.imported_peak_share, sched_.imported_in_use() / fleet);
   }
   for (const Decision& d : decisions) {
-    JobRecord& r = result_.jobs[record_of_.at(d.job)];
+    JobRecord& r = result_.jobs[record(d.job)];
     switch (d.kind) {
       case Decision::Kind::Place: {
-        const Accelerator& a = c_.accelerator(d.accelerator);
+        const Accelerator& a = accelerator(d.accelerator);
         double devices = 0;  // device units: a fraction counts as milli/1000
         int touched = 0;     // devices the job runs on (a shared one counts once)
         for (const NodeShare& ns : d.nodes) {
@@ -227,8 +343,10 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           if (outstanding_[it->second.first].empty() && sh.recovered_after < 0) sh.recovered_after = now - sh.lost_at;
           displaced_by_.erase(it);
         }
-        log(now, fmt::format("place job={} acc={} devices={} runtime={} epoch={}{}", d.job, d.accelerator, devices,
-                             format_duration(d.expected_runtime), d.epoch, d.violation ? " VIOLATION" : ""));
+        log(now, [&] {
+          return fmt::format("place job={} acc={} devices={} runtime={} epoch={}{}", d.job, d.accelerator, devices,
+                             format_duration(d.expected_runtime), d.epoch, d.violation ? " VIOLATION" : "");
+        });
         break;
       }
       case Decision::Kind::Preempt: {
@@ -261,7 +379,7 @@ void Run::handle(const std::vector<Decision>& decisions, Seconds now, int shock)
           }
           displaced_by_.erase(it);
         }
-        log(now, fmt::format("reject job={} reason=\"{}\"", d.job, r.reject_reason));
+        log(now, [&] { return fmt::format("reject job={} reason=\"{}\"", d.job, r.reject_reason); });
         break;
       }
       case Decision::Kind::Defer:
@@ -353,28 +471,30 @@ SimResult Run::go() {
     const int cls = e.kind == Event::Kind::NodesLeave ? kLeave : kSupply;
     push(std::max(e.at, s_.start), cls, e);
   }
-  const std::vector<Job> jobs = generate_jobs(s_, result_.seed);
-  result_.jobs.reserve(jobs.size());
-  for (const Job& j : jobs) {
+  arrivals_ = draw_arrivals(s_, result_.seed);
+  result_.jobs.reserve(arrivals_.size());
+  for (const Arrival& a : arrivals_) {
+    const JobClass& shape = a.explicit_index >= 0 ? s_.jobs[static_cast<std::size_t>(a.explicit_index)].shape
+                                                  : s_.classes[static_cast<std::size_t>(a.cls)];
     JobRecord r;
-    r.id = j.id;
-    r.tenant = j.shape.tenant;
-    r.cls = j.shape.name;
-    r.kind = j.shape.kind;
-    r.arrival = j.arrival;
-    record_of_[j.id] = result_.jobs.size();
+    r.id = a.id;
+    r.tenant = shape.tenant;
+    r.cls = shape.name;
+    r.kind = shape.kind;
+    r.arrival = a.at;
+    record_of_.insert(a.id, static_cast<int>(result_.jobs.size()));
     result_.jobs.push_back(std::move(r));
-    Event a;
-    a.kind = Event::Kind::JobArrival;
-    a.job = j;
-    push(j.arrival, kArrival, std::move(a));
   }
+  arrival_order_.resize(arrivals_.size());
+  for (std::size_t k = 0; k < arrivals_.size(); ++k) arrival_order_[k] = static_cast<int>(k);
+  std::stable_sort(arrival_order_.begin(), arrival_order_.end(), [&](int a, int b) {
+    return arrivals_[static_cast<std::size_t>(a)].at < arrivals_[static_cast<std::size_t>(b)].at;
+  });
 
   double reported = -1;
-  while (!q_.empty() && q_.top().at <= s_.end) {
-    const Queued item = q_.top();
-    q_.pop();
-    Event e = std::move(store_[item.slot]);
+  Queued item;
+  Event e;
+  while (next(item, e)) {
     const Seconds now = item.at;
     advance(now);
     if (o_.progress && s_.end > s_.start) {
@@ -389,12 +509,12 @@ SimResult Run::go() {
       case Event::Kind::JobFinish: {
         auto it = running_.find(e.job_id);
         if (it == running_.end() || it->second.epoch != e.epoch) continue;  // stale: preempted since
-        JobRecord& r = result_.jobs[record_of_.at(e.job_id)];
+        JobRecord& r = result_.jobs[record(e.job_id)];
         account_stop(r, it->second, now);
         r.finish = now;
         running_.erase(it);
         sched_.on(e, now);
-        log(now, fmt::format("finish job={}", e.job_id));
+        log(now, [&] { return fmt::format("finish job={}", e.job_id); });
         break;
       }
       case Event::Kind::NodesJoin: {
@@ -403,13 +523,17 @@ SimResult Run::go() {
           const auto last = last_cut_.find(p.group.accelerator);
           if (cancelled_[item.purchase] || cut_.count(p.group.accelerator) ||
               (last != last_cut_.end() && last->second >= p.ordered)) {
-            log(now, fmt::format("purchase {} cancelled: supply of {} cut", p.group.id, p.group.accelerator));
+            log(now, [&] {
+              return fmt::format("purchase {} cancelled: supply of {} cut", p.group.id, p.group.accelerator);
+            });
             continue;
           }
         }
-        handle(sched_.on(e, now), now, -1);
-        log(now, fmt::format("nodes-join group={} acc={} nodes={} devices={}", e.group.id, e.group.accelerator,
-                             e.group.count, e.group.count * e.group.devices_per_node));
+        handle(step(e, now), now, -1);
+        log(now, [&] {
+          return fmt::format("nodes-join group={} acc={} nodes={} devices={}", e.group.id, e.group.accelerator,
+                             e.group.count, e.group.count * e.group.devices_per_node);
+        });
         break;
       }
       case Event::Kind::NodesLeave: {
@@ -426,29 +550,35 @@ SimResult Run::go() {
         }
         if (result_.shocks[shock].lost_at < 0) result_.shocks[shock].lost_at = now;
         const int before = sched_.cluster().total_devices();
-        const std::vector<Decision> ds = sched_.on(e, now);
+        const std::vector<Decision>& ds = step(e, now);
         result_.shocks[shock].devices_lost += before - sched_.cluster().total_devices();
-        log(now, fmt::format("nodes-leave group={} nodes={} ({})", e.group.id, e.group.count, result_.shocks[shock].label));
+        log(now, [&] {
+          return fmt::format("nodes-leave group={} nodes={} ({})", e.group.id, e.group.count,
+                             result_.shocks[shock].label);
+        });
         handle(ds, now, shock);
         break;
       }
       case Event::Kind::Supply:
-        log(now, fmt::format("supply {} {} ({})", name(e.effect), fmt::join(e.accelerators, ","), e.label));
+        log(now,
+            [&] { return fmt::format("supply {} {} ({})", name(e.effect), fmt::join(e.accelerators, ","), e.label); });
         supply(e, now);
         sched_.on(e, now);
         break;
       case Event::Kind::JobArrival:
-        log(now, fmt::format("arrive job={} tenant={} class={}", e.job.id, e.job.shape.tenant, e.job.shape.name));
-        handle(sched_.on(e, now), now, -1);
+        log(now, [&] {
+          return fmt::format("arrive job={} tenant={} class={}", e.job.id, e.job.shape.tenant, e.job.shape.name);
+        });
+        handle(step(e, now), now, -1);
         break;
       case Event::Kind::JobCancel:
       case Event::Kind::NodeDown:
       case Event::Kind::NodeUp:
       case Event::Kind::TenantSet:  // sent by the live half; scenarios do not produce them
-        handle(sched_.on(e, now), now, -1);
+        handle(step(e, now), now, -1);
         break;
       case Event::Kind::Tick:
-        handle(sched_.on(e, now), now, -1);
+        handle(step(e, now), now, -1);
         continue;  // a tick does not schedule another tick
     }
     if (last_tick_ != now) {
@@ -460,7 +590,7 @@ SimResult Run::go() {
   }
   advance(s_.end);
   // Close the books: running jobs account up to the end of the period.
-  for (auto& [id, info] : running_) account_stop(result_.jobs[record_of_.at(id)], info, s_.end);
+  for (auto& [id, info] : running_) account_stop(result_.jobs[record(id)], info, s_.end);
   for (auto& [id, entry] : displaced_by_) result_.shocks[entry.first].unserved_device_hours += entry.second;
   for (ShockRecord& sh : result_.shocks) {
     if (sh.lost_at >= 0 && sh.displaced_jobs == 0) sh.recovered_after = 0;  // nothing was running there
@@ -468,6 +598,28 @@ SimResult Run::go() {
   if (o_.progress) o_.progress(1.0);
   finish_stats();
   return std::move(result_);
+}
+
+bool Run::next(Queued& item, Event& e) {
+  const bool queued = !q_.empty() && q_.top().at <= s_.end;
+  if (next_arrival_ < arrival_order_.size()) {
+    const Arrival& a = arrivals_[static_cast<std::size_t>(arrival_order_[next_arrival_])];
+    if (a.at <= s_.end && (!queued || std::pair{a.at, int{kArrival}} < std::pair{q_.top().at, q_.top().cls})) {
+      ++next_arrival_;
+      item = Queued{a.at, kArrival, 0, 0, -1, -1};
+      e = Event{};
+      e.kind = Event::Kind::JobArrival;
+      e.at = a.at;
+      e.job = job_of(s_, a);
+      return true;
+    }
+  }
+  if (!queued) return false;
+  item = q_.top();
+  q_.pop();
+  e = std::move(store_[item.slot]);
+  free_store_.push_back(item.slot);
+  return true;
 }
 
 void Run::finish_stats() {
@@ -549,45 +701,11 @@ void Run::finish_stats() {
 }  // namespace
 
 std::vector<Job> generate_jobs(const Scenario& s, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  struct Draw {
-    Seconds at;
-    int process;
-    int n;
-    Job job;
-  };
-  std::vector<Draw> draws;
-  for (std::size_t p = 0; p < s.arrivals.size(); ++p) {
-    const ArrivalProcess& ap = s.arrivals[p];
-    const Seconds from = ap.start > 0 ? std::max(ap.start, s.start) : s.start;
-    const Seconds to = ap.end > 0 ? std::min(ap.end, s.end) : s.end;
-    if (ap.per_day <= 0 || to <= from) continue;
-    std::exponential_distribution<double> gap(ap.per_day / static_cast<double>(kDay));
-    std::uniform_real_distribution<double> jitter(1.0 - ap.size_jitter, 1.0 + ap.size_jitter);
-    double t = static_cast<double>(from);
-    int n = 0;
-    while (true) {
-      t += gap(rng);
-      if (t > static_cast<double>(to)) break;
-      Job j;
-      j.cls = ap.cls;
-      j.shape = s.classes[ap.cls];
-      const double f = ap.size_jitter > 0 ? jitter(rng) : 1.0;
-      j.shape.work_tokens *= f;
-      j.shape.duration = static_cast<Seconds>(static_cast<double>(j.shape.duration) * f);
-      j.arrival = static_cast<Seconds>(t);
-      draws.push_back({j.arrival, static_cast<int>(p), n++, std::move(j)});
-    }
-  }
   std::vector<Job> jobs = s.jobs;  // explicit jobs keep their ids (1..k)
-  std::int64_t next_id = 1;
-  for (const Job& j : jobs) next_id = std::max(next_id, j.id + 1);
-  std::stable_sort(draws.begin(), draws.end(), [](const Draw& a, const Draw& b) {
-    return std::tie(a.at, a.process, a.n) < std::tie(b.at, b.process, b.n);
-  });
-  for (Draw& d : draws) {
-    d.job.id = next_id++;
-    jobs.push_back(std::move(d.job));
+  const std::vector<Arrival> drawn = draw_arrivals(s, seed);
+  jobs.reserve(jobs.size() + drawn.size());
+  for (const Arrival& a : drawn) {
+    if (a.explicit_index < 0) jobs.push_back(job_of(s, a));
   }
   return jobs;
 }

@@ -28,7 +28,11 @@ namespace suanli {
 struct SimOptions {
   Algorithm algorithm = Algorithm::Sovereign;
   std::uint64_t seed = 0;     // 0: the scenario's seed
-  bool keep_log = true;       // record the event log
+  bool keep_log = true;       // record the event log in SimResult::log
+  // If set, each event-log line goes here as it happens instead of into
+  // SimResult::log (a large run's log is streamed, not held): the run's
+  // memory then does not grow with its log. Called on the simulating thread.
+  std::function<void(const std::string&)> log_sink;
   // Called with the fraction of the period simulated (0..1), at most ~100 times.
   std::function<void(double)> progress;
 };
