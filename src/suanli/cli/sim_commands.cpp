@@ -252,8 +252,7 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
     const auto runs = run_all(s, c, {{Algorithm::Sovereign}, {Algorithm::FifoFirstFit}, {Algorithm::FastestFirst}}, {});
     write_output(report::simulation_summary(runs, lang), "");
     write_output(report::simulation_html(s, runs, &c, lang), demo_opts->html);
-    std::fprintf(stderr, "wrote HTML report: %s
-", demo_opts->html.c_str());
+    std::fprintf(stderr, "wrote HTML report: %s\n", demo_opts->html.c_str());
   });
 }
 

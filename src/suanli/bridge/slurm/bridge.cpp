@@ -181,10 +181,10 @@ Json SlurmBridge::admit(const SlurmSubmission& s, const server::Principal& who) 
     x.record = *st.job(o.job);
     x.reason = st.reason(x.record);
     x.policy = st.policy();
-    auto it = st.scheduler().jobs().find(o.job);
-    if (it != st.scheduler().jobs().end()) {
-      x.options = static_cast<int>(it->second.options.size());
-      if (!it->second.options.empty()) x.devices = it->second.options.front().cap->devices;
+    if (const JobState* j = st.scheduler().job(o.job)) {
+      const std::vector<Option> options = st.scheduler().options(*j);
+      x.options = static_cast<int>(options.size());
+      if (!options.empty()) x.devices = options.front().cap->devices;
     }
     return x;
   });
