@@ -35,17 +35,19 @@ PEERS = [  # (label, decisions per second), as the peers publish them
 
 
 def simulate(args):
-    """Wall seconds, peak MB and the run's JSON for one `suanli simulate`."""
+    """Wall seconds, CPU seconds, peak MB and the run's JSON for one `suanli simulate`."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         start = time.monotonic()
         subprocess.run([SUANLI, "simulate", "h200-window", *args, "--json", out.name],
                        check=True, stdout=subprocess.DEVNULL)
         wall = time.monotonic() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu0
         if peak <= before:
             print(f"warning: peak memory of {args} not above an earlier run's; raise K order", file=sys.stderr)
-        return wall, peak / 1024.0, json.load(open(out.name))["runs"][0]
+        return wall, cpu, peak / 1024.0, json.load(open(out.name))["runs"][0]
 
 
 def bench(min_time):
@@ -97,14 +99,14 @@ def main():
     ks = [5, 15, 45, 150] if quick else [5, 15, 45, 150, 450]
     size = []
     for k in ks:
-        wall, mb, run = simulate(["--scale", str(k)])
-        size.append({"k": k, "jobs": run["job_count"], "nodes": 92 * k, "wall": wall, "mb": mb})
+        wall, cpu, mb, run = simulate(["--scale", str(k)])
+        size.append({"k": k, "jobs": run["job_count"], "nodes": 92 * k, "wall": wall, "cpu": cpu, "mb": mb})
         print(f"x{k}: {run['job_count']:,} jobs, {92 * k:,} nodes: {wall:.2f} s, {mb:.0f} MB", file=sys.stderr)
     queue = []
     for f in [100, 70, 55, 45, 30]:
-        wall, mb, run = simulate(["--scale", "100", "--fleet-scale", str(f)])
+        wall, cpu, _, run = simulate(["--scale", "100", "--fleet-scale", str(f)])
         longest = max(smp["pending"] for smp in run["samples"])
-        queue.append({"fleet": f, "pending": longest, "wall": wall})
+        queue.append({"fleet": f, "pending": longest, "wall": wall, "cpu": cpu})
         print(f"x100 on fleet x{f}: queue up to {longest:,}: {wall:.2f} s", file=sys.stderr)
     rates = bench(0.3 if quick else 1.0)
     by_queue = sorted((r for r in rates if r["nodes"] == 10000), key=lambda r: r["pending"])
@@ -113,11 +115,12 @@ def main():
 
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="380" font-family="sans-serif" font-size="12">',
            '<rect width="1200" height="380" fill="white"/>']
-    svg += panel(0, 0, 400, 380, "simulation: h200-window x5 .. x450", "jobs (nodes = jobs / 24)",
+    svg += panel(0, 0, 400, 380, "simulation: h200-window x5 .. x450", "jobs (nodes installed = jobs / 24)",
                  "seconds / MB", [r["jobs"] for r in size],
                  [([r["wall"] for r in size], "#c0392b", "wall s"), ([r["mb"] for r in size], "#2471a3", "peak MB")])
-    svg += panel(400, 0, 400, 380, "x100 demand, smaller fleets", "longest queue (jobs pending)", "wall seconds",
-                 [max(1, r["pending"]) for r in queue], [([r["wall"] for r in queue], "#c0392b", "wall s")],
+    svg += panel(400, 0, 400, 380, "x100 demand, smaller fleets", "longest queue (jobs pending)", "seconds",
+                 [max(1, r["pending"]) for r in queue],
+                 [([r["wall"] for r in queue], "#c0392b", "wall s"), ([r["cpu"] for r in queue], "#7d3c98", "CPU s")],
                  ylog=False)
     peers = [(label, v) for label, v in PEERS]
     svg += panel(800, 0, 400, 380, "scheduler: placements/s", "jobs pending (10k nodes)", "placements per second",
@@ -126,10 +129,12 @@ def main():
     os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
     open(os.path.join(ROOT, "docs/scaling.svg"), "w").write("\n".join(svg) + "\n")
 
-    md = ["| h200-window | jobs | nodes installed | wall s | peak MB |", "|---|---:|---:|---:|---:|"]
-    md += [f"| x{r['k']} | {r['jobs']:,} | {r['nodes']:,} | {r['wall']:.2f} | {r['mb']:.0f} |" for r in size]
-    md += ["", "| x100 demand on fleet | longest queue | wall s | vs uncontended |", "|---|---:|---:|---:|"]
-    md += [f"| x{r['fleet']} | {r['pending']:,} | {r['wall']:.2f} | {r['wall'] / queue[0]['wall']:.2f}x |" for r in queue]
+    md = ["| h200-window | jobs | nodes installed | wall s | CPU s | peak MB |", "|---|---:|---:|---:|---:|---:|"]
+    md += [f"| x{r['k']} | {r['jobs']:,} | {r['nodes']:,} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['mb']:.0f} |"
+           for r in size]
+    md += ["", "| x100 demand on fleet | longest queue | wall s | CPU s | CPU vs uncontended |", "|---|---:|---:|---:|---:|"]
+    md += [f"| x{r['fleet']} | {r['pending']:,} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['cpu'] / queue[0]['cpu']:.2f}x |"
+           for r in queue]
     md += ["", "| scheduler bench: nodes | jobs pending | placements/s |", "|---:|---:|---:|"]
     md += [f"| {r['nodes']:,} | {r['pending']:,.0f} | {r['rate']:,.0f} |" for r in sorted(rates, key=lambda r: (r['nodes'], r['pending']))]
     md += ["", "Peers: " + "; ".join(label for label, _ in PEERS) + "."]

@@ -527,7 +527,9 @@ void Scheduler::unbind(JobState& j) {
   ++releases_;
   add_priority(j.pool, j.priority, -1);
   Ends& ends = ends_by_pool_[static_cast<std::size_t>(j.pool)];
-  ends.erase(ends.find({j.expected_end, j.devices}));  // equal entries are interchangeable
+  const auto end = ends.find({j.expected_end, j.devices});  // equal entries are interchangeable
+  SUANLI_ASSERT(end != ends.end());
+  ends.erase(end);
   auto& list = running_by_pool_[j.pool];
   const std::int64_t last = list.back();
   list[j.pool_slot] = last;
