@@ -128,6 +128,9 @@ TEST(ReasonText, SentencesInEachLanguage) {
   waits.reason = {.code = Reason::Code::Waits, .parts = {all_parts()[0], all_parts()[4]}};
   EXPECT_EQ(render(waits, policy, Lang::En), "no ascend-910c capacity free (8 devices needed); h20 denied by cii-domestic-only");
   EXPECT_EQ(render(waits, policy, Lang::Zh), "ascend-910c 暂无空闲算力（需要 8 张卡）；h20 被规则 cii-domestic-only 拒绝");
+  const Decision placed = all_decisions()[static_cast<int>(Reason::Code::Placed)];
+  EXPECT_EQ(render(placed, policy, Lang::En), "placed on h20 (0.25 share): domestic accelerator");
+  EXPECT_EQ(render(placed, policy, Lang::Zh), "已调度到 h20（0.25 卡的份额）：国产加速卡");  // the dashboard's 已调度
   Decision preempt = all_decisions()[static_cast<int>(Reason::Code::Preempted)];
   EXPECT_EQ(render(preempt, policy, Lang::En), "preempted by job 9 (priority 5 > 1); 1h 0m of 1h 30m kept");
   EXPECT_EQ(render(preempt, policy, Lang::Zh), "被作业 9 抢占（优先级 5 > 1）；已运行 1小时30分钟，保留其中 1小时0分钟 的进度");
