@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "suanli/i18n/format.h"
 #include "suanli/model/error.h"
 
 namespace suanli::report {
@@ -127,17 +128,7 @@ void write_text_file(const std::string& path, const std::string& text) {
 }
 
 std::string fmt_number(double v, int decimals) {
-  if (!std::isfinite(v)) return "-";
-  if (std::abs(v) >= 10000) {
-    const std::string digits = fmt::format("{}", std::llabs(std::llround(v)));
-    std::string out = v < 0 ? "-" : "";
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-      if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-      out += digits[i];
-    }
-    return out;
-  }
-  return fmt::format("{:.{}f}", v, decimals);
+  return i18n::number(i18n::Lang::En, v, decimals);  // the same digits in both languages
 }
 
 std::string fmt_si(double v) {
