@@ -5,6 +5,8 @@
 #include <climits>
 #include <cmath>
 #include <functional>
+#include <tuple>
+#include <type_traits>
 
 #include "suanli/model/error.h"
 #include "suanli/policy/reason_text.h"
@@ -20,35 +22,32 @@ constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 void mix(std::uint64_t& h, std::uint64_t v) { h = (h ^ v) * kFnvPrime; }
 void mix(std::uint64_t& h, double v) { mix(h, std::bit_cast<std::uint64_t>(v)); }
 void mix(std::uint64_t& h, int v) { mix(h, static_cast<std::uint64_t>(static_cast<std::uint32_t>(v))); }
-void mix(std::uint64_t& h, std::string_view s) { mix(h, static_cast<std::uint64_t>(std::hash<std::string_view>{}(s))); }
+void mix(std::uint64_t& h, bool v) { mix(h, v ? 1 : 0); }
+void mix(std::uint64_t& h, const std::string& s) { mix(h, static_cast<std::uint64_t>(std::hash<std::string>{}(s))); }
+void mix(std::uint64_t& h, const std::vector<std::string>& v) {
+  mix(h, static_cast<std::uint64_t>(v.size()));
+  for (const std::string& s : v) mix(h, s);
+}
+template <class E>
+  requires std::is_enum_v<E>
+void mix(std::uint64_t& h, E v) {
+  mix(h, static_cast<int>(v));
+}
 
 // Two jobs are of one class when they differ at most in their amount of work
-// (work_tokens, duration) and note: the same options, verdicts and queue.
-bool same_class(const JobClass& a, const JobClass& b) {
-  return a.name == b.name && a.tenant == b.tenant && a.kind == b.kind && a.model == b.model &&
-         a.precision == b.precision && a.devices == b.devices && a.share_milli == b.share_milli &&
-         a.share_memory_mib == b.share_memory_mib && a.slo.min_tokens_per_s == b.slo.min_tokens_per_s &&
-         a.slo.max_tpot_ms == b.slo.max_tpot_ms && a.slo.max_ttft_ms == b.slo.max_ttft_ms && a.stacks == b.stacks &&
-         a.priority == b.priority && a.preemptible == b.preemptible && a.batch == b.batch &&
-         a.input_tokens == b.input_tokens && a.output_tokens == b.output_tokens && a.seq_len == b.seq_len &&
-         a.global_batch == b.global_batch && a.accelerators == b.accelerators;
+// (work_tokens, duration) and note: the same options, verdicts and queue. The
+// one list of what makes a class, for both the comparison and the hash.
+auto class_key(const JobClass& s) {
+  return std::tie(s.name, s.tenant, s.kind, s.model, s.precision, s.devices, s.share_milli, s.share_memory_mib,
+                  s.slo.min_tokens_per_s, s.slo.max_tpot_ms, s.slo.max_ttft_ms, s.stacks, s.accelerators, s.priority,
+                  s.preemptible, s.batch, s.input_tokens, s.output_tokens, s.seq_len, s.global_batch);
 }
+
+bool same_class(const JobClass& a, const JobClass& b) { return class_key(a) == class_key(b); }
 
 std::uint64_t class_hash(const JobClass& s) {
   std::uint64_t h = kFnvBasis;
-  mix(h, s.name);
-  mix(h, s.tenant);
-  mix(h, s.model);
-  for (const std::string& st : s.stacks) mix(h, st);
-  for (const std::string& a : s.accelerators) mix(h, a);
-  for (int v : {static_cast<int>(s.kind), static_cast<int>(s.precision), s.devices, s.share_milli, s.share_memory_mib,
-                s.priority, s.preemptible ? 1 : 0, s.batch, s.input_tokens, s.output_tokens, s.seq_len,
-                s.global_batch}) {
-    mix(h, v);
-  }
-  mix(h, s.slo.min_tokens_per_s);
-  mix(h, s.slo.max_tpot_ms);
-  mix(h, s.slo.max_ttft_ms);
+  std::apply([&h](const auto&... field) { (mix(h, field), ...); }, class_key(s));
   return h;
 }
 
