@@ -75,8 +75,9 @@ std::vector<Decision> all_decisions() {
                       .job = 9, .priority = 5, .other = 1, .devices = 8, .milli = 250, .count = 4, .drain = code % 2 == 0,
                       .not_requeued = code == static_cast<int>(C::NodesDown), .parts = all_parts(),
                       .asked = {"h20", "h800"}};
-    d.verdicts = all_verdicts();
-    if (d.reason.code == C::PinnedDenied) d.verdicts.front() = all_verdicts()[4];
+    std::vector<Verdict> verdicts = all_verdicts();
+    if (d.reason.code == C::PinnedDenied) verdicts.front() = all_verdicts()[4];
+    d.verdicts = std::move(verdicts);
     if (d.reason.code == C::Placed) d.kind = Decision::Kind::Place;
     if (d.reason.code == C::Preempted) {
       d.kind = Decision::Kind::Preempt;
@@ -87,7 +88,9 @@ std::vector<Decision> all_decisions() {
   }
   Decision violation = out[static_cast<int>(C::Placed)];
   violation.violation = true;
-  violation.verdicts.front() = all_verdicts()[4];
+  std::vector<Verdict> verdicts = all_verdicts();
+  verdicts.front() = all_verdicts()[4];
+  violation.verdicts = std::move(verdicts);
   out.push_back(violation);
   return out;
 }

@@ -45,7 +45,7 @@ struct Decision {
   Seconds kept = 0;                 // Preempt: time run whose progress is kept (up to the last checkpoint)
   Seconds elapsed = 0;              // Preempt: time run since the placement
   Reason reason;                    // why, as data: render() (policy/reason_text.h) says it in words
-  std::vector<Verdict> verdicts;    // per accelerator model considered
+  VerdictList verdicts;             // per accelerator model considered (shared, immutable)
 
   bool operator==(const Decision& o) const {
     return kind == o.kind && job == o.job && at == o.at && accelerator == o.accelerator && nodes == o.nodes &&

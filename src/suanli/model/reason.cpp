@@ -9,4 +9,9 @@ bool Verdict::operator==(const Verdict& o) const {
          cap_share == o.cap_share && fleet_devices == o.fleet_devices;
 }
 
+const std::vector<Verdict>& VerdictList::list() const {
+  static const std::vector<Verdict> kNone;
+  return list_ ? *list_ : kNone;
+}
+
 }  // namespace suanli

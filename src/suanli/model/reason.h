@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,31 @@ struct Verdict {
   int fleet_devices = 0;  // FleetCap
 
   bool operator==(const Verdict& o) const;
+};
+
+// The verdicts behind a decision, in order: an immutable list, shared by the
+// copies of a decision and by the decisions that quote the same verdicts (a
+// class's placements on one model under one fleet), so that a decision
+// carries its verdict trail for the cost of a reference count, not a copy.
+// Reads like a const std::vector<Verdict>; built from one.
+class VerdictList {
+ public:
+  VerdictList() = default;
+  VerdictList(std::vector<Verdict> verdicts)  // NOLINT(google-explicit-constructor): a vector converts
+      : list_(verdicts.empty() ? nullptr : std::make_shared<const std::vector<Verdict>>(std::move(verdicts))) {}
+  VerdictList(std::initializer_list<Verdict> verdicts) : VerdictList(std::vector<Verdict>(verdicts)) {}
+
+  const std::vector<Verdict>& list() const;
+  auto begin() const { return list().begin(); }
+  auto end() const { return list().end(); }
+  std::size_t size() const { return list().size(); }
+  bool empty() const { return list().empty(); }
+  const Verdict& front() const { return list().front(); }
+  const Verdict& operator[](std::size_t i) const { return list()[i]; }
+  bool operator==(const VerdictList& o) const { return list_ == o.list_ || list() == o.list(); }
+
+ private:
+  std::shared_ptr<const std::vector<Verdict>> list_;  // null: empty
 };
 
 // One accelerator model's part of why a job waits or cannot run at all.

@@ -60,9 +60,15 @@ class IdMap {
     std::int64_t id = 0;
     int slot = -1;  // -1: empty
   };
+  // Ids mostly come in increasing order (arrivals): runs of kRun consecutive
+  // ids share a home block of kRun adjacent entries (two cache lines), and
+  // the blocks are spread by Fibonacci hashing of id / kRun.
+  static constexpr int kRunBits = 3;
+  static constexpr std::uint64_t kRun = 1u << kRunBits;
   std::size_t home(std::int64_t id) const {
-    const std::uint64_t x = static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ull;  // Fibonacci hashing
-    return static_cast<std::size_t>(x >> (64 - bits_));
+    const std::uint64_t u = static_cast<std::uint64_t>(id);
+    const std::uint64_t block = (u >> kRunBits) * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>((block >> (64 - bits_ + kRunBits)) << kRunBits | (u & (kRun - 1)));
   }
   std::size_t next(std::size_t i) const { return (i + 1) & (entries_.size() - 1); }
   void grow() {

@@ -165,12 +165,11 @@ JobState& Scheduler::new_job(std::int64_t id) {
 }
 
 void Scheduler::free_job(JobState& j) {
-  const int slot = index_.find(j.id);
   index_.erase(j.id);
   j.cls = -1;
   j.shares.clear();
   j.why.reset();
-  free_slots_.push_back(slot);
+  free_slots_.push_back(slot_of(j));
 }
 
 // --- events -----------------------------------------------------------------
@@ -318,10 +317,11 @@ void Scheduler::remove_nodes(const std::vector<int>& leaving, bool drain, const 
   // holding a fraction), in id order.
   std::vector<std::int64_t> displaced;
   for (const auto& list : running_by_pool_) {
-    for (std::int64_t id : list) {
-      for (const NodeShare& s : at(id).shares) {
+    for (int slot : list) {
+      const JobState& j = slots_[static_cast<std::size_t>(slot)];
+      for (const NodeShare& s : j.shares) {
         if ((!drain || s.fractional()) && std::binary_search(leaving.begin(), leaving.end(), s.node)) {
-          displaced.push_back(id);
+          displaced.push_back(j.id);
           break;
         }
       }
@@ -359,8 +359,8 @@ void Scheduler::node_up(const std::vector<std::string>& names) {
     // Whole devices still held by jobs that ran on through a drain.
     int held = 0;
     for (const auto& list : running_by_pool_) {
-      for (std::int64_t id : list) {
-        for (const NodeShare& s : at(id).shares) {
+      for (int slot : list) {
+        for (const NodeShare& s : slots_[static_cast<std::size_t>(slot)].shares) {
           if (s.node == index && !s.fractional()) held += s.devices;
         }
       }
@@ -453,7 +453,7 @@ void Scheduler::reject(JobState& j, Seconds now, Reason why, std::vector<Decisio
   d.job = j.id;
   d.at = now;
   d.reason = std::move(why);
-  d.verdicts = classes_[static_cast<std::size_t>(j.cls)].denied;
+  d.verdicts = classes_[static_cast<std::size_t>(j.cls)].denied_list;
   out.push_back(std::move(d));
   free_job(j);
 }
@@ -475,7 +475,7 @@ void Scheduler::set_level(int cls, int level) {
 
 void Scheduler::enqueue(const JobState& j) {
   Fifo& fifo = classes_[static_cast<std::size_t>(j.cls)].fifo;
-  const int slot = static_cast<int>(&j - slots_.data());
+  const int slot = slot_of(j);
   fifo.emplace_hint(fifo.end(), Key{j.arrival, j.id}, slot);  // arrivals come in order: O(1) at the end
   ++pending_count_;
 }
@@ -530,9 +530,9 @@ void Scheduler::unbind(JobState& j) {
   SUANLI_ASSERT(end != ends.end());
   ends.erase(end);
   auto& list = running_by_pool_[j.pool];
-  const std::int64_t last = list.back();
+  const int last = list.back();
   list[j.pool_slot] = last;
-  at(last).pool_slot = j.pool_slot;
+  slots_[static_cast<std::size_t>(last)].pool_slot = j.pool_slot;
   list.pop_back();
   j.running = false;
   j.shares.clear();
@@ -592,6 +592,12 @@ void Scheduler::prepare(ClassState& c) {
       continue;
     }
     c.options.push_back(std::move(o));
+  }
+  c.denied_list = c.denied;
+  for (Option& o : c.options) {
+    std::vector<Verdict> placed{o.verdict};
+    placed.insert(placed.end(), c.denied.begin(), c.denied.end());
+    o.placed = std::move(placed);
   }
   c.options_version = fleet_version_;
 }
@@ -687,7 +693,7 @@ void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector
   j.running = true;
   j.pool = o.pool;
   j.pool_slot = static_cast<int>(running_by_pool_[o.pool].size());
-  running_by_pool_[o.pool].push_back(j.id);
+  running_by_pool_[o.pool].push_back(slot_of(j));
   add_priority(o.pool, j.priority, +1);
   dequeue(j);
   if (reservation_.job == j.id) reservation_ = Reservation{};
@@ -721,10 +727,14 @@ void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector
   d.epoch = j.epoch;
   d.violation = j.violation;
   d.reason = Reason{.code = Reason::Code::Placed, .milli = o.cap->milli};
-  const std::vector<Verdict>& denied = classes_[static_cast<std::size_t>(j.cls)].denied;
-  d.verdicts.reserve(1 + denied.size());
-  d.verdicts.push_back(capped ? cap_verdict(j, a, milli) : o.verdict);
-  d.verdicts.insert(d.verdicts.end(), denied.begin(), denied.end());
+  if (capped) {
+    const std::vector<Verdict>& denied = classes_[static_cast<std::size_t>(j.cls)].denied;
+    std::vector<Verdict> verdicts{cap_verdict(j, a, milli)};
+    verdicts.insert(verdicts.end(), denied.begin(), denied.end());
+    d.verdicts = std::move(verdicts);
+  } else {
+    d.verdicts = o.placed;
+  }
   out.push_back(std::move(d));
 }
 
@@ -742,8 +752,8 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
     if (lowest_priority(o.pool) >= j.priority) continue;
     // Per node of the pool: devices held by lower-priority preemptible jobs.
     reclaim_.clear();
-    for (std::int64_t id : running_by_pool_[o.pool]) {
-      const JobState& r = at(id);
+    for (int slot : running_by_pool_[o.pool]) {
+      const JobState& r = slots_[static_cast<std::size_t>(slot)];
       if (!victim(r)) continue;
       for (const NodeShare& s : r.shares) {
         if (!s.fractional()) reclaim_.emplace_back(s.node, s.devices);
@@ -766,12 +776,12 @@ bool Scheduler::try_preempt(JobState& j, Seconds now, std::vector<Decision>& out
     if (best < 0) continue;
     // Preempt on that node, lowest priority and latest start first, until it fits.
     std::vector<std::int64_t> victims;
-    for (std::int64_t id : running_by_pool_[o.pool]) {
-      const JobState& r = at(id);
+    for (int slot : running_by_pool_[o.pool]) {
+      const JobState& r = slots_[static_cast<std::size_t>(slot)];
       if (!victim(r)) continue;
       for (const NodeShare& s : r.shares) {
         if (s.node == best && !s.fractional()) {  // a fraction's device is not whole-free when it leaves
-          victims.push_back(id);
+          victims.push_back(r.id);
           break;
         }
       }
@@ -836,8 +846,11 @@ void Scheduler::tell(JobState& j, const JobState& head, Seconds now, std::vector
   out.push_back(std::move(d));
 }
 
-std::vector<Verdict> Scheduler::wait_verdicts(const JobState& j, const Reason& why) const {
+VerdictList Scheduler::wait_verdicts(const JobState& j, const Reason& why) const {
   const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
+  const bool capped = std::any_of(why.parts.begin(), why.parts.end(),
+                                  [](const ReasonPart& p) { return p.kind == ReasonPart::Kind::Capped; });
+  if (!capped) return c.denied_list;
   std::vector<Verdict> out;
   for (const ReasonPart& p : why.parts) {
     if (p.kind != ReasonPart::Kind::Capped) continue;

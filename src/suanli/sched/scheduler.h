@@ -139,6 +139,7 @@ struct Option {
   Seconds runtime = 0;              // for the job's remaining work there (0 in a class's list)
   bool imported = false;
   Verdict verdict;                  // cii-domestic-only / gap-only (the load-dependent cap is checked at placement)
+  VerdictList placed;               // a placement's verdicts: `verdict`, then the class's denied models
 };
 
 // A job the scheduler knows about, as the outside may inspect it. Its shape
@@ -230,6 +231,7 @@ class Scheduler {
     Fifo fifo;                     // pending jobs
     std::vector<Option> options{}; // on the current fleet, in pool order (runtime 0)
     std::vector<Verdict> denied{}; // models the policy denies (suanli), in pool order
+    VerdictList denied_list{};     // the same, shared by the decisions that quote it
     std::uint64_t options_version = 0;
     std::uint64_t blocked_pass = 0;  // the last full pass in which it left the walk ...
     std::int64_t blocked_by = 0;     // ... at this job ...
@@ -255,6 +257,7 @@ class Scheduler {
   JobState& new_job(std::int64_t id);
   void free_job(JobState& j);
   JobState& at(std::int64_t id) { return slots_[static_cast<std::size_t>(index_.find(id))]; }
+  int slot_of(const JobState& j) const { return static_cast<int>(&j - slots_.data()); }
   // Places a pinned arrival on `node` now, or rejects it with the reason.
   void place_pinned(JobState& j, const std::string& node, Seconds now, std::vector<Decision>& out);
   void finish(std::int64_t id, int epoch);
@@ -316,7 +319,7 @@ class Scheduler {
   // Tells a new arrival that the walk skipped why it waits: its class's blocked head's reason.
   void tell(JobState& j, const JobState& head, Seconds now, std::vector<Decision>& out);
   // The verdicts behind a wait: the imported cap's on the models it blocks, then the models denied.
-  std::vector<Verdict> wait_verdicts(const JobState& j, const Reason& why) const;
+  VerdictList wait_verdicts(const JobState& j, const Reason& why) const;
   void add_priority(int pool, int priority, int delta);
   int lowest_priority(int pool) const;  // of the jobs running on `pool`; INT_MAX if none
 
@@ -356,7 +359,7 @@ class Scheduler {
     Seconds shadow = 0;
     int extra = 0;
   } reservation_;
-  std::vector<std::vector<std::int64_t>> running_by_pool_;
+  std::vector<std::vector<int>> running_by_pool_;  // per pool: the slots of its running jobs
   std::vector<std::vector<std::pair<int, int>>> running_priorities_;  // per pool: (priority, jobs), ascending
   // Per pool: (expected end, whole devices) of its running jobs, in order (the EASY reservation's shadow time).
   using Ends = std::pmr::multiset<std::pair<Seconds, int>>;

@@ -238,7 +238,9 @@ Decision read_decision_why(const JsonReader& r) {
   d.kept = read_seconds(why, "kept");
   d.elapsed = read_seconds(why, "elapsed");
   if (r.has("verdicts")) {
-    for (const JsonReader& v : r.at("verdicts").elements("an array of verdicts")) d.verdicts.push_back(read_verdict(v));
+    std::vector<Verdict> verdicts;
+    for (const JsonReader& v : r.at("verdicts").elements("an array of verdicts")) verdicts.push_back(read_verdict(v));
+    d.verdicts = std::move(verdicts);
   }
   if ((d.reason.code == C::Placed || d.reason.code == C::PinnedDenied) && d.verdicts.empty()) {
     r.at("verdicts").fail(fmt::format("found none, expected the verdict a '{}' reason quotes", to_name(kCodes, d.reason.code)));
