@@ -526,9 +526,10 @@ void Scheduler::unbind(JobState& j) {
   ++releases_;
   add_priority(j.pool, j.priority, -1);
   Ends& ends = ends_by_pool_[static_cast<std::size_t>(j.pool)];
-  const auto end = ends.find({j.expected_end, j.devices});  // equal entries are interchangeable
+  const auto end = ends.find(j.expected_end);
   SUANLI_ASSERT(end != ends.end());
-  ends.erase(end);
+  end->second.devices -= j.devices;
+  if (--end->second.jobs == 0) ends.erase(end);
   auto& list = running_by_pool_[j.pool];
   const int last = list.back();
   list[j.pool_slot] = last;
@@ -703,7 +704,9 @@ void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector
   j.started = now;
   j.rate = shape(j).kind == JobKind::Serve ? 1.0 : o.cap->tokens_per_s;
   j.expected_end = now + runtime;
-  ends_by_pool_[static_cast<std::size_t>(o.pool)].emplace(j.expected_end, j.devices);
+  Ending& ending = ends_by_pool_[static_cast<std::size_t>(o.pool)][j.expected_end];
+  ++ending.jobs;
+  ending.devices += j.devices;
   j.imported = o.imported;
   j.violation = capped || !o.verdict.allowed;
   ++j.epoch;
@@ -943,12 +946,13 @@ Scheduler::Outcome Scheduler::examine(JobState& j, Seconds now, std::vector<Deci
 // Reserves the job's preferred pool: when will enough devices be free?
 void Scheduler::reserve(const JobState& j, const Option& o, Seconds now) {
   // The pool's running jobs by expected end, kept in order as they start and
-  // stop: O(jobs taken) here, however many run.
+  // stop: O(distinct end times read) here, however many run. At the shadow
+  // time every job that ends then has ended: `extra` counts all their devices.
   int free = cluster_.pools()[o.pool].free_devices;
   reservation_ = Reservation{j.id, o.pool, now, 0};
   const Ends& ends = ends_by_pool_[static_cast<std::size_t>(o.pool)];
   for (auto it = ends.begin(); free < o.cap->devices && it != ends.end(); ++it) {
-    free += it->second;
+    free += it->second.devices;
     reservation_.shadow = it->first;
   }
   reservation_.extra = std::max(0, free - o.cap->devices);

@@ -361,8 +361,14 @@ class Scheduler {
   } reservation_;
   std::vector<std::vector<int>> running_by_pool_;  // per pool: the slots of its running jobs
   std::vector<std::vector<std::pair<int, int>>> running_priorities_;  // per pool: (priority, jobs), ascending
-  // Per pool: (expected end, whole devices) of its running jobs, in order (the EASY reservation's shadow time).
-  using Ends = std::pmr::multiset<std::pair<Seconds, int>>;
+  // Per pool: its running jobs' expected ends, in order, each with the jobs
+  // that end then and the whole devices they free (the EASY reservation's
+  // shadow time). Jobs placed together with one runtime share an entry.
+  struct Ending {
+    int jobs = 0;
+    int devices = 0;
+  };
+  using Ends = std::pmr::map<Seconds, Ending>;
   std::vector<Ends> ends_by_pool_;
   // Scratch, reused so that passes do not allocate: examine()'s blocked
   // options (ranked index, Block) and ranking; a walk's tenants, classes,
