@@ -62,7 +62,7 @@ ClusterState big_cluster() {
 // held placement is released (untimed) and the loop goes on.
 void whole_device_placements(benchmark::State& state, ClusterState& c, std::mt19937& rng) {
   const int sizes[] = {1, 1, 2, 4, 8, 8, 16, 32};
-  std::vector<std::vector<NodeShare>> held;
+  std::vector<NodeShares> held;
   std::int64_t placements = 0;
   for (auto _ : state) {
     const int pool = static_cast<int>(rng() % c.pools().size());
@@ -95,7 +95,7 @@ const int kShares[] = {100, 125, 250, 250, 300, 500, 500, 750};
 void BM_ClusterFindBindFraction(benchmark::State& state) {
   ClusterState c = big_cluster();
   std::mt19937 rng(1);
-  std::vector<NodeShare> held;
+  NodeShares held;
   std::int64_t placements = 0;
   for (auto _ : state) {
     const int pool = static_cast<int>(rng() % c.pools().size());

@@ -181,7 +181,7 @@ TEST(SharedDevices, RandomWholeAndFractionalOperationsKeepTheInvariants) {
   ClusterState c = two_domains(30);
   const int mib = c.pools()[0].device_mem_mib;
   std::mt19937 rng(11);
-  std::vector<std::vector<NodeShare>> held;
+  std::vector<NodeShares> held;
   int removed = 0;
   for (int step = 0; step < 20000; ++step) {
     const int op = static_cast<int>(rng() % 10);
@@ -262,7 +262,7 @@ TEST(SharedDevices, WholeDevicePlacementIsUnchangedByFractions) {
     with.bind({fit->share});
   }
   const int sizes[] = {1, 2, 3, 4, 8, 8, 16, 24};
-  std::vector<std::vector<NodeShare>> held;
+  std::vector<NodeShares> held;
   for (int step = 0; step < 3000; ++step) {
     if (rng() % 3 == 0 && !held.empty()) {
       const std::size_t k = rng() % held.size();
@@ -345,7 +345,7 @@ TEST(FilteredFind, AcceptAllEqualsFindAndRejectedNodesAreSkipped) {
 TEST(ClusterState, RandomOperationsKeepTheIndexConsistent) {
   ClusterState c = two_domains(50);
   std::mt19937 rng(7);
-  std::vector<std::vector<NodeShare>> held;
+  std::vector<NodeShares> held;
   for (int step = 0; step < 5000; ++step) {
     const int op = static_cast<int>(rng() % 3);
     if (op < 2) {

@@ -74,7 +74,7 @@ struct JobRecord {
   Seconds ended = -1;        // finished, failed, cancelled or rejected
   int epoch = 0;             // of the current (or last) placement
   std::string accelerator;   // current (or last) placement
-  std::vector<NodeShare> shares;
+  NodeShares shares;
   std::vector<std::string> nodes;  // names of the nodes in `shares`
   double devices = 0;        // device units held (a fraction as milli/1000)
   double tokens_per_s = 0;

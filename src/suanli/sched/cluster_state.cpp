@@ -120,9 +120,9 @@ void ClusterState::bucket_erase(int index) {
   bucket.pop_back();
 }
 
-std::vector<NodeShare> ClusterState::find(int p, int devices) const {
+NodeShares ClusterState::find(int p, int devices) const {
   const Pool& pool = pools_[p];
-  std::vector<NodeShare> out;
+  NodeShares out;
   if (devices <= 0 || devices > pool.free_devices) return out;
   const int per_node = pool.devices_per_node;
   if (devices <= per_node) {
@@ -178,7 +178,7 @@ void ClusterState::move_free(int index, int delta) {
   free_devices_ += delta;
 }
 
-void ClusterState::bind(const std::vector<NodeShare>& shares) {
+void ClusterState::bind(const NodeShares& shares) {
   for (const NodeShare& s : shares) {
     if (s.fractional()) {
       bind_fraction(s);
@@ -189,7 +189,7 @@ void ClusterState::bind(const std::vector<NodeShare>& shares) {
   }
 }
 
-void ClusterState::release(const std::vector<NodeShare>& shares) {
+void ClusterState::release(const NodeShares& shares) {
   for (const NodeShare& s : shares) {
     const Node& n = nodes_[s.node];
     if (!n.alive) continue;  // the node left; its devices left with it

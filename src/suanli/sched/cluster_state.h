@@ -130,7 +130,7 @@ class ClusterState {
 
   // A placement for `devices` whole devices on pool `pool`, or empty if none
   // fits now. Does not bind.
-  std::vector<NodeShare> find(int pool, int devices) const;
+  NodeShares find(int pool, int devices) const;
   // A place for a fraction of `milli` (1..999) milli-units and `mem_mib` MiB
   // (0 <= mem_mib <= the device's memory) of one device of pool `pool`, best
   // fit (see above), or nullopt if none fits now. Does not bind.
@@ -150,8 +150,8 @@ class ClusterState {
   std::optional<FractionFit> find_fraction_if(int pool, int milli, int mem_mib, Accept&& accept) const;
   // Bind/release shares from find or find_fraction (whole shares and
   // fractions may mix). Releasing on a node that has left is a no-op.
-  void bind(const std::vector<NodeShare>& shares);
-  void release(const std::vector<NodeShare>& shares);
+  void bind(const NodeShares& shares);
+  void release(const NodeShares& shares);
 
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<Pool>& pools() const { return pools_; }

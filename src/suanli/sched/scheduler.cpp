@@ -156,7 +156,7 @@ JobState& Scheduler::new_job(std::int64_t id) {
     free_slots_.pop_back();
   }
   JobState& j = slots_[static_cast<std::size_t>(slot)];
-  std::vector<NodeShare> shares = std::move(j.shares);  // keeps its capacity
+  NodeShares shares = std::move(j.shares);  // keeps its capacity
   j = JobState{};
   j.shares = std::move(shares);
   j.id = id;
@@ -235,7 +235,7 @@ void Scheduler::place_pinned(JobState& j, const std::string& node, Seconds now, 
   if (o->imported && cap_denies(j, milli)) {
     return refuse({.code = C::PinnedDenied, .accelerator = a.id}, {cap_verdict(j, a, milli)});
   }
-  std::vector<NodeShare> shares;
+  NodeShares shares;
   if (o->cap->milli > 0) {
     const auto fit = cluster_.find_fraction_if(n.pool, o->cap->milli, o->cap->mem_mib, [&](int k) { return k == index; });
     if (!fit) return refuse({.code = C::NoRoomForShare, .name = node, .milli = o->cap->milli});
@@ -685,7 +685,7 @@ bool Scheduler::quota_denies(const JobState& j, std::int64_t milli) const {
 
 // --- placement ----------------------------------------------------------------
 
-void Scheduler::place(JobState& j, const Option& o, Seconds runtime, std::vector<NodeShare> shares, Seconds now,
+void Scheduler::place(JobState& j, const Option& o, Seconds runtime, NodeShares shares, Seconds now,
                       std::vector<Decision>& out) {
   cluster_.bind(shares);
   const Accelerator& a = *cluster_.pools()[o.pool].accelerator;
@@ -914,7 +914,7 @@ Scheduler::Outcome Scheduler::examine(JobState& j, Seconds now, std::vector<Deci
       block(kBusy);
       continue;
     }
-    std::vector<NodeShare> shares = cluster_.find(o.pool, need);
+    NodeShares shares = cluster_.find(o.pool, need);
     if (shares.empty()) {
       block(kBusy);
       continue;

@@ -159,7 +159,7 @@ struct JobState {
   int pool_slot = -1;           // position in the pool's running list
   int devices = 0;              // whole devices (0 for a fraction)
   int milli = 0;                // milli-units held: devices x 1000, or the fraction's share
-  std::vector<NodeShare> shares;
+  NodeShares shares;
   Seconds started = 0;
   double rate = 0;              // units of `remaining` per second
   Seconds expected_end = 0;
@@ -309,7 +309,7 @@ class Scheduler {
   bool quota_denies(const JobState& j, std::int64_t milli) const;
 
   // --- placement
-  void place(JobState& j, const Option& o, Seconds runtime, std::vector<NodeShare> shares, Seconds now,
+  void place(JobState& j, const Option& o, Seconds runtime, NodeShares shares, Seconds now,
              std::vector<Decision>& out);
   bool try_preempt(JobState& j, Seconds now, std::vector<Decision>& out);
   void stop(JobState& j, Seconds now, const Reason& why, std::vector<Decision>& out);
