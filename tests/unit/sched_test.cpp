@@ -210,6 +210,62 @@ TEST(Scheduler, PreemptionKeepsCheckpointedProgress) {
   EXPECT_FALSE(h.s.job(1)->running);
 }
 
+JobClass work(JobClass c, double tokens) {
+  c.work_tokens = tokens;
+  return c;
+}
+
+TEST(Scheduler, EasyBackfillRunsShortJobsAheadButNeverDelaysTheReservedJob) {
+  Harness h({tenant("lab", "education")});
+  h.step(join("asc", "ascend-910c", 1));  // 8 devices
+  const JobClass half = finetune("lab", {"cann"}, 4);
+  auto d1 = h.step(arrival(1, half));
+  const Decision* p1 = find(d1, Decision::Kind::Place, 1);
+  ASSERT_NE(p1, nullptr);
+  const Seconds shadow = p1->expected_runtime;  // job 1 ends then: 8 devices free
+  // A whole-node job cannot start: it holds the reservation (at `shadow`, no extra device).
+  auto d2 = h.step(arrival(2, finetune("lab", {"cann"}, 8), 1), 1);
+  EXPECT_EQ(find(d2, Decision::Kind::Place, 2), nullptr);
+  // A job as long as job 1, arriving later, would still hold 4 devices at
+  // `shadow`: it waits although 4 are free.
+  auto d3 = h.step(arrival(3, half, 2), 2);
+  EXPECT_EQ(find(d3, Decision::Kind::Place, 3), nullptr);
+  ASSERT_NE(find(d3, Decision::Kind::Defer, 3), nullptr);
+  // A short one, done before `shadow`, backfills at once.
+  auto d4 = h.step(arrival(4, work(half, 1e8), 3), 3);
+  const Decision* p4 = find(d4, Decision::Kind::Place, 4);
+  ASSERT_NE(p4, nullptr);
+  ASSERT_LE(3 + p4->expected_runtime, shadow);
+  h.step(finish(4, p4->epoch), 3 + p4->expected_runtime);
+  // At `shadow` the reserved job starts first, on the whole node.
+  auto d5 = h.step(finish(1, p1->epoch), shadow);
+  ASSERT_NE(find(d5, Decision::Kind::Place, 2), nullptr);
+  EXPECT_EQ(find(d5, Decision::Kind::Place, 3), nullptr);
+}
+
+TEST(Scheduler, EasyReservationCountsEveryDeviceFreedAtTheShadowTime) {
+  Harness h({tenant("lab", "education")});
+  h.step(join("asc", "ascend-910c", 1));  // 8 devices
+  const JobClass two = finetune("lab", {"cann"}, 2);
+  // Jobs 1 and 2 end together at T; job 3 runs far longer. 2 devices stay free.
+  h.step(arrival(1, two));
+  h.step(arrival(2, two));
+  auto d = h.step(arrival(3, work(two, 1e11)));
+  ASSERT_NE(find(d, Decision::Kind::Place, 3), nullptr);
+  ASSERT_EQ(h.s.job(1)->expected_end, h.s.job(2)->expected_end);
+  const Seconds t = h.s.job(1)->expected_end;
+  // Job 4 needs 4: reserved at T, when 2 + 4 devices are free, 2 more than it needs.
+  auto d4 = h.step(arrival(4, finetune("lab", {"cann"}, 4), 1), 1);
+  EXPECT_EQ(find(d4, Decision::Kind::Place, 4), nullptr);
+  // So a long 2-device job may take the 2 free devices now without delaying job 4.
+  auto d5 = h.step(arrival(5, work(two, 1e11), 2), 2);
+  ASSERT_NE(find(d5, Decision::Kind::Place, 5), nullptr);
+  auto d6 = h.step(finish(1, 1), t);
+  auto more = h.step(finish(2, 1), t);
+  d6.insert(d6.end(), more.begin(), more.end());
+  EXPECT_NE(find(d6, Decision::Kind::Place, 4), nullptr) << "the reserved job starts at T";
+}
+
 TEST(Scheduler, LosingNodesDisplacesExactlyTheJobsOnThem) {
   Harness h({tenant("web", "internet")});
   h.step(join("a", "ascend-910c", 2, "d1"));
