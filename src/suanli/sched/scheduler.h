@@ -86,10 +86,12 @@
 //
 // Cost of an arrival O(1) expected (hash lookups; a class's first job
 // evaluates its options: O(pools) capability and policy evaluations); of a
-// finish O(shares + log running); of a pass as above (the EASY reservation
-// reads its pool's running jobs in order of expected end, kept as they start
-// and stop, so it costs the jobs it reads, not the jobs running). Nodes
-// leaving O(running jobs + classes + jobs rejected).
+// finish O(shares + log E), E the distinct expected ends of its pool's
+// running jobs; of a pass as above (the EASY reservation reads its pool's
+// expected ends in order, kept as jobs start and stop, so it costs the end
+// times it reads, not the jobs running). Nodes leaving O(running jobs +
+// classes + jobs rejected). A placement allocates nothing when its job fits
+// on one node (NodeShares) and shares its class's verdicts (VerdictList).
 //
 // Thread-compatible: one thread drives one Scheduler.
 #pragma once
