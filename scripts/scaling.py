@@ -62,17 +62,26 @@ def bench(min_time):
 
 # --- a small SVG plotter: log-scaled axes, lines with labelled points ------
 
-def panel(x0, y0, w, h, title, xlabel, ylabel, xs, ys_list, xlog=True, ylog=True, hlines=()):
+def human(v):
+    """A point's label: 1.35 M, 742 k, 4.09."""
+    if v >= 1e6: return f"{v / 1e6:.2f} M"
+    if v >= 1e4: return f"{v / 1e3:.0f} k"
+    return f"{v:,.3g}"
+
+
+def panel(x0, y0, w, h, title, xlabel, ylabel, xs, ys_list, xlog=True, ylog=True, hlines=(), yzero=False):
+    """yzero: a linear y axis from 0, so that ratios read true."""
     import math
     f = (lambda v: math.log10(v)) if xlog else (lambda v: v)
     g = (lambda v: math.log10(v)) if ylog else (lambda v: v)
     allx = [f(x) for x in xs]
     ally = [g(y) for ys, _, _ in ys_list for y in ys] + [g(v) for _, v in hlines]
     xmin, xmax = min(allx), max(allx)
-    ymin, ymax = min(ally), max(ally)
+    ymin, ymax = (0 if yzero else min(ally)), max(ally)
     if xmax == xmin: xmax += 1
     if ymax == ymin: ymax += 1
-    ymin -= 0.08 * (ymax - ymin); ymax += 0.08 * (ymax - ymin)
+    if not yzero: ymin -= 0.08 * (ymax - ymin)
+    ymax += 0.08 * (ymax - ymin)
     px = lambda v: x0 + 50 + (f(v) - xmin) / (xmax - xmin) * (w - 70)
     py = lambda v: y0 + h - 40 - (g(v) - ymin) / (ymax - ymin) * (h - 70)
     s = [f'<text x="{x0 + w / 2}" y="{y0 + 16}" text-anchor="middle" font-weight="bold">{title}</text>',
@@ -87,10 +96,15 @@ def panel(x0, y0, w, h, title, xlabel, ylabel, xs, ys_list, xlog=True, ylog=True
         s.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for x, y in zip(xs, ys):
             s.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
-            s.append(f'<text x="{px(x) + 4:.1f}" y="{py(y) - 5:.1f}" font-size="10" fill="{colour}">{y:,.3g}</text>')
+            right = px(x) > x0 + w - 70  # near the right edge: the label goes to the left of the point
+            anchor = ' text-anchor="end"' if right else ""
+            s.append(f'<text x="{px(x) + (-4 if right else 4):.1f}" y="{py(y) - 5:.1f}" font-size="10"{anchor} fill="{colour}">{human(y)}</text>')
         s.append(f'<text x="{px(xs[-1]) - 4:.1f}" y="{py(ys[-1]) + 14:.1f}" font-size="11" text-anchor="end" fill="{colour}">{name}</text>')
-    for x in xs:
+    last = None
+    for x in sorted(xs, reverse=True):  # the largest always; a label too close to the one on its right is left out
+        if last is not None and last - px(x) < 40: continue
         s.append(f'<text x="{px(x):.1f}" y="{y0 + h - 26}" font-size="10" text-anchor="middle">{x:,.0f}</text>')
+        last = px(x)
     return s
 
 
@@ -120,9 +134,9 @@ def main():
                  [([r["wall"] for r in size], "#c0392b", "wall s"), ([r["mb"] for r in size], "#2471a3", "peak MB")])
     svg += panel(400, 0, 400, 380, "x100 demand, smaller fleets", "longest queue (jobs pending)", "seconds",
                  [max(1, r["pending"]) for r in queue],
-                 [([r["wall"] for r in queue], "#c0392b", "wall s"), ([r["cpu"] for r in queue], "#7d3c98", "CPU s")],
-                 ylog=False)
-    peers = [(label, v) for label, v in PEERS]
+                 [([r["cpu"] for r in queue], "#7d3c98", "CPU s (one thread: = wall)")],
+                 ylog=False, yzero=True)
+    peers = [(label, v) for label, v in PEERS] + [("goal: 1 M placements/s with 100k pending", 1_000_000)]
     svg += panel(800, 0, 400, 380, "scheduler: placements/s", "jobs pending (10k nodes)", "placements per second",
                  [r["pending"] for r in by_queue], [([r["rate"] for r in by_queue], "#1e8449", "suanli")], hlines=peers)
     svg.append("</svg>")
