@@ -453,7 +453,7 @@ void Scheduler::reject(JobState& j, Seconds now, Reason why, std::vector<Decisio
   d.job = j.id;
   d.at = now;
   d.reason = std::move(why);
-  d.verdicts = classes_[static_cast<std::size_t>(j.cls)].denied_list;
+  d.verdicts = classes_[static_cast<std::size_t>(j.cls)].denied;
   out.push_back(std::move(d));
   free_job(j);
 }
@@ -573,10 +573,10 @@ bool asked_for(const JobClass& shape, const Accelerator& a) {
 void Scheduler::prepare(ClassState& c) {
   if (c.options_version == fleet_version_) return;
   c.options.clear();
-  c.denied.clear();
   const auto& pools = cluster_.pools();
   const bool sovereign = options_.algorithm == Algorithm::Sovereign;
   std::optional<GapAnalysis> gap;  // only imported models need it
+  std::vector<Verdict> denied;
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const Pool& pool = pools[p];
     if (pool.alive_nodes == 0 || !asked_for(c.shape, *pool.accelerator)) continue;
@@ -589,17 +589,17 @@ void Scheduler::prepare(ClassState& c) {
     if (o.imported && !gap) gap = gap_of(c);
     o.verdict = policy_.judge_rules(tenants_[c.tenant], *pool.accelerator, o.imported ? *gap : GapAnalysis{});
     if (sovereign && !o.verdict.allowed) {
-      c.denied.push_back(o.verdict);
+      denied.push_back(o.verdict);
       continue;
     }
     c.options.push_back(std::move(o));
   }
-  c.denied_list = c.denied;
   for (Option& o : c.options) {
     std::vector<Verdict> placed{o.verdict};
-    placed.insert(placed.end(), c.denied.begin(), c.denied.end());
+    placed.insert(placed.end(), denied.begin(), denied.end());
     o.placed = std::move(placed);
   }
+  c.denied = std::move(denied);
   c.options_version = fleet_version_;
 }
 
@@ -731,7 +731,7 @@ void Scheduler::place(JobState& j, const Option& o, Seconds runtime, NodeShares 
   d.violation = j.violation;
   d.reason = Reason{.code = Reason::Code::Placed, .milli = o.cap->milli};
   if (capped) {
-    const std::vector<Verdict>& denied = classes_[static_cast<std::size_t>(j.cls)].denied;
+    const VerdictList& denied = classes_[static_cast<std::size_t>(j.cls)].denied;
     std::vector<Verdict> verdicts{cap_verdict(j, a, milli)};
     verdicts.insert(verdicts.end(), denied.begin(), denied.end());
     d.verdicts = std::move(verdicts);
@@ -853,7 +853,7 @@ VerdictList Scheduler::wait_verdicts(const JobState& j, const Reason& why) const
   const ClassState& c = classes_[static_cast<std::size_t>(j.cls)];
   const bool capped = std::any_of(why.parts.begin(), why.parts.end(),
                                   [](const ReasonPart& p) { return p.kind == ReasonPart::Kind::Capped; });
-  if (!capped) return c.denied_list;
+  if (!capped) return c.denied;
   std::vector<Verdict> out;
   for (const ReasonPart& p : why.parts) {
     if (p.kind != ReasonPart::Kind::Capped) continue;

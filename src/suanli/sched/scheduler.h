@@ -215,7 +215,7 @@ class Scheduler {
   // the policy denies it.
   std::vector<Option> options(const JobState& j) const;
   const std::vector<Verdict>& denied(const JobState& j) const {
-    return classes_[static_cast<std::size_t>(j.cls)].denied;
+    return classes_[static_cast<std::size_t>(j.cls)].denied.list();
   }
   std::size_t pending() const { return pending_count_; }
   std::size_t running() const { return running_count_; }
@@ -232,8 +232,7 @@ class Scheduler {
     int level = 0;                 // queue level: priority (0 for fifo-firstfit)
     Fifo fifo;                     // pending jobs
     std::vector<Option> options{}; // on the current fleet, in pool order (runtime 0)
-    std::vector<Verdict> denied{}; // models the policy denies (suanli), in pool order
-    VerdictList denied_list{};     // the same, shared by the decisions that quote it
+    VerdictList denied{};          // models the policy denies (suanli), in pool order; shared by the decisions that quote it
     std::uint64_t options_version = 0;
     std::uint64_t blocked_pass = 0;  // the last full pass in which it left the walk ...
     std::int64_t blocked_by = 0;     // ... at this job ...
