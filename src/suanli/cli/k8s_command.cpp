@@ -1,9 +1,7 @@
 // `suanli k8s labels|mapping`, and `suanli serve`'s Kubernetes extender flags.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -11,6 +9,7 @@
 #include "suanli/bridge/k8s/labels.h"
 #include "suanli/bridge/k8s/mapping.h"
 #include "suanli/cli/command.h"
+#include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/model/error.h"
 #include "suanli/server/service.h"
@@ -20,18 +19,10 @@ namespace {
 
 constexpr const char* kServiceAccount = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-std::string read_file(const std::string& path, const std::string& flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(flag, fmt::format("cannot read '{}'", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The mapping file (JSON) over the defaults; errors located "FILE: $.path: ...".
 bridge::k8s::Mapping load_mapping(const std::string& path, const Catalog& catalog) {
   if (path.empty()) return {};
-  const std::string text = read_file(path, "--mapping");
+  const std::string text = config::read_file(path);
   try {
     const wire::Json j = wire::parse_json(text);
     return bridge::k8s::read_mapping(wire::JsonReader(j, "$"), catalog);

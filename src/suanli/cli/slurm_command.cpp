@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -13,6 +12,7 @@
 #include "suanli/bridge/slurm/slurm_cli.h"
 #include "suanli/bridge/slurm/slurm_config.h"
 #include "suanli/cli/command.h"
+#include "suanli/config/catalog_loader.h"
 #include "suanli/config/scenario_loader.h"
 #include "suanli/model/error.h"
 
@@ -36,14 +36,6 @@ struct ShareOptions {
   bool csv = false;
 };
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void run_config(Context& ctx, const ConfigOptions& o) {
   const Scenario scenario = config::load_scenario(ctx.catalog(), o.scenario);
   const bs::SlurmConfigFiles f = bs::compile_config(scenario, ctx.catalog(), o.config);
@@ -62,7 +54,7 @@ void run_config(Context& ctx, const ConfigOptions& o) {
     const std::filesystem::path p = std::filesystem::path(o.out) / name;
     // Idempotent: a file that already says this is left alone (its time too,
     // so that Slurm does not reload what did not change).
-    if (std::filesystem::exists(p) && read_file(p) == *text) {
+    if (std::filesystem::exists(p) && config::read_file(p.string()) == *text) {
       std::printf("%s: unchanged\n", p.c_str());
       continue;
     }
